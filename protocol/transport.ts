@@ -1,0 +1,28 @@
+/**
+ * The message-stream transport contract shared by stdio, in-memory, WebSocket
+ * and the legacy HTTP session streams.
+ *
+ * @module
+ */
+import type { Classified, JsonRpcMessage } from "./jsonrpc.ts";
+
+/** Where a transport delivers what it receives. */
+export interface TransportSink {
+  /** One incoming message, already framed, parsed and classified. */
+  message(incoming: Classified): void;
+  /** The peer went away or the transport closed. Called once. */
+  close(): void;
+}
+
+/**
+ * A bidirectional channel of JSON-RPC messages. Framing and JSON parsing live
+ * in the transport; everything above works on classified messages.
+ */
+export interface Transport {
+  /** Starts delivering incoming messages to `sink`. */
+  start(sink: TransportSink): void | Promise<void>;
+  /** Sends one message to the peer. */
+  send(message: JsonRpcMessage): Promise<void>;
+  /** Closes the channel; the sink's `close` is then called. */
+  close(): Promise<void>;
+}

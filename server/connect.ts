@@ -1,0 +1,88 @@
+/**
+ * Serves an `McpServer` over a message-stream transport (stdio, in-memory,
+ * WebSocket): both eras on one channel, cancellation, and server-to-client
+ * requests.
+ *
+ * @module
+ */
+import { ErrorCode, McpError } from "../protocol/errors.ts";
+import type { Transport } from "../protocol/transport.ts";
+import type { LegacySession } from "./context.ts";
+import type { McpServer } from "./server.ts";
+import { createInflightRequests, createLegacySession } from "./session.ts";
+
+/** A running server connection. */
+export interface ServerConnection {
+  /** Resolves when the transport closed. */
+  closed: Promise<void>;
+  /** Closes the transport. */
+  close(): Promise<void>;
+  /** The legacy session of this connection (populated by `initialize`). */
+  session: LegacySession;
+}
+
+/**
+ * Connects `server` to `transport` and serves until the transport closes.
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from "./server.ts";
+ * import { connectServer } from "./connect.ts";
+ * import { createMemoryPair } from "../transports/memory.ts";
+ * const [serverSide] = createMemoryPair();
+ * const connection = await connectServer(new McpServer({ name: "s", version: "1" }), serverSide);
+ * ```
+ */
+export async function connectServer(server: McpServer, transport: Transport): Promise<ServerConnection> {
+  const send = (message: Parameters<Transport["send"]>[0]) => transport.send(message);
+  const session = createLegacySession(send);
+  const inflight = createInflightRequests();
+  const detach = server.attachSession(session);
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  const scopeBase = {
+    session,
+    notify: (message: Parameters<Transport["send"]>[0]) => {
+      send(message).catch(() => {});
+    },
+  };
+
+  await transport.start({
+    message(incoming) {
+      switch (incoming.kind) {
+        case "invalid":
+          send(incoming.error).catch(() => {});
+          return;
+        case "response":
+          session.engine.handleResponse(incoming.message);
+          return;
+        case "notification": {
+          const { method, params } = incoming.message;
+          if (method === "notifications/cancelled") inflight.cancel(params?.requestId, params?.reason);
+          else if (method === "notifications/progress") session.engine.handleProgress(params);
+          else server.handleNotification(incoming.message, scopeBase);
+          return;
+        }
+        case "request": {
+          const request = incoming.message;
+          const { signal, end } = inflight.begin(request.id);
+          server.handleRequest(request, { ...scopeBase, signal })
+            .then((response) => {
+              // A cancelled request gets no response (spec: cancellation).
+              if (!signal.aborted) return send(response);
+            })
+            .catch(() => {})
+            .finally(end);
+        }
+      }
+    },
+    close() {
+      inflight.cancelAll("connection closed");
+      session.engine.failAll(new McpError(ErrorCode.ConnectionClosed, "Connection closed"));
+      detach();
+      resolveClosed();
+    },
+  });
+
+  return { closed, close: () => transport.close(), session };
+}

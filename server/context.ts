@@ -1,0 +1,303 @@
+/**
+ * What a handler receives besides its arguments: cancellation, progress,
+ * logging, and requests to the client (elicitation, sampling, roots) that work
+ * the same in both protocol eras.
+ *
+ * @module
+ */
+import type { RequestEngine } from "../protocol/engine.ts";
+import { ErrorCode, McpError } from "../protocol/errors.ts";
+import type { JsonObject, JsonRpcMessage, JsonRpcNotification, RequestId } from "../protocol/jsonrpc.ts";
+import {
+  type ClientCapabilities,
+  type CreateMessageRequestParams,
+  type CreateMessageResult,
+  type ElicitRequestParams,
+  type ElicitResult,
+  type Implementation,
+  type InputRequest,
+  type InputRequests,
+  type ListRootsResult,
+  LOGGING_LEVELS,
+  type LoggingLevel,
+  type Meta,
+} from "../protocol/types.ts";
+
+/** The authenticated principal, when an auth layer ran before the server. */
+export interface AuthInfo {
+  /** The bearer token. */
+  token: string;
+  /** OAuth client id. */
+  clientId?: string;
+  /** Subject (user) the token was issued for. */
+  subject?: string;
+  /** Granted scopes. */
+  scopes: string[];
+  /** Expiry, seconds since the epoch. */
+  expiresAt?: number;
+  /** Anything else the verifier adds. */
+  extra?: { [key: string]: unknown };
+}
+
+/**
+ * State of a legacy (initialize-based) connection: one per stdio process,
+ * in-memory pair, or HTTP session.
+ */
+export interface LegacySession {
+  /** The `Mcp-Session-Id`, for HTTP sessions. */
+  id?: string;
+  /** The negotiated protocol version. */
+  protocolVersion?: string;
+  /** What the client declared at initialize. */
+  clientCapabilities: ClientCapabilities;
+  /** Who the client is. */
+  clientInfo?: Implementation;
+  /** Whether `notifications/initialized` arrived. */
+  initialized: boolean;
+  /** Minimum level set by `logging/setLevel`. */
+  logLevel?: LoggingLevel;
+  /** URIs subscribed with `resources/subscribe`. */
+  subscriptions: Set<string>;
+  /** Server-to-client requests; responses are fed back by the transport. */
+  engine: RequestEngine;
+  /** Sends a message outside any request (stdio, or the HTTP GET stream). */
+  sendStandalone(message: JsonRpcNotification): void;
+}
+
+/**
+ * Per-request information a transport hands to the server.
+ */
+export interface RequestScope {
+  /** The legacy session this request belongs to, if any. */
+  session?: LegacySession;
+  /** Sends a notification related to this request on its own stream. */
+  notify?: (message: JsonRpcNotification) => void;
+  /** Sends a server-to-client request on this request's stream (legacy HTTP). */
+  sendRelated?: (message: JsonRpcMessage) => void | Promise<void>;
+  /** Aborted when the client disconnects or cancels. */
+  signal?: AbortSignal;
+  /** The authenticated principal. */
+  auth?: AuthInfo;
+}
+
+/** Everything a tool, resource or prompt handler may use. */
+export interface RequestContext {
+  /** Aborted when the client cancels or disconnects, or the request ends. */
+  signal: AbortSignal;
+  /** The JSON-RPC id of this request. */
+  requestId: RequestId;
+  /** The method being served. */
+  method: string;
+  /** "modern" (2026-07-28, stateless) or "legacy" (initialize-based). */
+  era: "modern" | "legacy";
+  /** The protocol version of this request. */
+  protocolVersion: string;
+  /** Capabilities the client declared. */
+  clientCapabilities: ClientCapabilities;
+  /** Who the client says it is. */
+  clientInfo?: Implementation;
+  /** The request's `_meta`. */
+  meta: Meta;
+  /** The authenticated principal. */
+  auth?: AuthInfo;
+  /** The legacy session id, when there is one. */
+  sessionId?: string;
+  /** Reports progress when the client asked for it (a progress token). */
+  progress(progress: number, total?: number, message?: string): void;
+  /** Sends a log message if the client's level lets it through. */
+  log(level: LoggingLevel, data: unknown, logger?: string): void;
+  /** Asks the user for input through the client. */
+  elicit(params: ElicitRequestParams): Promise<ElicitResult>;
+  /** Asks the client's model for a completion. */
+  sample(params: CreateMessageRequestParams): Promise<CreateMessageResult>;
+  /** Asks the client for its roots. */
+  listRoots(): Promise<ListRootsResult>;
+  /** Sends several input requests at once; answers come back by key. */
+  input(requests: InputRequests): Promise<{ [key: string]: JsonObject }>;
+}
+
+/** Signals that a modern request must end with an `InputRequiredResult`. */
+export class InputRequired {
+  /** The requests gathered before the handler was stopped. */
+  readonly requests: InputRequests;
+  /** Creates the signal. */
+  constructor(requests: InputRequests) {
+    this.requests = requests;
+  }
+}
+
+const CAPABILITY_OF: { [method: string]: string } = {
+  "elicitation/create": "elicitation",
+  "sampling/createMessage": "sampling",
+  "roots/list": "roots",
+};
+
+function requireCapability(
+  capabilities: ClientCapabilities,
+  request: InputRequest,
+): void {
+  const name = CAPABILITY_OF[request.method];
+  const declared = capabilities[name] as JsonObject | undefined;
+  let missing: JsonObject | undefined;
+  if (!declared || typeof declared !== "object") {
+    missing = { [name]: {} };
+  } else if (request.method === "elicitation/create") {
+    const mode = (request.params as ElicitRequestParams).mode ?? "form";
+    // `{}` means form mode only (2025-06-18 semantics, kept since).
+    const declaredModes = Object.keys(declared);
+    const supports = declaredModes.length === 0 ? mode === "form" : declaredModes.includes(mode);
+    if (!supports) missing = { elicitation: { [mode]: {} } };
+  } else if (
+    request.method === "sampling/createMessage" &&
+    (request.params as CreateMessageRequestParams).tools &&
+    !(declared as JsonObject).tools
+  ) {
+    missing = { sampling: { tools: {} } };
+  }
+  if (missing) {
+    throw new McpError(
+      ErrorCode.MissingRequiredClientCapability,
+      `The client did not declare the ${name} capability this request needs`,
+      { requiredCapabilities: missing },
+    );
+  }
+}
+
+/** Inputs to {@link createContext}. */
+export interface ContextInit {
+  /** The request id. */
+  requestId: RequestId;
+  /** The method. */
+  method: string;
+  /** The request `_meta`. */
+  meta: Meta;
+  /** Era of the request. */
+  era: "modern" | "legacy";
+  /** Protocol version. */
+  protocolVersion: string;
+  /** Client capabilities. */
+  clientCapabilities: ClientCapabilities;
+  /** Client identity. */
+  clientInfo?: Implementation;
+  /** Transport scope. */
+  scope: RequestScope;
+  /** Aborted when the request ends or is cancelled. */
+  signal: AbortSignal;
+  /** Modern era: answers gathered so far, by key. */
+  answers?: { [key: string]: JsonObject };
+  /** Modern era: called when an unanswered input request stops the handler. */
+  onInputRequired?: (requests: InputRequests) => void;
+}
+
+function levelIndex(level: unknown): number {
+  return LOGGING_LEVELS.indexOf(level as LoggingLevel);
+}
+
+/**
+ * Builds a handler context. In the modern era, `elicit`/`sample`/`listRoots`
+ * resolve from answers the client sent back; an unanswered one stops the
+ * handler (its promise never settles, its signal aborts) and the request ends
+ * with an `InputRequiredResult` listing every input asked for in that turn.
+ * Handlers are therefore replayed from the start on each round and must reach
+ * their input requests deterministically.
+ */
+export function createContext(init: ContextInit): RequestContext {
+  const { scope, meta } = init;
+  const progressToken = meta.progressToken;
+  const notify = scope.notify;
+  let inputCounter = 0;
+  let gathered: InputRequests | undefined;
+
+  const minLevel = init.era === "modern"
+    ? levelIndex(meta["io.modelcontextprotocol/logLevel"])
+    : scope.session?.logLevel
+    ? levelIndex(scope.session.logLevel)
+    : 0;
+
+  function askModern(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
+    const answers = init.answers ?? {};
+    const missing: InputRequests = {};
+    let complete = true;
+    for (const key of Object.keys(requests)) {
+      requireCapability(init.clientCapabilities, requests[key]);
+      if (!(key in answers)) {
+        missing[key] = requests[key];
+        complete = false;
+      }
+    }
+    if (complete) {
+      const result: { [key: string]: JsonObject } = {};
+      for (const key of Object.keys(requests)) result[key] = answers[key];
+      return Promise.resolve(result);
+    }
+    if (!gathered) {
+      gathered = {};
+      // Gather every input the handler asks for in this turn before answering.
+      setTimeout(() => init.onInputRequired?.(gathered!), 0);
+    }
+    Object.assign(gathered, missing);
+    return new Promise(() => {});
+  }
+
+  async function askLegacy(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
+    const session = scope.session;
+    if (!session) {
+      throw new McpError(ErrorCode.InternalError, "No client connection to send the request on");
+    }
+    const result: { [key: string]: JsonObject } = {};
+    await Promise.all(Object.keys(requests).map(async (key) => {
+      const request = requests[key];
+      requireCapability(init.clientCapabilities, request);
+      result[key] = await session.engine.request(request.method, request.params as JsonObject, {
+        signal: init.signal,
+        timeoutMs: null,
+        send: scope.sendRelated,
+      });
+    }));
+    return result;
+  }
+
+  const input = (requests: InputRequests) =>
+    init.era === "modern" ? askModern(requests) : askLegacy(requests);
+  const one = async (request: InputRequest): Promise<JsonObject> => {
+    inputCounter += 1;
+    const key = `${request.method.replace(/\/.*$/, "")}-${inputCounter}`;
+    return (await input({ [key]: request }))[key];
+  };
+
+  return {
+    signal: init.signal,
+    requestId: init.requestId,
+    method: init.method,
+    era: init.era,
+    protocolVersion: init.protocolVersion,
+    clientCapabilities: init.clientCapabilities,
+    clientInfo: init.clientInfo,
+    meta,
+    auth: scope.auth,
+    sessionId: scope.session?.id,
+    progress(progress, total, message) {
+      if (progressToken === undefined || !notify || init.signal.aborted) return;
+      const params: JsonObject = { progressToken, progress };
+      if (total !== undefined) params.total = total;
+      if (message !== undefined) params.message = message;
+      notify({ jsonrpc: "2.0", method: "notifications/progress", params });
+    },
+    log(level, data, logger) {
+      if (!notify || init.signal.aborted || minLevel < 0) return;
+      if (levelIndex(level) < minLevel) return;
+      const params: JsonObject = { level, data };
+      if (logger !== undefined) params.logger = logger;
+      notify({ jsonrpc: "2.0", method: "notifications/message", params });
+    },
+    elicit: (params) =>
+      one({ method: "elicitation/create", params }) as Promise<unknown> as Promise<ElicitResult>,
+    sample: (params) =>
+      one({ method: "sampling/createMessage", params }) as Promise<unknown> as Promise<
+        CreateMessageResult
+      >,
+    listRoots: () =>
+      one({ method: "roots/list", params: {} }) as Promise<unknown> as Promise<ListRootsResult>,
+    input,
+  };
+}
