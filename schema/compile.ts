@@ -1,0 +1,1199 @@
+// Compiles schema nodes into closures ("checks"). Each schema object is compiled once per
+// compilation; keywords are grouped by the instance type they apply to, so a check only runs
+// the closures relevant to the value at hand. Checks run in two modes: a fast boolean mode that
+// stops at the first failure and allocates nothing on success, and a collecting mode (used only
+// after a failure) that tracks the instance path and gathers every error.
+
+import { type Annotations, markProperty, mergeAnnotations, newAnnotations } from "./annotations.ts";
+import { isPrimitive, jsonEqual } from "./equal.ts";
+import { compilePattern, FORMATS } from "./formats.ts";
+import { LimitExceeded } from "./limit.ts";
+import { escapeToken, toPointer } from "./pointer.ts";
+import {
+  type DialectInfo,
+  isSchemaObject,
+  type NodeInfo,
+  type RefTarget,
+  type Registry,
+  type Resource,
+} from "./registry.ts";
+import {
+  type JsonSchema,
+  type JsonSchemaObject,
+  SchemaError,
+  type ValidationError,
+  type ValidationLimits,
+} from "./types.ts";
+import { resolveUri, splitFragment } from "./uri.ts";
+
+/** Mutable per-call evaluation state (reused between calls of one validator). */
+export interface EvalContext {
+  collect: boolean;
+  errors: ValidationError[];
+  path: (string | number)[];
+  steps: number;
+  depth: number;
+  scope: Resource[];
+  maxSteps: number;
+  maxDepth: number;
+}
+
+/** A compiled schema: validates `value` at the current instance location. */
+export type Check = (value: unknown, ctx: EvalContext, sink: Annotations | null) => boolean;
+
+/** Indirection so references can point at schemas compiled later (or cyclically). */
+export interface Compiled {
+  check: Check;
+}
+
+/** Options the compiler reads. */
+export interface CompilerOptions {
+  readonly formatAssertion: boolean;
+  readonly formats: Readonly<Record<string, (value: string) => boolean>>;
+  readonly limits: ValidationLimits;
+}
+
+/** A compilation unit. */
+export interface Compiler {
+  /** Compiles a root schema and everything it references. */
+  compileRoot(schema: JsonSchema): Compiled;
+}
+
+const TYPE_NULL = 1;
+const TYPE_BOOLEAN = 2;
+const TYPE_OBJECT = 4;
+const TYPE_ARRAY = 8;
+const TYPE_NUMBER = 16;
+const TYPE_INTEGER = 32;
+const TYPE_STRING = 64;
+const TYPE_BITS: Readonly<Record<string, number>> = {
+  null: TYPE_NULL,
+  boolean: TYPE_BOOLEAN,
+  object: TYPE_OBJECT,
+  array: TYPE_ARRAY,
+  number: TYPE_NUMBER,
+  integer: TYPE_INTEGER,
+  string: TYPE_STRING,
+};
+
+function typeBitsOf(value: unknown): number {
+  switch (typeof value) {
+    case "string":
+      return TYPE_STRING;
+    case "number":
+      return Number.isInteger(value) ? TYPE_NUMBER | TYPE_INTEGER : TYPE_NUMBER;
+    case "boolean":
+      return TYPE_BOOLEAN;
+    case "object":
+      return value === null ? TYPE_NULL : Array.isArray(value) ? TYPE_ARRAY : TYPE_OBJECT;
+    default:
+      return 0;
+  }
+}
+
+function describeType(value: unknown): string {
+  const bits = typeBitsOf(value);
+  if (bits & TYPE_INTEGER) return "integer";
+  for (const [name, bit] of Object.entries(TYPE_BITS)) if (bits === bit) return name;
+  return typeof value;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function fail(ctx: EvalContext, keyword: string, schemaPath: string, message: string): false {
+  if (ctx.collect) {
+    ctx.errors.push({ instancePath: toPointer(ctx.path), schemaPath, keyword, message });
+  }
+  return false;
+}
+
+function tooManySteps(ctx: EvalContext): never {
+  throw new LimitExceeded(`validation exceeded maxSteps (${ctx.maxSteps})`);
+}
+
+const ALWAYS: Compiled = { check: () => true };
+const PENDING: Check = () => {
+  throw new Error("emcee/schema: internal error, schema used before compilation finished");
+};
+
+function falseSchema(location: string): Compiled {
+  return {
+    check: (_v, ctx) => fail(ctx, "false", location, "boolean schema false rejects every value"),
+  };
+}
+
+function quote(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? text.slice(0, 57) + "..." : text;
+}
+
+function countCodePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
+function decimalPlaces(n: number): number {
+  const text = String(n);
+  const e = text.indexOf("e-");
+  if (e >= 0) {
+    const mantissa = text.slice(0, e);
+    const dot = mantissa.indexOf(".");
+    return (dot < 0 ? 0 : mantissa.length - dot - 1) + Number(text.slice(e + 2));
+  }
+  const dot = text.indexOf(".");
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+/** `value` is an integer multiple of `divisor`, tolerant of binary floating point (0.0075 / 0.0001). */
+export function isMultipleOf(value: number, divisor: number): boolean {
+  const quotient = value / divisor;
+  if (Number.isInteger(quotient)) return true;
+  if (!Number.isFinite(quotient)) return false;
+  const places = decimalPlaces(divisor);
+  if (places > 0 && places <= 20) {
+    const scale = 10 ** places;
+    const scaledValue = value * scale;
+    const roundedValue = Math.round(scaledValue);
+    const scaledDivisor = Math.round(divisor * scale);
+    if (Number.isSafeInteger(roundedValue) && scaledDivisor !== 0) {
+      if (Math.abs(scaledValue - roundedValue) > 1e-9 * Math.max(1, Math.abs(scaledValue))) {
+        return false;
+      }
+      return roundedValue % scaledDivisor === 0;
+    }
+  }
+  return false;
+}
+
+/** Runs the checks of one schema object: shared ones, then those for the value's JSON type. */
+function assemble(
+  any: Check[],
+  strings: Check[],
+  numbers: Check[],
+  objects: Check[],
+  arrays: Check[],
+): Check {
+  const none: Check[] = [];
+  const s = strings.length > 0 ? strings : none;
+  const n = numbers.length > 0 ? numbers : none;
+  const o = objects.length > 0 ? objects : none;
+  const a = arrays.length > 0 ? arrays : none;
+  if (any.length === 1 && s === none && n === none && o === none && a === none) return any[0];
+  if (any.length === 0 && s === none && n === none && o === none && a === none) {
+    return ALWAYS.check;
+  }
+  return (value, ctx, sink) => {
+    let ok = true;
+    for (let i = 0; i < any.length; i++) {
+      if (!any[i](value, ctx, sink)) {
+        if (!ctx.collect) return false;
+        ok = false;
+      }
+    }
+    let typed: Check[];
+    switch (typeof value) {
+      case "string":
+        typed = s;
+        break;
+      case "number":
+        typed = n;
+        break;
+      case "object":
+        typed = value === null ? none : Array.isArray(value) ? a : o;
+        break;
+      default:
+        return ok;
+    }
+    for (let i = 0; i < typed.length; i++) {
+      if (!typed[i](value, ctx, sink)) {
+        if (!ctx.collect) return false;
+        ok = false;
+      }
+    }
+    return ok;
+  };
+}
+
+/** Creates a compiler over a registry; `state.dynamic` flips on when `$dynamicRef` is used. */
+export function createCompiler(registry: Registry, options: CompilerOptions): Compiler {
+  const compiled = new Map<JsonSchemaObject, Compiled>();
+  const pendingRefs: (() => void)[] = [];
+  const state = { dynamic: false };
+  const dynamicByResource = new Map<Resource, Map<string, Compiled>>();
+
+  function direct(holder: Compiled): Check {
+    return holder.check !== PENDING ? holder.check : (v, c, s) => holder.check(v, c, s);
+  }
+
+  function compileTarget(target: RefTarget): Compiled {
+    if (target.node === true) return ALWAYS;
+    if (target.node === false) return falseSchema(target.location);
+    return compileNode(target.node);
+  }
+
+  function compileChild(value: unknown, location: string): Compiled {
+    if (value === true) return ALWAYS;
+    if (value === false) return falseSchema(location);
+    if (!isSchemaObject(value)) {
+      throw new SchemaError("a subschema must be an object or a boolean", location);
+    }
+    return compileNode(value);
+  }
+
+  function compileNode(node: JsonSchemaObject): Compiled {
+    const existing = compiled.get(node);
+    if (existing !== undefined) return existing;
+    const info = registry.info(node);
+    if (info === undefined) throw new SchemaError("internal error: subschema was not indexed", "");
+    const holder: Compiled = { check: PENDING };
+    compiled.set(node, holder);
+    let check = compileKeywords(node, info);
+    if (info.resource.root === node) {
+      const inner = check;
+      const resource = info.resource;
+      check = (value, ctx, sink) => {
+        if (!state.dynamic) return inner(value, ctx, sink);
+        ctx.scope.push(resource);
+        const ok = inner(value, ctx, sink);
+        ctx.scope.pop();
+        return ok;
+      };
+    }
+    holder.check = check;
+    return holder;
+  }
+
+  function compileKeywords(node: JsonSchemaObject, info: NodeInfo): Check {
+    const dialect = info.dialect;
+    const at = (keyword: string) => info.location + "/" + escapeToken(keyword);
+    const child = (keyword: string, value: unknown, ...rest: (string | number)[]) =>
+      compileChild(value, at(keyword) + rest.map((r) => "/" + escapeToken(r)).join(""));
+
+    const any: Check[] = [];
+    const strings: Check[] = [];
+    const numbers: Check[] = [];
+    const objects: Check[] = [];
+    const arrays: Check[] = [];
+
+    if (typeof node.$ref === "string") any.push(compileRef(node.$ref, info, at("$ref")));
+    else if (node.$ref !== undefined) throw new SchemaError("$ref must be a string", at("$ref"));
+    if (dialect.draft7 && node.$ref !== undefined) return assemble(any, [], [], [], []);
+
+    if (!dialect.draft7 && typeof node.$dynamicRef === "string") {
+      any.push(compileDynamicRef(node.$dynamicRef, info, at("$dynamicRef")));
+    }
+    if (dialect.validation) {
+      compileValidation(node, dialect, at, any, strings, numbers, objects, arrays);
+    }
+    if (dialect.applicator) compileApplicators(node, dialect, at, child, any, objects, arrays);
+    if (dialect.format && options.formatAssertion && node.format !== undefined) {
+      if (typeof node.format !== "string") {
+        throw new SchemaError("format must be a string", at("format"));
+      }
+      const format = node.format;
+      const test = options.formats[format] ?? FORMATS[format];
+      if (test !== undefined) {
+        const location = at("format");
+        const message = `must be a valid ${format}`;
+        strings.push((v, ctx) => test(v as string) || fail(ctx, "format", location, message));
+      }
+    }
+    const unevaluated = !dialect.draft7 && dialect.unevaluated &&
+      (node.unevaluatedProperties !== undefined || node.unevaluatedItems !== undefined);
+    if (unevaluated) {
+      if (node.unevaluatedItems !== undefined) {
+        const sub = child("unevaluatedItems", node.unevaluatedItems);
+        arrays.push(compileUnevaluatedItems(sub, node.unevaluatedItems === false, at));
+      }
+      if (node.unevaluatedProperties !== undefined) {
+        const sub = child("unevaluatedProperties", node.unevaluatedProperties);
+        objects.push(compileUnevaluatedProperties(sub, node.unevaluatedProperties === false, at));
+      }
+      const run = assemble(any, strings, numbers, objects, arrays);
+      return (value, ctx, sink) => {
+        const local = newAnnotations();
+        const ok = run(value, ctx, local);
+        if (ok && sink !== null) mergeAnnotations(sink, local);
+        return ok;
+      };
+    }
+    return assemble(any, strings, numbers, objects, arrays);
+  }
+
+  function resolveOrThrow(ref: string, info: NodeInfo, location: string): RefTarget {
+    const uri = resolveUri(info.resource.uri, ref);
+    const target = registry.resolve(uri, info.dialect);
+    if (target === undefined) {
+      const [document] = splitFragment(uri);
+      const why = registry.resolve(document, info.dialect) === undefined
+        ? `no schema document "${document}" is known (emcee never fetches; supply it in options.documents)`
+        : `the document has no such location or anchor`;
+      throw new SchemaError(`cannot resolve $ref "${ref}" (${uri}): ${why}`, location);
+    }
+    return target;
+  }
+
+  function compileRef(ref: string, info: NodeInfo, location: string): Check {
+    const target = resolveOrThrow(ref, info, location);
+    const holder: Compiled = { check: PENDING };
+    pendingRefs.push(() => {
+      holder.check = compileTarget(target).check;
+    });
+    const resource = target.resource;
+    return (value, ctx, sink) => {
+      if (++ctx.depth > ctx.maxDepth) {
+        throw new LimitExceeded(
+          `validation exceeded maxEvaluationDepth (${ctx.maxDepth}) following $ref (recursive schema or reference loop)`,
+        );
+      }
+      if (++ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+      let ok: boolean;
+      if (state.dynamic) {
+        ctx.scope.push(resource);
+        ok = holder.check(value, ctx, sink);
+        ctx.scope.pop();
+      } else {
+        ok = holder.check(value, ctx, sink);
+      }
+      ctx.depth--;
+      return ok;
+    };
+  }
+
+  function compileDynamicRef(ref: string, info: NodeInfo, location: string): Check {
+    state.dynamic = true;
+    const staticCheck = compileRef(ref, info, location);
+    const target = resolveOrThrow(ref, info, location);
+    const [, fragment] = splitFragment(resolveUri(info.resource.uri, ref));
+    const isDynamic = fragment !== "" && !fragment.startsWith("/") &&
+      target.resource.dynamicAnchors.get(fragment) === target.node;
+    if (!isDynamic) return staticCheck;
+    const anchor = fragment;
+    return (value, ctx, sink) => {
+      const scope = ctx.scope;
+      for (let i = 0; i < scope.length; i++) {
+        const compiledAnchor = dynamicByResource.get(scope[i])?.get(anchor);
+        if (compiledAnchor !== undefined) {
+          if (++ctx.depth > ctx.maxDepth) {
+            throw new LimitExceeded(
+              `validation exceeded maxEvaluationDepth (${ctx.maxDepth}) following $dynamicRef`,
+            );
+          }
+          if (++ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+          scope.push(scope[i]);
+          const ok = compiledAnchor.check(value, ctx, sink);
+          scope.pop();
+          ctx.depth--;
+          return ok;
+        }
+      }
+      return staticCheck(value, ctx, sink);
+    };
+  }
+
+  function compileValidation(
+    node: JsonSchemaObject,
+    dialect: DialectInfo,
+    at: (keyword: string) => string,
+    any: Check[],
+    strings: Check[],
+    numbers: Check[],
+    objects: Check[],
+    arrays: Check[],
+  ): void {
+    if (node.type !== undefined) any.push(compileType(node.type, at("type")));
+    if (node.enum !== undefined) any.push(compileEnum(node.enum, at("enum")));
+    if (node.const !== undefined || Object.hasOwn(node, "const")) {
+      any.push(compileConst(node.const, at("const")));
+    }
+    const num = (keyword: string): number | undefined => {
+      const value = node[keyword];
+      if (value === undefined) return undefined;
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw new SchemaError(`${keyword} must be a number`, at(keyword));
+      }
+      return value;
+    };
+    const count = (keyword: string): number | undefined => {
+      const value = num(keyword);
+      if (value !== undefined && (value < 0 || !Number.isInteger(value))) {
+        throw new SchemaError(`${keyword} must be a non-negative integer`, at(keyword));
+      }
+      return value;
+    };
+    const bound = (
+      keyword: string,
+      list: Check[],
+      test: (v: number, limit: number) => boolean,
+      describe: string,
+    ) => {
+      const limit = num(keyword);
+      if (limit === undefined) return;
+      const location = at(keyword);
+      const message = `must be ${describe} ${limit}`;
+      list.push((v, ctx) => test(v as number, limit) || fail(ctx, keyword, location, message));
+    };
+    bound("minimum", numbers, (v, l) => v >= l, ">=");
+    bound("maximum", numbers, (v, l) => v <= l, "<=");
+    bound("exclusiveMinimum", numbers, (v, l) => v > l, ">");
+    bound("exclusiveMaximum", numbers, (v, l) => v < l, "<");
+    const multipleOf = num("multipleOf");
+    if (multipleOf !== undefined) {
+      if (multipleOf <= 0) throw new SchemaError("multipleOf must be > 0", at("multipleOf"));
+      const location = at("multipleOf");
+      const message = `must be a multiple of ${multipleOf}`;
+      numbers.push((v, ctx) =>
+        isMultipleOf(v as number, multipleOf) || fail(ctx, "multipleOf", location, message)
+      );
+    }
+    const minLength = count("minLength");
+    if (minLength !== undefined && minLength > 0) {
+      const location = at("minLength");
+      const message = `must NOT have fewer than ${minLength} characters`;
+      strings.push((v, ctx) => {
+        const s = v as string;
+        if (s.length >= 2 * minLength) return true;
+        return (s.length >= minLength && countCodePoints(s) >= minLength) ||
+          fail(ctx, "minLength", location, message);
+      });
+    }
+    const maxLength = count("maxLength");
+    if (maxLength !== undefined) {
+      const location = at("maxLength");
+      const message = `must NOT have more than ${maxLength} characters`;
+      strings.push((v, ctx) => {
+        const s = v as string;
+        return s.length <= maxLength || countCodePoints(s) <= maxLength ||
+          fail(ctx, "maxLength", location, message);
+      });
+    }
+    if (node.pattern !== undefined) {
+      if (typeof node.pattern !== "string") {
+        throw new SchemaError("pattern must be a string", at("pattern"));
+      }
+      const regex = compilePattern(node.pattern);
+      if (regex === undefined) {
+        throw new SchemaError(
+          `pattern ${quote(node.pattern)} is not a valid regular expression`,
+          at("pattern"),
+        );
+      }
+      const location = at("pattern");
+      const message = `must match pattern ${quote(node.pattern)}`;
+      strings.push((v, ctx) => regex.test(v as string) || fail(ctx, "pattern", location, message));
+    }
+    const minItems = count("minItems");
+    if (minItems !== undefined && minItems > 0) {
+      const location = at("minItems");
+      const message = `must NOT have fewer than ${minItems} items`;
+      arrays.push((v, ctx) =>
+        (v as unknown[]).length >= minItems || fail(ctx, "minItems", location, message)
+      );
+    }
+    const maxItems = count("maxItems");
+    if (maxItems !== undefined) {
+      const location = at("maxItems");
+      const message = `must NOT have more than ${maxItems} items`;
+      arrays.push((v, ctx) =>
+        (v as unknown[]).length <= maxItems || fail(ctx, "maxItems", location, message)
+      );
+    }
+    if (node.uniqueItems === true) arrays.push(compileUniqueItems(at("uniqueItems")));
+    const minProperties = count("minProperties");
+    const maxProperties = count("maxProperties");
+    if ((minProperties !== undefined && minProperties > 0) || maxProperties !== undefined) {
+      const min = minProperties ?? 0;
+      const max = maxProperties ?? Infinity;
+      const minLocation = at("minProperties");
+      const maxLocation = at("maxProperties");
+      const minMessage = `must NOT have fewer than ${min} properties`;
+      const maxMessage = `must NOT have more than ${max} properties`;
+      objects.push((v, ctx) => {
+        let n = 0;
+        for (const key in v as Record<string, unknown>) if (hasOwn.call(v, key)) n++;
+        if (n < min) return fail(ctx, "minProperties", minLocation, minMessage);
+        return n <= max || fail(ctx, "maxProperties", maxLocation, maxMessage);
+      });
+    }
+    if (node.required !== undefined) {
+      const required = node.required;
+      if (!Array.isArray(required) || !required.every((r) => typeof r === "string")) {
+        throw new SchemaError("required must be an array of strings", at("required"));
+      }
+      if (required.length > 0) objects.push(compileRequired(required, at("required")));
+    }
+    const dependentRequired = dialect.draft7 ? undefined : node.dependentRequired;
+    if (dependentRequired !== undefined) {
+      if (!isSchemaObject(dependentRequired)) {
+        throw new SchemaError("dependentRequired must be an object", at("dependentRequired"));
+      }
+      for (const [key, list] of Object.entries(dependentRequired)) {
+        if (!Array.isArray(list) || !list.every((r) => typeof r === "string")) {
+          throw new SchemaError(
+            "dependentRequired values must be arrays of strings",
+            at("dependentRequired"),
+          );
+        }
+        objects.push(
+          compileDependentRequired(key, list, at("dependentRequired"), "dependentRequired"),
+        );
+      }
+    }
+    if (!dialect.draft7 && (node.minContains !== undefined || node.maxContains !== undefined)) {
+      count("minContains");
+      count("maxContains");
+    }
+  }
+
+  function compileApplicators(
+    node: JsonSchemaObject,
+    dialect: DialectInfo,
+    at: (keyword: string) => string,
+    child: (keyword: string, value: unknown, ...rest: (string | number)[]) => Compiled,
+    any: Check[],
+    objects: Check[],
+    arrays: Check[],
+  ): void {
+    const list = (keyword: string): Check[] | undefined => {
+      const value = node[keyword];
+      if (value === undefined) return undefined;
+      if (!Array.isArray(value) || value.length === 0) {
+        throw new SchemaError(`${keyword} must be a non-empty array of schemas`, at(keyword));
+      }
+      return value.map((s, i) => direct(child(keyword, s, i)));
+    };
+    const allOf = list("allOf");
+    if (allOf !== undefined) any.push(compileAllOf(allOf));
+    const anyOf = list("anyOf");
+    if (anyOf !== undefined) any.push(compileAnyOf(anyOf, at("anyOf")));
+    const oneOf = list("oneOf");
+    if (oneOf !== undefined) any.push(compileOneOf(oneOf, at("oneOf")));
+    if (node.not !== undefined) any.push(compileNot(direct(child("not", node.not)), at("not")));
+    if (node.if !== undefined) {
+      const then = node.then === undefined ? null : direct(child("then", node.then));
+      const otherwise = node.else === undefined ? null : direct(child("else", node.else));
+      any.push(compileIf(direct(child("if", node.if)), then, otherwise));
+    }
+    compileObjectApplicators(node, dialect, at, child, objects);
+    compileArrayApplicators(node, dialect, at, child, arrays);
+  }
+
+  function compileObjectApplicators(
+    node: JsonSchemaObject,
+    dialect: DialectInfo,
+    at: (keyword: string) => string,
+    child: (keyword: string, value: unknown, ...rest: (string | number)[]) => Compiled,
+    objects: Check[],
+  ): void {
+    const map = (keyword: string): [string, Compiled][] => {
+      const value = node[keyword];
+      if (value === undefined) return [];
+      if (!isSchemaObject(value)) {
+        throw new SchemaError(`${keyword} must be an object`, at(keyword));
+      }
+      return Object.keys(value).map((key) => [key, child(keyword, value[key], key)]);
+    };
+    const properties = map("properties");
+    const patterns = map("patternProperties").map(([source, holder]): [RegExp, Check] => {
+      const regex = compilePattern(source);
+      if (regex === undefined) {
+        throw new SchemaError(
+          `patternProperties key ${quote(source)} is not a valid regular expression`,
+          at("patternProperties"),
+        );
+      }
+      return [regex, direct(holder)];
+    });
+    const additional = node.additionalProperties === undefined
+      ? null
+      : child("additionalProperties", node.additionalProperties);
+    if (properties.length > 0 || patterns.length > 0 || additional !== null) {
+      objects.push(
+        compileProperties(
+          properties,
+          patterns,
+          additional,
+          node.additionalProperties === false,
+          at,
+        ),
+      );
+    }
+    if (node.propertyNames !== undefined) {
+      objects.push(
+        compilePropertyNames(
+          direct(child("propertyNames", node.propertyNames)),
+          at("propertyNames"),
+        ),
+      );
+    }
+    if (!dialect.draft7) {
+      for (const [key, holder] of map("dependentSchemas")) {
+        objects.push(compileDependentSchema(key, direct(holder)));
+      }
+      return;
+    }
+    const dependencies = node.dependencies;
+    if (dependencies === undefined) return;
+    if (!isSchemaObject(dependencies)) {
+      throw new SchemaError("dependencies must be an object", at("dependencies"));
+    }
+    for (const [key, value] of Object.entries(dependencies)) {
+      if (Array.isArray(value)) {
+        if (!value.every((r) => typeof r === "string")) {
+          throw new SchemaError("dependencies arrays must list strings", at("dependencies"));
+        }
+        objects.push(compileDependentRequired(key, value, at("dependencies"), "dependencies"));
+      } else {
+        objects.push(compileDependentSchema(key, direct(child("dependencies", value, key))));
+      }
+    }
+  }
+
+  function compileArrayApplicators(
+    node: JsonSchemaObject,
+    dialect: DialectInfo,
+    at: (keyword: string) => string,
+    child: (keyword: string, value: unknown, ...rest: (string | number)[]) => Compiled,
+    arrays: Check[],
+  ): void {
+    let prefix: Check[] = [];
+    let rest: Check | null = null;
+    let restKeyword = "items";
+    if (dialect.draft7) {
+      if (Array.isArray(node.items)) {
+        prefix = node.items.map((s, i) => direct(child("items", s, i)));
+        if (node.additionalItems !== undefined) {
+          rest = direct(child("additionalItems", node.additionalItems));
+          restKeyword = "additionalItems";
+        }
+      } else if (node.items !== undefined) {
+        rest = direct(child("items", node.items));
+      }
+    } else {
+      if (node.prefixItems !== undefined) {
+        if (!Array.isArray(node.prefixItems)) {
+          throw new SchemaError("prefixItems must be an array", at("prefixItems"));
+        }
+        prefix = node.prefixItems.map((s, i) => direct(child("prefixItems", s, i)));
+      }
+      if (node.items !== undefined) rest = direct(child("items", node.items));
+    }
+    if (prefix.length > 0 || rest !== null) {
+      arrays.push(
+        compileItems(
+          prefix,
+          rest,
+          restKeyword === "items" && node.items === false,
+          at(restKeyword),
+        ),
+      );
+    }
+    if (node.contains !== undefined) {
+      const contains = direct(child("contains", node.contains));
+      let min = 1;
+      let max = Infinity;
+      if (!dialect.draft7 && dialect.validation) {
+        if (typeof node.minContains === "number") min = node.minContains;
+        if (typeof node.maxContains === "number") max = node.maxContains;
+      }
+      arrays.push(compileContains(contains, min, max, at));
+    }
+  }
+
+  function compileRoot(schema: JsonSchema): Compiled {
+    const root = schema === true
+      ? ALWAYS
+      : schema === false
+      ? falseSchema("#")
+      : compileNode(schema);
+    let queued = 0;
+    for (;;) {
+      while (queued < pendingRefs.length) pendingRefs[queued++]();
+      if (!state.dynamic) break;
+      let added = false;
+      for (const res of registry.resources()) {
+        if (dynamicByResource.has(res) || res.dynamicAnchors.size === 0) continue;
+        const anchors = new Map<string, Compiled>();
+        dynamicByResource.set(res, anchors);
+        for (const [name, node] of res.dynamicAnchors) anchors.set(name, compileNode(node));
+        added = true;
+      }
+      if (!added && queued === pendingRefs.length) break;
+    }
+    return root;
+  }
+
+  return { compileRoot };
+}
+
+function compileType(type: unknown, location: string): Check {
+  const names = typeof type === "string" ? [type] : type;
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new SchemaError("type must be a type name or a non-empty array of them", location);
+  }
+  let mask = 0;
+  for (const name of names) {
+    const bit = typeof name === "string" ? TYPE_BITS[name] : undefined;
+    if (bit === undefined) throw new SchemaError(`unknown type ${quote(name)}`, location);
+    mask |= bit;
+  }
+  const expected = names.join(" or ");
+  const message = (v: unknown) => `must be ${expected} (got ${describeType(v)})`;
+  const report = (v: unknown, ctx: EvalContext) =>
+    ctx.collect ? fail(ctx, "type", location, message(v)) : false;
+  switch (mask) {
+    case TYPE_STRING:
+      return (v, ctx) => typeof v === "string" || report(v, ctx);
+    case TYPE_NUMBER:
+      return (v, ctx) => typeof v === "number" || report(v, ctx);
+    case TYPE_INTEGER:
+      return (v, ctx) => Number.isInteger(v) || report(v, ctx);
+    case TYPE_BOOLEAN:
+      return (v, ctx) => typeof v === "boolean" || report(v, ctx);
+    case TYPE_OBJECT:
+      return (v, ctx) =>
+        (typeof v === "object" && v !== null && !Array.isArray(v)) || report(v, ctx);
+    case TYPE_ARRAY:
+      return (v, ctx) => Array.isArray(v) || report(v, ctx);
+    default:
+      return (v, ctx) => (typeBitsOf(v) & mask) !== 0 || report(v, ctx);
+  }
+}
+
+function compileEnum(values: unknown, location: string): Check {
+  if (!Array.isArray(values)) throw new SchemaError("enum must be an array", location);
+  const message = `must be equal to one of the allowed values: ${values.map(quote).join(", ")}`;
+  if (values.every(isPrimitive)) {
+    const allowed = new Set(values);
+    return (v, ctx) => allowed.has(v) || fail(ctx, "enum", location, message);
+  }
+  return (v, ctx) => {
+    for (let i = 0; i < values.length; i++) if (jsonEqual(v, values[i])) return true;
+    return fail(ctx, "enum", location, message);
+  };
+}
+
+function compileConst(expected: unknown, location: string): Check {
+  const message = `must be equal to constant ${quote(expected)}`;
+  if (isPrimitive(expected)) {
+    return (v, ctx) => v === expected || fail(ctx, "const", location, message);
+  }
+  return (v, ctx) => jsonEqual(v, expected) || fail(ctx, "const", location, message);
+}
+
+function compileUniqueItems(location: string): Check {
+  return (v, ctx) => {
+    const items = v as unknown[];
+    const n = items.length;
+    if (n < 2) return true;
+    ctx.steps += (n * (n - 1)) / 2;
+    if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+    for (let i = 1; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        if (jsonEqual(items[i], items[j])) {
+          return ctx.collect
+            ? fail(
+              ctx,
+              "uniqueItems",
+              location,
+              `must NOT have duplicate items (items ${j} and ${i} are identical)`,
+            )
+            : false;
+        }
+      }
+    }
+    return true;
+  };
+}
+
+function compileRequired(
+  required: readonly string[],
+  location: string,
+  keyword = "required",
+  condition = "",
+): Check {
+  const inherited = required.map((key) => key in Object.prototype);
+  return (v, ctx) => {
+    const object = v as Record<string, unknown>;
+    let ok = true;
+    for (let i = 0; i < required.length; i++) {
+      const key = required[i];
+      const present = inherited[i] ? hasOwn.call(object, key) : object[key] !== undefined;
+      if (!present) {
+        if (!ctx.collect) return false;
+        ok = fail(ctx, keyword, location, `must have required property '${key}'${condition}`);
+      }
+    }
+    return ok;
+  };
+}
+
+function compileDependentRequired(
+  key: string,
+  dependents: readonly string[],
+  location: string,
+  keyword: string,
+): Check {
+  const check = compileRequired(
+    dependents,
+    location,
+    keyword,
+    ` when property '${key}' is present`,
+  );
+  return (v, ctx, sink) => !hasOwn.call(v, key) || check(v, ctx, sink);
+}
+
+function compileDependentSchema(key: string, check: Check): Check {
+  return (v, ctx, sink) => !hasOwn.call(v, key) || check(v, ctx, sink);
+}
+
+function compileProperties(
+  properties: [string, Compiled][],
+  patterns: [RegExp, Check][],
+  additional: Compiled | null,
+  additionalIsFalse: boolean,
+  at: (keyword: string) => string,
+): Check {
+  const keys = properties.map(([key]) => key);
+  const checks = properties.map(([, holder]) => holder);
+  const inherited = keys.map((key) => key in Object.prototype);
+  const additionalLocation = at("additionalProperties");
+  if (patterns.length === 0 && additional === null) {
+    return (v, ctx, sink) => {
+      const object = v as Record<string, unknown>;
+      let ok = true;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        const value = object[key];
+        if (value === undefined || (inherited[i] && !hasOwn.call(object, key))) continue;
+        if (sink !== null) markProperty(sink, key);
+        if (ctx.collect) ctx.path.push(key);
+        const valid = checks[i].check(value, ctx, null);
+        if (ctx.collect) ctx.path.pop();
+        if (!valid) {
+          if (!ctx.collect) return false;
+          ok = false;
+        }
+      }
+      return ok;
+    };
+  }
+  const index = new Map<string, Compiled>(properties);
+  return (v, ctx, sink) => {
+    const object = v as Record<string, unknown>;
+    let ok = true;
+    let count = 0;
+    for (const key in object) {
+      if (!hasOwn.call(object, key)) continue;
+      count++;
+      const value = object[key];
+      let matched = false;
+      const declared = index.get(key);
+      if (ctx.collect) ctx.path.push(key);
+      if (declared !== undefined) {
+        matched = true;
+        if (!declared.check(value, ctx, null)) {
+          if (!ctx.collect) return false;
+          ok = false;
+        }
+      }
+      for (let i = 0; i < patterns.length; i++) {
+        if (!patterns[i][0].test(key)) continue;
+        matched = true;
+        if (!patterns[i][1](value, ctx, null)) {
+          if (!ctx.collect) return false;
+          ok = false;
+        }
+      }
+      if (!matched && additional !== null) {
+        const valid = additionalIsFalse
+          ? fail(
+            ctx,
+            "additionalProperties",
+            additionalLocation,
+            `property '${key}' is not allowed`,
+          )
+          : additional.check(value, ctx, null);
+        if (!valid) {
+          if (!ctx.collect) return false;
+          ok = false;
+        }
+      }
+      if (ctx.collect) ctx.path.pop();
+      if (sink !== null && (matched || additional !== null)) markProperty(sink, key);
+    }
+    ctx.steps += count;
+    if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+    return ok;
+  };
+}
+
+function compilePropertyNames(check: Check, location: string): Check {
+  return (v, ctx) => {
+    const collect = ctx.collect;
+    ctx.collect = false;
+    let ok = true;
+    for (const key in v as Record<string, unknown>) {
+      if (!hasOwn.call(v, key) || check(key, ctx, null)) continue;
+      ctx.collect = collect;
+      if (!collect) return false;
+      ok = fail(ctx, "propertyNames", location, `property name '${key}' is invalid`);
+      ctx.collect = false;
+    }
+    ctx.collect = collect;
+    return ok;
+  };
+}
+
+function compileUnevaluatedProperties(
+  sub: Compiled,
+  isFalse: boolean,
+  at: (keyword: string) => string,
+): Check {
+  const location = at("unevaluatedProperties");
+  return (v, ctx, sink) => {
+    const annotations = sink as Annotations;
+    if (annotations.allProps) return true;
+    const object = v as Record<string, unknown>;
+    const seen = annotations.props;
+    let ok = true;
+    for (const key in object) {
+      if (!hasOwn.call(object, key) || (seen !== null && seen.has(key))) continue;
+      if (ctx.collect) ctx.path.push(key);
+      const valid = isFalse
+        ? fail(
+          ctx,
+          "unevaluatedProperties",
+          location,
+          `property '${key}' is not allowed (unevaluated)`,
+        )
+        : sub.check(object[key], ctx, null);
+      if (ctx.collect) ctx.path.pop();
+      if (!valid) {
+        if (!ctx.collect) return false;
+        ok = false;
+      }
+    }
+    annotations.allProps = true;
+    return ok;
+  };
+}
+
+function compileItems(
+  prefix: Check[],
+  rest: Check | null,
+  restIsFalse: boolean,
+  restLocation: string,
+): Check {
+  const prefixCount = prefix.length;
+  return (v, ctx, sink) => {
+    const items = v as unknown[];
+    const n = items.length;
+    ctx.steps += n;
+    if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+    let ok = true;
+    const end = n < prefixCount ? n : prefixCount;
+    for (let i = 0; i < end; i++) {
+      if (ctx.collect) ctx.path.push(i);
+      const valid = prefix[i](items[i], ctx, null);
+      if (ctx.collect) ctx.path.pop();
+      if (!valid) {
+        if (!ctx.collect) return false;
+        ok = false;
+      }
+    }
+    if (rest !== null && n > prefixCount) {
+      if (restIsFalse) {
+        return fail(ctx, "items", restLocation, `must NOT have more than ${prefixCount} items`);
+      }
+      for (let i = prefixCount; i < n; i++) {
+        if (ctx.collect) ctx.path.push(i);
+        const valid = rest(items[i], ctx, null);
+        if (ctx.collect) ctx.path.pop();
+        if (!valid) {
+          if (!ctx.collect) return false;
+          ok = false;
+        }
+      }
+    }
+    if (sink !== null) {
+      const evaluated = rest !== null ? Infinity : end;
+      if (evaluated > sink.items) sink.items = evaluated;
+    }
+    return ok;
+  };
+}
+
+function compileContains(
+  check: Check,
+  min: number,
+  max: number,
+  at: (keyword: string) => string,
+): Check {
+  const location = at("contains");
+  const minMessage = `must contain at least ${min} valid item(s)`;
+  const maxMessage = `must contain at most ${max} valid item(s)`;
+  return (v, ctx, sink) => {
+    const items = v as unknown[];
+    const collect = ctx.collect;
+    ctx.collect = false;
+    let matches = 0;
+    for (let i = 0; i < items.length; i++) {
+      if (!check(items[i], ctx, null)) continue;
+      matches++;
+      if (sink !== null) {
+        if (sink.itemIndices === null) sink.itemIndices = new Set();
+        sink.itemIndices.add(i);
+      } else if (max === Infinity && matches >= min) {
+        break;
+      }
+    }
+    ctx.steps += items.length;
+    ctx.collect = collect;
+    if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+    if (matches < min) {
+      return fail(ctx, min === 1 ? "contains" : "minContains", location, minMessage);
+    }
+    if (matches > max) return fail(ctx, "maxContains", at("maxContains"), maxMessage);
+    return true;
+  };
+}
+
+function compileUnevaluatedItems(
+  sub: Compiled,
+  isFalse: boolean,
+  at: (keyword: string) => string,
+): Check {
+  const location = at("unevaluatedItems");
+  return (v, ctx, sink) => {
+    const annotations = sink as Annotations;
+    const items = v as unknown[];
+    let ok = true;
+    for (let i = annotations.items; i < items.length; i++) {
+      if (annotations.itemIndices !== null && annotations.itemIndices.has(i)) continue;
+      if (ctx.collect) ctx.path.push(i);
+      const valid = isFalse
+        ? fail(ctx, "unevaluatedItems", location, `item ${i} is not allowed (unevaluated)`)
+        : sub.check(items[i], ctx, null);
+      if (ctx.collect) ctx.path.pop();
+      if (!valid) {
+        if (!ctx.collect) return false;
+        ok = false;
+      }
+    }
+    annotations.items = Infinity;
+    return ok;
+  };
+}
+
+function compileAllOf(checks: Check[]): Check {
+  return (v, ctx, sink) => {
+    let ok = true;
+    for (let i = 0; i < checks.length; i++) {
+      if (!checks[i](v, ctx, sink)) {
+        if (!ctx.collect) return false;
+        ok = false;
+      }
+    }
+    return ok;
+  };
+}
+
+function compileAnyOf(checks: Check[], location: string): Check {
+  return (v, ctx, sink) => {
+    if (sink === null && !ctx.collect) {
+      for (let i = 0; i < checks.length; i++) if (checks[i](v, ctx, null)) return true;
+      return false;
+    }
+    const mark = ctx.errors.length;
+    let matched = false;
+    for (let i = 0; i < checks.length; i++) {
+      const branch = sink === null ? null : newAnnotations();
+      if (!checks[i](v, ctx, branch)) continue;
+      matched = true;
+      if (branch === null) break;
+      mergeAnnotations(sink as Annotations, branch);
+    }
+    if (matched) {
+      ctx.errors.length = mark;
+      return true;
+    }
+    return fail(ctx, "anyOf", location, "must match at least one schema in anyOf");
+  };
+}
+
+function compileOneOf(checks: Check[], location: string): Check {
+  return (v, ctx, sink) => {
+    const mark = ctx.errors.length;
+    let matches = 0;
+    let matchedAnnotations: Annotations | null = null;
+    for (let i = 0; i < checks.length; i++) {
+      const branch = sink === null ? null : newAnnotations();
+      if (!checks[i](v, ctx, branch)) continue;
+      matchedAnnotations = branch;
+      if (++matches > 1) break;
+    }
+    if (matches === 1) {
+      ctx.errors.length = mark;
+      if (sink !== null) mergeAnnotations(sink, matchedAnnotations as Annotations);
+      return true;
+    }
+    if (matches > 1) {
+      ctx.errors.length = mark;
+      return fail(
+        ctx,
+        "oneOf",
+        location,
+        "must match exactly one schema in oneOf, but matches more than one",
+      );
+    }
+    return fail(ctx, "oneOf", location, "must match exactly one schema in oneOf");
+  };
+}
+
+function compileNot(check: Check, location: string): Check {
+  return (v, ctx) => {
+    const collect = ctx.collect;
+    ctx.collect = false;
+    const matched = check(v, ctx, null);
+    ctx.collect = collect;
+    return !matched || fail(ctx, "not", location, "must NOT be valid against the schema in 'not'");
+  };
+}
+
+function compileIf(condition: Check, then: Check | null, otherwise: Check | null): Check {
+  if (then === null && otherwise === null) {
+    // Only matters for the annotations it contributes to unevaluated* keywords.
+    return (v, ctx, sink) => {
+      if (sink === null) return true;
+      const collect = ctx.collect;
+      ctx.collect = false;
+      const branch = newAnnotations();
+      if (condition(v, ctx, branch)) mergeAnnotations(sink, branch);
+      ctx.collect = collect;
+      return true;
+    };
+  }
+  return (v, ctx, sink) => {
+    const collect = ctx.collect;
+    ctx.collect = false;
+    const branch = sink === null ? null : newAnnotations();
+    const holds = condition(v, ctx, branch);
+    ctx.collect = collect;
+    if (holds) {
+      if (branch !== null) mergeAnnotations(sink as Annotations, branch);
+      return then === null || then(v, ctx, sink);
+    }
+    return otherwise === null || otherwise(v, ctx, sink);
+  };
+}

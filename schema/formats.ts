@@ -1,0 +1,454 @@
+/**
+ * String format checks for the `format` keyword (RFC 3339 dates and times, RFC 3986 URIs,
+ * RFC 5321 e-mail, RFC 1123/5890 host names, IP addresses, UUIDs, JSON pointers, regexes).
+ * Each check takes a string and returns whether it is well formed.
+ * @module
+ */
+
+/** A format check: receives a string instance, returns whether it conforms. */
+export type FormatCheck = (value: string) => boolean;
+
+const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+const TIME = /^([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))$/;
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** RFC 3339 `full-date`, with real month lengths and leap years. */
+export function isDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (m === null) return false;
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]);
+}
+
+/** RFC 3339 `full-time`; a leap second (`:60`) is only accepted at 23:59 UTC. */
+export function isTime(value: string): boolean {
+  const m = TIME.exec(value);
+  if (m === null) return false;
+  const hour = +m[1];
+  const minute = +m[2];
+  const second = +m[3];
+  const offsetHour = m[5] === undefined ? 0 : +m[5];
+  const offsetMinute = m[6] === undefined ? 0 : +m[6];
+  if (hour > 23 || minute > 59 || second > 60 || offsetHour > 23 || offsetMinute > 59) return false;
+  if (second < 60) return true;
+  const sign = m[4] === "-" ? -1 : 1;
+  const utcMinutes = hour * 60 + minute - sign * (offsetHour * 60 + offsetMinute);
+  return ((utcMinutes % 1440) + 1440) % 1440 === 23 * 60 + 59;
+}
+
+/** RFC 3339 `date-time` (`T` or `t` separator). */
+export function isDateTime(value: string): boolean {
+  const t = value.search(/[Tt]/);
+  return t === 10 && isDate(value.slice(0, 10)) && isTime(value.slice(11));
+}
+
+const DURATION = new RegExp(
+  "^P(?:(?:[0-9]+D|[0-9]+M(?:[0-9]+D)?|[0-9]+Y(?:[0-9]+M(?:[0-9]+D)?)?)" +
+    "(?:T(?:[0-9]+H(?:[0-9]+M(?:[0-9]+S)?)?|[0-9]+M(?:[0-9]+S)?|[0-9]+S))?" +
+    "|T(?:[0-9]+H(?:[0-9]+M(?:[0-9]+S)?)?|[0-9]+M(?:[0-9]+S)?|[0-9]+S)" +
+    "|[0-9]+W)$",
+);
+
+/** RFC 3339 appendix A `duration` (ISO 8601 durations without fractions). */
+export function isDuration(value: string): boolean {
+  return DURATION.test(value);
+}
+
+const IPV4 =
+  /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+
+/** Dotted-quad IPv4 without leading zeros. */
+export function isIpv4(value: string): boolean {
+  return IPV4.test(value);
+}
+
+/** RFC 4291 text form of an IPv6 address (with optional embedded IPv4; no zone, no brackets). */
+export function isIpv6(value: string): boolean {
+  let groups = 8;
+  let text = value;
+  const lastColon = text.lastIndexOf(":");
+  if (lastColon < 0) return false;
+  if (text.indexOf(".", lastColon) >= 0) {
+    if (!isIpv4(text.slice(lastColon + 1))) return false;
+    groups = 6;
+    text = text.slice(0, lastColon + 1);
+    if (!text.endsWith("::")) text = text.slice(0, -1);
+  }
+  const compressed = text.indexOf("::");
+  if (compressed >= 0) {
+    if (text.indexOf("::", compressed + 1) >= 0) return false;
+    const head = text.slice(0, compressed);
+    const tail = text.slice(compressed + 2);
+    const parts = [
+      ...(head === "" ? [] : head.split(":")),
+      ...(tail === "" ? [] : tail.split(":")),
+    ];
+    return parts.length < groups && parts.every((p) => HEX_GROUP.test(p));
+  }
+  const parts = text.split(":");
+  return parts.length === groups && parts.every((p) => HEX_GROUP.test(p));
+}
+
+const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+/** RFC 4122 textual UUID (any version). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+const JSON_POINTER = /^(?:\/(?:[^~/]|~[01])*)*$/;
+const RELATIVE_JSON_POINTER = /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~[01])*)*)$/;
+
+/** RFC 6901 JSON Pointer. */
+export function isJsonPointer(value: string): boolean {
+  return JSON_POINTER.test(value);
+}
+
+/** Relative JSON Pointer (draft-handrews-relative-json-pointer-01). */
+export function isRelativeJsonPointer(value: string): boolean {
+  return RELATIVE_JSON_POINTER.test(value);
+}
+
+/** An ECMAScript regular expression (accepted in Unicode mode or, failing that, legacy mode). */
+export function isRegex(value: string): boolean {
+  return compilePattern(value) !== undefined;
+}
+
+/** Compiles a schema `pattern`: Unicode-aware (`u` flag), falling back to legacy syntax. */
+export function compilePattern(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source, "u");
+  } catch {
+    try {
+      return new RegExp(source);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+// ---- URIs (RFC 3986) ----
+
+const URI_SPLIT = /^(?:([^:/?#]+):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+const PCT = "%[0-9A-Fa-f]{2}";
+const UNRESERVED_SUB = "A-Za-z0-9\\-._~!$&'()*+,;=";
+const PATH = new RegExp(`^(?:[${UNRESERVED_SUB}:@/]|${PCT})*$`);
+const QUERY = new RegExp(`^(?:[${UNRESERVED_SUB}:@/?]|${PCT})*$`);
+const USERINFO = new RegExp(`^(?:[${UNRESERVED_SUB}:]|${PCT})*$`);
+const REG_NAME = new RegExp(`^(?:[${UNRESERVED_SUB}]|${PCT})*$`);
+const IP_FUTURE = new RegExp(`^[vV][0-9A-Fa-f]+\\.[${UNRESERVED_SUB}:]+$`);
+const PORT = /^[0-9]*$/;
+
+function isAuthority(authority: string): boolean {
+  const at = authority.lastIndexOf("@");
+  if (at >= 0 && !USERINFO.test(authority.slice(0, at))) return false;
+  const hostPort = authority.slice(at + 1);
+  let host: string;
+  let port = "";
+  if (hostPort.startsWith("[")) {
+    const close = hostPort.indexOf("]");
+    if (close < 0) return false;
+    const literal = hostPort.slice(1, close);
+    if (!isIpv6(literal) && !IP_FUTURE.test(literal)) return false;
+    const rest = hostPort.slice(close + 1);
+    if (rest !== "" && !rest.startsWith(":")) return false;
+    return PORT.test(rest.slice(1));
+  }
+  const colon = hostPort.indexOf(":");
+  if (colon >= 0) {
+    host = hostPort.slice(0, colon);
+    port = hostPort.slice(colon + 1);
+  } else {
+    host = hostPort;
+  }
+  return REG_NAME.test(host) && PORT.test(port);
+}
+
+function isUriLike(value: string, requireScheme: boolean): boolean {
+  const m = URI_SPLIT.exec(value);
+  if (m === null) return false;
+  const [, scheme, authority, path, query, fragment] = m;
+  if (scheme === undefined) {
+    if (requireScheme) return false;
+    const firstSegment = path.split("/", 1)[0];
+    if (firstSegment.includes(":")) return false;
+  } else if (!SCHEME.test(scheme)) {
+    return false;
+  }
+  if (authority !== undefined) {
+    if (!isAuthority(authority)) return false;
+    if (path !== "" && !path.startsWith("/")) return false;
+  }
+  if (!PATH.test(path)) return false;
+  if (query !== undefined && !QUERY.test(query)) return false;
+  return fragment === undefined || QUERY.test(fragment);
+}
+
+/** RFC 3986 absolute URI (scheme required; fragment allowed). */
+export function isUri(value: string): boolean {
+  return isUriLike(value, true);
+}
+
+/** RFC 3986 URI reference (absolute or relative). */
+export function isUriReference(value: string): boolean {
+  return isUriLike(value, false);
+}
+
+// ---- Host names (RFC 1123, with IDNA2008 A-labels checked per RFC 5891/5892) ----
+
+const LDH_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** RFC 1123 host name; `xn--` labels must decode (RFC 3492) to a valid IDNA2008 U-label. */
+export function isHostname(value: string): boolean {
+  if (value.length === 0 || value.length > 253) return false;
+  for (const label of value.split(".")) {
+    if (!LDH_LABEL.test(label)) return false;
+    if (label[2] === "-" && label[3] === "-") {
+      if (label.slice(0, 2).toLowerCase() !== "xn") return false;
+      const decoded = decodePunycode(label.slice(4));
+      if (decoded === undefined || !isULabel(decoded)) return false;
+    }
+  }
+  return true;
+}
+
+const PUNY_BASE = 36;
+const PUNY_TMIN = 1;
+const PUNY_TMAX = 26;
+
+function punyAdapt(delta: number, points: number, first: boolean): number {
+  let d = first ? Math.floor(delta / 700) : delta >> 1;
+  d += Math.floor(d / points);
+  let k = 0;
+  while (d > ((PUNY_BASE - PUNY_TMIN) * PUNY_TMAX) >> 1) {
+    d = Math.floor(d / (PUNY_BASE - PUNY_TMIN));
+    k += PUNY_BASE;
+  }
+  return k + Math.floor(((PUNY_BASE - PUNY_TMIN + 1) * d) / (d + 38));
+}
+
+function punyDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 22;
+  if (code >= 65 && code <= 90) return code - 65;
+  if (code >= 97 && code <= 122) return code - 97;
+  return PUNY_BASE;
+}
+
+/** RFC 3492 decoder; undefined for malformed input. */
+export function decodePunycode(input: string): string | undefined {
+  const output: number[] = [];
+  const delimiter = input.lastIndexOf("-");
+  for (let j = 0; j < Math.max(delimiter, 0); j++) {
+    const c = input.charCodeAt(j);
+    if (c >= 0x80) return undefined;
+    output.push(c);
+  }
+  let n = 128;
+  let i = 0;
+  let bias = 72;
+  let index = delimiter > 0 ? delimiter + 1 : 0;
+  while (index < input.length) {
+    const oldI = i;
+    let w = 1;
+    for (let k = PUNY_BASE;; k += PUNY_BASE) {
+      if (index >= input.length) return undefined;
+      const digit = punyDigit(input.charCodeAt(index++));
+      if (digit >= PUNY_BASE) return undefined;
+      i += digit * w;
+      if (i > 0x7fffffff) return undefined;
+      const t = k <= bias ? PUNY_TMIN : k >= bias + PUNY_TMAX ? PUNY_TMAX : k - bias;
+      if (digit < t) break;
+      w *= PUNY_BASE - t;
+    }
+    bias = punyAdapt(i - oldI, output.length + 1, oldI === 0);
+    n += Math.floor(i / (output.length + 1));
+    i %= output.length + 1;
+    if (n > 0x10ffff) return undefined;
+    output.splice(i, 0, n);
+    i++;
+  }
+  return String.fromCodePoint(...output);
+}
+
+// Code points with canonical combining class 9 (viramas), for the ZWJ/ZWNJ rules of RFC 5892.
+const VIRAMA = new Set([
+  0x094d,
+  0x09cd,
+  0x0a4d,
+  0x0acd,
+  0x0b4d,
+  0x0bcd,
+  0x0c4d,
+  0x0ccd,
+  0x0d3b,
+  0x0d3c,
+  0x0d4d,
+  0x0dca,
+  0x0e3a,
+  0x0eba,
+  0x0f84,
+  0x1039,
+  0x103a,
+  0x1714,
+  0x1715,
+  0x1734,
+  0x17d2,
+  0x1a60,
+  0x1b44,
+  0x1baa,
+  0x1bab,
+  0x1bf2,
+  0x1bf3,
+  0x2d7f,
+  0xa806,
+  0xa82c,
+  0xa8c4,
+  0xa953,
+  0xa9c0,
+  0xaaf6,
+  0xabed,
+  0x10a3f,
+  0x11046,
+  0x11070,
+  0x1107f,
+  0x110b9,
+  0x11133,
+  0x11134,
+  0x111c0,
+  0x11235,
+  0x112ea,
+  0x1134d,
+  0x11442,
+  0x114c2,
+  0x115bf,
+  0x1163f,
+  0x116b6,
+  0x1172b,
+  0x11839,
+  0x1193d,
+  0x1193e,
+  0x119e0,
+  0x11a34,
+  0x11a47,
+  0x11a99,
+  0x11c3f,
+  0x11d44,
+  0x11d45,
+  0x11d97,
+]);
+// RFC 5892 section 2.6 exceptions.
+const PVALID_EXCEPTIONS = new Set([0x00df, 0x03c2, 0x06fd, 0x06fe, 0x0f0b, 0x3007]);
+const DISALLOWED_EXCEPTIONS = new Set([
+  0x0640,
+  0x07fa,
+  0x302e,
+  0x302f,
+  0x3031,
+  0x3032,
+  0x3033,
+  0x3034,
+  0x3035,
+  0x303b,
+]);
+const PVALID_GENERAL = /^[\p{Ll}\p{Lo}\p{Lm}\p{Mn}\p{Mc}\p{Nd}]$/u;
+const COMBINING_MARK = /^\p{M}/u;
+const GREEK = /^\p{Script=Greek}$/u;
+const HEBREW = /^\p{Script=Hebrew}$/u;
+const KANA_HAN = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
+const JOINING_LEFT =
+  /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}]\p{Mn}*$/u;
+const JOINING_RIGHT =
+  /^\p{Mn}*[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}]/u;
+
+// An approximation of IDNA2008 validity: derived-property classes by general category, plus the
+// exact exception list and CONTEXTO/CONTEXTJ rules of RFC 5892 (Bidi rules are not checked).
+function isULabel(label: string): boolean {
+  if (label === "" || !/[^\p{ASCII}]/u.test(label)) return false;
+  if (label[2] === "-" && label[3] === "-") return false;
+  if (label.startsWith("-") || label.endsWith("-") || COMBINING_MARK.test(label)) return false;
+  const chars = Array.from(label);
+  let arabicIndic = false;
+  let extendedArabicIndic = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    const cp = ch.codePointAt(0) as number;
+    if (DISALLOWED_EXCEPTIONS.has(cp)) return false;
+    if (PVALID_EXCEPTIONS.has(cp)) continue;
+    if (cp === 0x2d || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x61 && cp <= 0x7a)) continue;
+    switch (cp) {
+      case 0x00b7:
+        if (chars[i - 1] !== "l" || chars[i + 1] !== "l") return false;
+        continue;
+      case 0x0375:
+        if (i + 1 >= chars.length || !GREEK.test(chars[i + 1])) return false;
+        continue;
+      case 0x05f3:
+      case 0x05f4:
+        if (i === 0 || !HEBREW.test(chars[i - 1])) return false;
+        continue;
+      case 0x30fb:
+        if (!KANA_HAN.test(label.replace(/\u30fb/g, ""))) return false;
+        continue;
+      case 0x200d:
+        if (i === 0 || !VIRAMA.has(chars[i - 1].codePointAt(0) as number)) return false;
+        continue;
+      case 0x200c:
+        if (i > 0 && VIRAMA.has(chars[i - 1].codePointAt(0) as number)) continue;
+        if (
+          !JOINING_LEFT.test(chars.slice(0, i).join("")) ||
+          !JOINING_RIGHT.test(chars.slice(i + 1).join(""))
+        ) return false;
+        continue;
+    }
+    if (cp >= 0x0660 && cp <= 0x0669) arabicIndic = true;
+    if (cp >= 0x06f0 && cp <= 0x06f9) extendedArabicIndic = true;
+    if (!PVALID_GENERAL.test(ch)) return false;
+  }
+  return !(arabicIndic && extendedArabicIndic);
+}
+
+// ---- E-mail (RFC 5321 Mailbox) ----
+
+const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
+const QUOTED_STRING = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
+
+/** RFC 5321 mailbox: dot-atom or quoted local part; host name or bracketed IP literal. */
+export function isEmail(value: string): boolean {
+  const at = value.lastIndexOf("@");
+  if (at <= 0) return false;
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (!DOT_ATOM.test(local) && !QUOTED_STRING.test(local)) return false;
+  if (domain.startsWith("[") && domain.endsWith("]")) {
+    const literal = domain.slice(1, -1);
+    return literal.startsWith("IPv6:") ? isIpv6(literal.slice(5)) : isIpv4(literal);
+  }
+  return isHostname(domain);
+}
+
+/** The built-in format checks, by format name. Unknown formats always pass. */
+export const FORMATS: Readonly<Record<string, FormatCheck>> = {
+  "date": isDate,
+  "time": isTime,
+  "date-time": isDateTime,
+  "duration": isDuration,
+  "email": isEmail,
+  "hostname": isHostname,
+  "ipv4": isIpv4,
+  "ipv6": isIpv6,
+  "uri": isUri,
+  "uri-reference": isUriReference,
+  "uuid": isUuid,
+  "json-pointer": isJsonPointer,
+  "relative-json-pointer": isRelativeJsonPointer,
+  "regex": isRegex,
+};

@@ -1,0 +1,21 @@
+// JSON Pointer (RFC 6901) helpers.
+
+/** Escapes one reference token (`~` → `~0`, `/` → `~1`). */
+export function escapeToken(token: string | number): string {
+  const s = String(token);
+  return s.includes("~") || s.includes("/") ? s.replace(/~/g, "~0").replace(/\//g, "~1") : s;
+}
+
+/** Builds a JSON Pointer from path segments; `[]` gives `""`. */
+export function toPointer(segments: readonly (string | number)[]): string {
+  let out = "";
+  for (const segment of segments) out += "/" + escapeToken(segment);
+  return out;
+}
+
+/** Splits a JSON Pointer into unescaped tokens, or returns undefined if it is malformed. */
+export function parsePointer(pointer: string): string[] | undefined {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) return undefined;
+  return pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+}

@@ -1,0 +1,269 @@
+/**
+ * The public validator: {@link compileSchema} turns a JSON Schema (2020-12 or draft-07) into a
+ * reusable {@link Validator}; {@link validateSchema} checks a schema against its meta-schema.
+ * Pure interpretation: no `eval`, no `new Function`, no network.
+ * @module
+ */
+
+import { type Compiled, createCompiler, type EvalContext } from "./compile.ts";
+import { LimitExceeded } from "./limit.ts";
+import { META_SCHEMAS } from "./metaschemas.ts";
+import { toPointer } from "./pointer.ts";
+import { createRegistry, DRAFT_07, DRAFT_2020_12, isSchemaObject } from "./registry.ts";
+import {
+  type CompileOptions,
+  type JsonSchema,
+  SchemaError,
+  type ValidationError,
+  type ValidationLimits,
+  type ValidationResult,
+  type Validator,
+} from "./types.ts";
+
+/** Default limits: generous for real tool schemas, small enough to stop hostile input quickly. */
+export const DEFAULT_LIMITS: ValidationLimits = Object.freeze({
+  maxSchemaDepth: 128,
+  maxSubschemas: 20_000,
+  maxSteps: 1_000_000,
+  maxEvaluationDepth: 256,
+});
+
+/** Base URI of a compiled schema without `$id` (relative references resolve against it). */
+export const DEFAULT_BASE_URI = "emcee:/schema.json";
+
+const VALID: ValidationResult = Object.freeze({ valid: true });
+const EMPTY_OPTIONS: CompileOptions = Object.freeze({});
+const defaultCache = new WeakMap<object, Validator>();
+const optionCache = new WeakMap<object, WeakMap<CompileOptions, Validator>>();
+
+function newContext(limits: ValidationLimits): EvalContext {
+  return {
+    collect: false,
+    errors: [],
+    path: [],
+    steps: 0,
+    depth: 0,
+    scope: [],
+    maxSteps: limits.maxSteps,
+    maxDepth: limits.maxEvaluationDepth,
+  };
+}
+
+function resetContext(ctx: EvalContext, collect: boolean): void {
+  ctx.collect = collect;
+  ctx.errors = [];
+  ctx.path.length = 0;
+  ctx.steps = 0;
+  ctx.depth = 0;
+  ctx.scope.length = 0;
+}
+
+function limitError(ctx: EvalContext, error: unknown): ValidationResult {
+  const message = error instanceof LimitExceeded
+    ? error.message
+    : "validation exceeded the call stack (value or schema recursion too deep)";
+  return {
+    valid: false,
+    errors: [{ instancePath: toPointer(ctx.path), schemaPath: "", keyword: "limit", message }],
+  };
+}
+
+function isLimitFailure(error: unknown): boolean {
+  return error instanceof LimitExceeded || error instanceof RangeError;
+}
+
+function buildValidator(schema: JsonSchema, options: CompileOptions): Validator {
+  if (typeof schema !== "boolean" && !isSchemaObject(schema)) {
+    throw new SchemaError("a schema must be an object or a boolean", "#");
+  }
+  const limits: ValidationLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const registry = createRegistry(options.documents ?? {}, limits);
+  const dialect = options.defaultDialect === "draft-07" ? DRAFT_07 : DRAFT_2020_12;
+  registry.addRoot(schema, DEFAULT_BASE_URI, dialect);
+  const compiler = createCompiler(registry, {
+    formatAssertion: options.formatAssertion ?? true,
+    formats: options.formats ?? {},
+    limits,
+  });
+  let root: Compiled;
+  try {
+    root = compiler.compileRoot(schema);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new SchemaError("schema is too deeply nested or self-referential to compile", "#");
+    }
+    throw error;
+  }
+  const check = root.check;
+  let idle: EvalContext | null = newContext(limits);
+
+  function run(value: unknown, wantErrors: boolean): ValidationResult {
+    // Reuse one context; a re-entrant call (a custom format validating again) gets its own.
+    const ctx = idle ?? newContext(limits);
+    idle = null;
+    try {
+      resetContext(ctx, false);
+      let ok: boolean;
+      try {
+        ok = check(value, ctx, null);
+      } catch (error) {
+        if (isLimitFailure(error)) return limitError(ctx, error);
+        throw error;
+      }
+      if (ok) return VALID;
+      if (!wantErrors) return INVALID_WITHOUT_DETAILS;
+      resetContext(ctx, true);
+      try {
+        check(value, ctx, null);
+      } catch (error) {
+        if (isLimitFailure(error)) return limitError(ctx, error);
+        throw error;
+      }
+      const errors: ValidationError[] = ctx.errors.length > 0 ? ctx.errors : [{
+        instancePath: "",
+        schemaPath: "#",
+        keyword: "schema",
+        message: "value does not match the schema",
+      }];
+      ctx.errors = [];
+      return { valid: false, errors };
+    } finally {
+      idle = ctx;
+    }
+  }
+
+  return {
+    schema,
+    validate: (value) => run(value, true),
+    is: (value) => run(value, false).valid,
+  };
+}
+
+const INVALID_WITHOUT_DETAILS: ValidationResult = Object.freeze({
+  valid: false,
+  errors: Object.freeze([]) as readonly ValidationError[],
+});
+
+/**
+ * Compiles a JSON Schema into a reusable validator. The result is cached per schema object (and
+ * per options object), so compiling the same tool schema again costs nothing; schemas are
+ * treated as immutable. `$ref` resolves within the schema, `options.documents` and the embedded
+ * 2020-12/draft-07 meta-schemas, never over the network.
+ *
+ * @throws {SchemaError} when the schema cannot be interpreted (bad keyword value, unresolvable
+ *   `$ref`, invalid regex, unsupported `$schema`, or a compile limit is exceeded).
+ *
+ * @example
+ * ```ts
+ * import { compileSchema } from "./validator.ts";
+ * const validator = compileSchema({
+ *   type: "object",
+ *   properties: { city: { type: "string", minLength: 1 } },
+ *   required: ["city"],
+ * });
+ * validator.validate({ city: "Paris" }); // { valid: true }
+ * const result = validator.validate({ city: 3 });
+ * // result.errors[0]: { instancePath: "/city", keyword: "type", schemaPath: "#/properties/city/type", ... }
+ * ```
+ */
+export function compileSchema(schema: JsonSchema, options?: CompileOptions): Validator {
+  if (typeof schema === "boolean") return buildValidator(schema, options ?? EMPTY_OPTIONS);
+  if (options === undefined) {
+    let validator = defaultCache.get(schema);
+    if (validator === undefined) {
+      validator = buildValidator(schema, EMPTY_OPTIONS);
+      defaultCache.set(schema, validator);
+    }
+    return validator;
+  }
+  let perOptions = optionCache.get(schema);
+  if (perOptions === undefined) {
+    perOptions = new WeakMap();
+    optionCache.set(schema, perOptions);
+  }
+  let validator = perOptions.get(options);
+  if (validator === undefined) {
+    validator = buildValidator(schema, options);
+    perOptions.set(options, validator);
+  }
+  return validator;
+}
+
+const DRAFT_07_META = "http://json-schema.org/draft-07/schema";
+const DRAFT_2020_12_META = "https://json-schema.org/draft/2020-12/schema";
+const META_OPTIONS: CompileOptions = Object.freeze({ formatAssertion: true });
+
+function metaSchemaFor(schema: JsonSchema, options: CompileOptions): string {
+  if (isSchemaObject(schema) && typeof schema.$schema === "string") {
+    const uri = schema.$schema.replace(/#$/, "");
+    if (uri === DRAFT_07_META || uri === DRAFT_2020_12_META) return uri;
+    if (uri === "http://json-schema.org/draft-06/schema") return DRAFT_07_META;
+    return uri;
+  }
+  return options.defaultDialect === "draft-07" ? DRAFT_07_META : DRAFT_2020_12_META;
+}
+
+/**
+ * Checks a schema before use: against its meta-schema (2020-12 unless `$schema` or
+ * `options.defaultDialect` says draft-07), then by compiling it (unresolvable `$ref`, invalid
+ * regex, limits). Returns every problem found; an empty array means the schema is usable.
+ * The server calls this to refuse broken tool schemas at registration.
+ *
+ * @example
+ * ```ts
+ * import { validateSchema } from "./validator.ts";
+ * validateSchema({ type: "object", properties: { n: { type: "integer", minimum: 0 } } }); // []
+ * validateSchema({ type: "strnig" });
+ * // [{ instancePath: "/type", keyword: "anyOf", message: "must match at least one schema in anyOf", ... }]
+ * ```
+ */
+export function validateSchema(schema: unknown, options?: CompileOptions): ValidationError[] {
+  if (typeof schema !== "boolean" && !isSchemaObject(schema)) {
+    return [{
+      instancePath: "",
+      schemaPath: "",
+      keyword: "type",
+      message: "a JSON Schema must be an object or a boolean",
+    }];
+  }
+  const metaUri = metaSchemaFor(schema, options ?? EMPTY_OPTIONS);
+  const meta = options?.documents?.[metaUri] ?? options?.documents?.[metaUri + "#"] ??
+    META_SCHEMAS[metaUri];
+  const errors: ValidationError[] = [];
+  if (meta === undefined) {
+    errors.push({
+      instancePath: "/$schema",
+      schemaPath: "",
+      keyword: "$schema",
+      message: `unknown meta-schema "${metaUri}" (supply it in options.documents)`,
+    });
+  } else {
+    try {
+      const result = compileSchema(meta, options?.documents ? options : META_OPTIONS).validate(
+        schema,
+      );
+      if (!result.valid) errors.push(...result.errors);
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      errors.push({
+        instancePath: "/$schema",
+        schemaPath: error.schemaPath,
+        keyword: "$schema",
+        message: error.message,
+      });
+    }
+  }
+  if (errors.length > 0) return errors;
+  try {
+    compileSchema(schema, options);
+  } catch (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    errors.push({
+      instancePath: error.schemaPath.startsWith("#") ? error.schemaPath.slice(1) : "",
+      schemaPath: error.schemaPath,
+      keyword: "schema",
+      message: error.message,
+    });
+  }
+  return errors;
+}
