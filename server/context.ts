@@ -72,6 +72,8 @@ export interface RequestScope {
   session?: LegacySession;
   /** Sends a notification related to this request on its own stream. */
   notify?: (message: JsonRpcNotification) => void;
+  /** Legacy HTTP: closes this request's SSE stream so the client resumes by polling (SEP-1699). */
+  closeStream?: () => void;
   /** Sends a server-to-client request on this request's stream (legacy HTTP). */
   sendRelated?: (message: JsonRpcMessage) => void | Promise<void>;
   /** Aborted when the client disconnects or cancels. */
@@ -107,13 +109,29 @@ export interface RequestContext {
   /** Sends a log message if the client's level lets it through. */
   log(level: LoggingLevel, data: unknown, logger?: string): void;
   /** Asks the user for input through the client. */
-  elicit(params: ElicitRequestParams): Promise<ElicitResult>;
+  elicit(params: ElicitRequestParams, options?: InputOptions): Promise<ElicitResult>;
   /** Asks the client's model for a completion. */
-  sample(params: CreateMessageRequestParams): Promise<CreateMessageResult>;
+  sample(params: CreateMessageRequestParams, options?: InputOptions): Promise<CreateMessageResult>;
   /** Asks the client for its roots. */
-  listRoots(): Promise<ListRootsResult>;
+  listRoots(options?: InputOptions): Promise<ListRootsResult>;
+  /**
+   * Legacy HTTP only: closes this request's SSE stream now; the client
+   * reconnects with `Last-Event-ID` and receives the rest (SEP-1699 polling).
+   * Elsewhere it does nothing.
+   */
+  closeStream(): void;
   /** Sends several input requests at once; answers come back by key. */
   input(requests: InputRequests): Promise<{ [key: string]: JsonObject }>;
+}
+
+/** Options of one input request. */
+export interface InputOptions {
+  /**
+   * The key of this request in `inputRequests` (2026-07-28). Default: the
+   * method family and a counter, e.g. `elicitation-1`. Keys must be stable
+   * across rounds because handlers are replayed.
+   */
+  key?: string;
 }
 
 /** Signals that a modern request must end with an `InputRequiredResult`. */
@@ -259,9 +277,9 @@ export function createContext(init: ContextInit): RequestContext {
 
   const input = (requests: InputRequests) =>
     init.era === "modern" ? askModern(requests) : askLegacy(requests);
-  const one = async (request: InputRequest): Promise<JsonObject> => {
+  const one = async (request: InputRequest, options?: InputOptions): Promise<JsonObject> => {
     inputCounter += 1;
-    const key = `${request.method.replace(/\/.*$/, "")}-${inputCounter}`;
+    const key = options?.key ?? `${request.method.replace(/\/.*$/, "")}-${inputCounter}`;
     return (await input({ [key]: request }))[key];
   };
 
@@ -290,14 +308,15 @@ export function createContext(init: ContextInit): RequestContext {
       if (logger !== undefined) params.logger = logger;
       notify({ jsonrpc: "2.0", method: "notifications/message", params });
     },
-    elicit: (params) =>
-      one({ method: "elicitation/create", params }) as Promise<unknown> as Promise<ElicitResult>,
-    sample: (params) =>
-      one({ method: "sampling/createMessage", params }) as Promise<unknown> as Promise<
+    elicit: (params, options) =>
+      one({ method: "elicitation/create", params }, options) as Promise<unknown> as Promise<ElicitResult>,
+    sample: (params, options) =>
+      one({ method: "sampling/createMessage", params }, options) as Promise<unknown> as Promise<
         CreateMessageResult
       >,
-    listRoots: () =>
-      one({ method: "roots/list", params: {} }) as Promise<unknown> as Promise<ListRootsResult>,
+    listRoots: (options) =>
+      one({ method: "roots/list", params: {} }, options) as Promise<unknown> as Promise<ListRootsResult>,
     input,
+    closeStream: () => scope.closeStream?.(),
   };
 }

@@ -403,14 +403,31 @@ export class McpServer {
     }
   }
 
-  /** Returns the era a request is served in, or throws the reason it cannot be. */
+  /**
+   * Why a request cannot be served in the modern era (missing `_meta` fields,
+   * unsupported version), or `undefined` when its envelope is sound.
+   */
+  modernEnvelopeProblem(request: JsonRpcRequest): McpError | undefined {
+    const meta = request.params?._meta;
+    return envelopeProblem(isObject(meta) ? meta : undefined);
+  }
+
+  /** The input schema of a registered tool, for transport-level checks. */
+  toolInputSchema(name: string): JsonObject | undefined {
+    return this.#tools.get(name)?.tool.inputSchema;
+  }
+
+  /** Routes a request to its era, or throws the reason it cannot be served. */
   #dispatch(request: JsonRpcRequest, scope: RequestScope): Promise<JsonObject> {
     const session = scope.session;
     if (request.method === "initialize") {
       if (!session) {
+        // 2026-07-28 removed the handshake; name the versions for legacy clients' diagnostics.
         throw new McpError(
-          ErrorCode.InvalidRequest,
-          `initialize is not available here; this endpoint speaks ${SUPPORTED_VERSIONS.join(", ")}`,
+          ErrorCode.MethodNotFound,
+          `Method not found: initialize (removed in 2026-07-28); supported versions: ${
+            SUPPORTED_VERSIONS.join(", ")
+          }`,
         );
       }
       return Promise.resolve(this.#initialize(request, session));
@@ -481,24 +498,10 @@ export class McpServer {
     scope: RequestScope,
     meta: JsonObject | undefined,
   ): Promise<JsonObject> {
-    const version = meta?.[MetaKey.protocolVersion];
-    const capabilities = meta?.[MetaKey.clientCapabilities];
-    if (typeof version !== "string") {
-      throw invalidParams(
-        `Missing _meta["${MetaKey.protocolVersion}"]; every request must carry its protocol version`,
-      );
-    }
-    if (!isModernVersion(version)) {
-      throw new McpError(ErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", {
-        supported: [...SUPPORTED_VERSIONS],
-        requested: version,
-      });
-    }
-    if (!isObject(capabilities)) {
-      throw invalidParams(
-        `Missing _meta["${MetaKey.clientCapabilities}"]; every request must carry the client capabilities`,
-      );
-    }
+    const problem = envelopeProblem(meta);
+    if (problem) throw problem;
+    const version = meta![MetaKey.protocolVersion] as string;
+    const capabilities = meta![MetaKey.clientCapabilities];
     const clientInfo = isObject(meta![MetaKey.clientInfo])
       ? meta![MetaKey.clientInfo] as unknown as Implementation
       : undefined;
@@ -514,7 +517,7 @@ export class McpServer {
       if (result.ttlMs === undefined) result.ttlMs = this.#cache.ttlMs;
       if (result.cacheScope === undefined) result.cacheScope = this.#cache.cacheScope;
     }
-    if (this.#serverInfoMeta && request.method !== "subscriptions/listen") {
+    if (this.#serverInfoMeta) {
       result._meta = isObject(result._meta) ? { ...this.#serverInfoMeta, ...result._meta } : this.#serverInfoMeta;
     }
     return result;
@@ -861,6 +864,27 @@ export class McpServer {
   static isRequestId(value: unknown): value is RequestId {
     return typeof value === "string" || typeof value === "number";
   }
+}
+
+function envelopeProblem(meta: JsonObject | undefined): McpError | undefined {
+  const version = meta?.[MetaKey.protocolVersion];
+  if (typeof version !== "string") {
+    return invalidParams(
+      `Missing _meta["${MetaKey.protocolVersion}"]; every request must carry its protocol version`,
+    );
+  }
+  if (!isModernVersion(version)) {
+    return new McpError(ErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", {
+      supported: [...SUPPORTED_VERSIONS],
+      requested: version,
+    });
+  }
+  if (!isObject(meta![MetaKey.clientCapabilities])) {
+    return invalidParams(
+      `Missing _meta["${MetaKey.clientCapabilities}"]; every request must carry the client capabilities`,
+    );
+  }
+  return undefined;
 }
 
 function toolError(text: string): JsonObject {

@@ -1,0 +1,59 @@
+/**
+ * DNS-rebinding protection: validation of the `Origin` and `Host` headers.
+ *
+ * @module
+ */
+
+/** Which origins and hosts a server accepts. */
+export interface OriginPolicy {
+  /** Origins allowed to call (exact `scheme://host[:port]`); loopback origins are always allowed when `localhostOnly`. */
+  allowedOrigins?: string[];
+  /** Host header values allowed (host or host:port); loopback hosts are always allowed when `localhostOnly`. */
+  allowedHosts?: string[];
+  /** Accept only loopback Host headers and loopback (or absent) origins. Default true. */
+  localhostOnly?: boolean;
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+function hostnameOf(hostHeader: string): string {
+  if (hostHeader.startsWith("[")) return hostHeader.slice(0, hostHeader.indexOf("]") + 1);
+  const colon = hostHeader.lastIndexOf(":");
+  return colon >= 0 ? hostHeader.slice(0, colon) : hostHeader;
+}
+
+/**
+ * Returns why a request must be refused with 403, or `undefined` when it may
+ * proceed. A missing `Origin` (non-browser clients) is accepted.
+ *
+ * @example
+ * ```ts
+ * import { originProblem } from "./origin_guard.ts";
+ * originProblem(new Request("http://127.0.0.1/mcp", { headers: { origin: "http://evil.example" } }), {});
+ * // → "Origin http://evil.example is not allowed"
+ * ```
+ */
+export function originProblem(request: Request, policy: OriginPolicy): string | undefined {
+  const localhostOnly = policy.localhostOnly !== false;
+  const host = request.headers.get("host");
+  if (host !== null && (localhostOnly || policy.allowedHosts)) {
+    const lower = host.toLowerCase();
+    const allowed = (localhostOnly && LOOPBACK.has(hostnameOf(lower))) ||
+      (policy.allowedHosts?.some((h) => h.toLowerCase() === lower || h.toLowerCase() === hostnameOf(lower)) ?? false);
+    if (!allowed) return `Host ${host} is not allowed`;
+  }
+  const origin = request.headers.get("origin");
+  if (origin !== null && (localhostOnly || policy.allowedOrigins)) {
+    let allowed = policy.allowedOrigins?.includes(origin) ?? false;
+    if (!allowed && localhostOnly) {
+      try {
+        const url = new URL(origin);
+        allowed = (url.protocol === "http:" || url.protocol === "https:") && LOOPBACK.has(url.hostname);
+      } catch {
+        allowed = false;
+      }
+    }
+    if (!allowed) return `Origin ${origin} is not allowed`;
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+/**
+ * The stdio transport on the server side: newline-delimited JSON on the
+ * process's stdin/stdout, logs on stderr, a clean exit when stdin closes.
+ *
+ * @module
+ */
+import type { Transport } from "../protocol/transport.ts";
+import { connectServer, type ServerConnection } from "../server/connect.ts";
+import type { McpServer } from "../server/server.ts";
+import { stdio } from "./runtime.ts";
+import { createStreamTransport } from "./stream.ts";
+
+/** The process's stdin/stdout as a JSON-RPC transport. */
+export function stdioServerTransport(): Transport {
+  const io = stdio();
+  return createStreamTransport({
+    readable: io.readable,
+    write: (bytes) => io.write(bytes),
+  });
+}
+
+/**
+ * Serves `server` on stdin/stdout until stdin closes.
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from "../server/server.ts";
+ * import { serveStdio } from "./stdio.ts";
+ * const server = new McpServer({ name: "demo", version: "1.0.0" });
+ * const connection = await serveStdio(server);
+ * await connection.closed;
+ * ```
+ */
+export function serveStdio(server: McpServer): Promise<ServerConnection> {
+  return connectServer(server, stdioServerTransport());
+}
