@@ -286,7 +286,7 @@ export class McpServer {
     const output = definition.output === undefined ? undefined : resolveSchema(definition.output);
     for (const [label, schema] of [["input", input], ["output", output]] as const) {
       if (!schema) continue;
-      const problems = schemaProblems(schema.jsonSchema);
+      const problems = schemaProblems(schema.jsonSchema, label === "input");
       if (problems.length > 0) {
         throw new Error(`Tool "${name}" has an invalid ${label} schema: ${problems.join("; ")}`);
       }

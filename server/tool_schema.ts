@@ -1,9 +1,11 @@
 /**
- * The bridge between tool definitions and schema validation.
+ * The bridge between tool definitions and schema validation: resolves what a
+ * tool declares into the JSON Schema it advertises and a validator.
  *
  * @module
  */
 import type { JsonObject } from "../protocol/jsonrpc.ts";
+import { compileSchema, validateSchema } from "../schema/mod.ts";
 
 /** A validation issue in terms a model can read. */
 export interface SchemaIssue {
@@ -13,26 +15,48 @@ export interface SchemaIssue {
   message: string;
 }
 
+/** The outcome of validating one value. */
+export type SchemaCheck = { ok: true; value: unknown } | { ok: false; issues: SchemaIssue[] };
+
 /** A schema resolved for use by the server. */
 export interface ResolvedSchema {
   /** The JSON Schema advertised to clients. */
   jsonSchema: JsonObject;
   /** Validates a value; returns the (possibly transformed) value or issues. */
-  validate(
-    value: unknown,
-  ):
-    | { ok: true; value: unknown }
-    | { ok: false; issues: SchemaIssue[] }
-    | Promise<{ ok: true; value: unknown } | { ok: false; issues: SchemaIssue[] }>;
+  validate(value: unknown): SchemaCheck | Promise<SchemaCheck>;
 }
 
-/** Resolves raw JSON Schema (no validation yet; replaced by schema/ when it lands). */
+/** Resolves a raw JSON Schema into the advertised schema and its validator. */
 export function resolveSchema(input: unknown): ResolvedSchema {
   const jsonSchema = (input ?? { type: "object" }) as JsonObject;
-  return { jsonSchema, validate: (value) => ({ ok: true, value }) };
+  const validator = compileSchema(jsonSchema);
+  return {
+    jsonSchema,
+    validate(value) {
+      const result = validator.validate(value);
+      if (result.valid) return { ok: true, value };
+      return {
+        ok: false,
+        issues: result.errors.map((error) => ({
+          path: error.instancePath,
+          message: `${error.message} (${error.keyword})`,
+        })),
+      };
+    },
+  };
 }
 
-/** Checks a schema at registration; returns readable problems. */
-export function schemaProblems(_schema: JsonObject): string[] {
-  return [];
+/**
+ * Checks a schema at registration against its meta-schema; returns readable
+ * problems. Input schemas must describe an object; since 2026-07-28 output
+ * schemas may describe any JSON value.
+ */
+export function schemaProblems(schema: JsonObject, requireObject: boolean): string[] {
+  const problems = validateSchema(schema).map((error) =>
+    `${error.instancePath || "/"}: ${error.message}`
+  );
+  if (problems.length === 0 && requireObject && schema.type !== "object") {
+    problems.push(`the root must have "type": "object"`);
+  }
+  return problems;
 }

@@ -1,0 +1,37 @@
+/**
+ * Transports: Streamable HTTP as a web-standard handler, stdio, in-memory, the
+ * newline-delimited stream framing, and the one runtime adapter that serves,
+ * spawns and reads stdio on Deno, Bun and Node.
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from "@emcee/mcp/server";
+ * import { createHttpHandler, serveHttp } from "@emcee/mcp/transports";
+ * const handler = createHttpHandler(new McpServer({ name: "demo", version: "1.0.0" }));
+ * const http = await serveHttp(handler, { port: 3000 });
+ * ```
+ *
+ * @module
+ */
+export * from "./streamable_http.ts";
+export * from "./stdio.ts";
+export * from "./memory.ts";
+export * from "./stream.ts";
+export * from "./event_store.ts";
+export * from "./origin_guard.ts";
+export {
+  type ChildProcessExit,
+  type ChildProcessHandle,
+  exitProcess,
+  getEnv,
+  type HttpServerHandle,
+  type ProcessStdio,
+  runtimeName,
+  type RuntimeName,
+  serveHttp,
+  type ServeHttpOptions,
+  spawnProcess,
+  type SpawnOptions,
+  stdio,
+  toNodeHandler,
+} from "./runtime.ts";
