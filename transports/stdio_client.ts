@@ -1,0 +1,196 @@
+/**
+ * The stdio client transport: spawns the server as a child process and speaks
+ * newline-delimited JSON over its stdin and stdout, on Deno, Bun and Node.
+ * Shutdown is polite first: close stdin, wait, SIGTERM, wait, SIGKILL.
+ *
+ * @module
+ */
+import type { Transport, TransportSink } from "../protocol/transport.ts";
+import { type ChildProcessExit, type ChildProcessHandle, spawnProcess } from "./runtime.ts";
+import { createStreamTransport } from "./stream.ts";
+
+/** What to start. */
+export interface StdioServerParameters {
+  /** The executable. */
+  command: string;
+  /** Its arguments. */
+  args?: string[];
+  /** The child's complete environment; inherits ours when absent. */
+  env?: Record<string, string>;
+  /** Working directory. */
+  cwd?: string;
+  /**
+   * The child's stderr: passed through to ours (`"inherit"`, the default), captured
+   * (`"capture"`, see {@link StdioClientTransport.stderrText}), or dropped (`"ignore"`).
+   */
+  stderr?: "inherit" | "capture" | "ignore";
+}
+
+/** Options for {@link createStdioClientTransport}. */
+export interface StdioClientOptions {
+  /** Grace period after closing stdin, and again after SIGTERM. Default 2000 ms. */
+  shutdownGraceMs?: number;
+  /** Longest line accepted from the server. Default 64 MiB. */
+  maxLineBytes?: number;
+}
+
+/** The stdio client transport. */
+export interface StdioClientTransport extends Transport {
+  /** Discriminator for the client. */
+  readonly kind: "stdio";
+  /** The command line, for messages and the era cache. */
+  readonly commandLine: readonly string[];
+  /** The child's process id. */
+  readonly pid: number | undefined;
+  /** How the child ended, once it has. */
+  readonly exit: ChildProcessExit | undefined;
+  /** The captured tail of the child's stderr (with `stderr: "capture"`). */
+  readonly stderrText: string;
+  /** Why the connection ended, for error messages. */
+  readonly closeReason: string | undefined;
+}
+
+const STDERR_TAIL = 8192;
+
+function waitFor(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
+}
+
+/**
+ * Spawns `parameters.command` and returns a transport over its stdio. The
+ * child is started by `start`.
+ *
+ * @example
+ * ```ts
+ * import { createStdioClientTransport } from "./stdio_client.ts";
+ * const transport = createStdioClientTransport({ command: "node", args: ["server.js"] });
+ * ```
+ */
+export function createStdioClientTransport(
+  parameters: StdioServerParameters,
+  options: StdioClientOptions = {},
+): StdioClientTransport {
+  const grace = options.shutdownGraceMs ?? 2000;
+  const args = parameters.args ?? [];
+  let child: ChildProcessHandle | undefined;
+  let inner: Transport | undefined;
+  let exit: ChildProcessExit | undefined;
+  let stderrText = "";
+  let closeReason: string | undefined;
+  let shuttingDown: Promise<void> | undefined;
+  let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+
+  const describeExit = (): string => {
+    const how = exit === undefined
+      ? "closed its output"
+      : exit.signal !== null
+      ? `was killed by ${exit.signal}`
+      : `exited with code ${exit.code}`;
+    const tail = stderrText.trim().split("\n").slice(-5).join("\n");
+    return `server process ${parameters.command} ${how}${tail ? `; stderr: ${tail}` : ""}`;
+  };
+
+  const shutdown = (): Promise<void> => {
+    shuttingDown ??= (async () => {
+      if (!child) return;
+      const exited = child.exited;
+      try {
+        await writer?.close();
+      } catch {
+        // stdin already closed by the child exiting.
+      }
+      if (await waitFor(exited, grace)) return;
+      child.kill("SIGTERM");
+      if (await waitFor(exited, grace)) return;
+      child.kill("SIGKILL");
+      await waitFor(exited, grace);
+    })();
+    return shuttingDown;
+  };
+
+  return {
+    kind: "stdio",
+    commandLine: [parameters.command, ...args],
+    get pid() {
+      return child?.pid;
+    },
+    get exit() {
+      return exit;
+    },
+    get stderrText() {
+      return stderrText;
+    },
+    get closeReason() {
+      return closeReason;
+    },
+    start(sink: TransportSink) {
+      const mode = parameters.stderr ?? "inherit";
+      child = spawnProcess(parameters.command, args, {
+        env: parameters.env,
+        cwd: parameters.cwd,
+        stderr: mode === "capture" ? "pipe" : mode,
+      });
+      const running = child;
+      running.exited.then(
+        (status) => (exit = status),
+        (error) => {
+          exit = { code: null, signal: null };
+          stderrText += `\n${error instanceof Error ? error.message : String(error)}`;
+        },
+      );
+      if (running.stderr) {
+        (async () => {
+          const decoder = new TextDecoder();
+          try {
+            for await (const chunk of running.stderr!) {
+              stderrText = (stderrText + decoder.decode(chunk, { stream: true })).slice(
+                -STDERR_TAIL,
+              );
+            }
+          } catch {
+            // stderr closed with the process.
+          }
+        })();
+      }
+      writer = running.stdin.getWriter();
+      writer.closed.catch(() => {});
+      const activeWriter = writer;
+      inner = createStreamTransport({
+        readable: running.stdout,
+        write: (bytes) => activeWriter.write(bytes),
+        close: () => shutdown(),
+      }, { maxLineBytes: options.maxLineBytes });
+      return inner.start({
+        message: (incoming) => sink.message(incoming),
+        close: () => {
+          // Give the exit status a moment to arrive so the reason names it.
+          waitFor(running.exited, 250).then(() => {
+            closeReason ??= describeExit();
+            sink.close();
+          });
+        },
+      });
+    },
+    send(message) {
+      if (!inner) return Promise.reject(new Error("Transport not started"));
+      return inner.send(message);
+    },
+    async close() {
+      closeReason ??= "closed by the client";
+      await inner?.close();
+      await shutdown();
+    },
+  };
+}
