@@ -116,6 +116,11 @@ const PENDING: Check = () => {
   throw new Error("emcee/schema: internal error, schema used before compilation finished");
 };
 
+/** The holder's check itself once compiled; an indirection while it is still being compiled. */
+function direct(holder: Compiled): Check {
+  return holder.check !== PENDING ? holder.check : (v, c, s) => holder.check(v, c, s);
+}
+
 function falseSchema(location: string): Compiled {
   return {
     check: (_v, ctx) => fail(ctx, "false", location, "boolean schema false rejects every value"),
@@ -175,6 +180,45 @@ export function isMultipleOf(value: number, divisor: number): boolean {
   return false;
 }
 
+/** Combines checks into one: stops at the first failure unless collecting every error. */
+function all(checks: Check[]): Check {
+  switch (checks.length) {
+    case 0:
+      return ALWAYS.check;
+    case 1:
+      return checks[0];
+    case 2: {
+      const [a, b] = checks;
+      return (v, ctx, sink) => {
+        if (a(v, ctx, sink)) return b(v, ctx, sink);
+        if (ctx.collect) b(v, ctx, sink);
+        return false;
+      };
+    }
+    case 3: {
+      const [a, b, c] = checks;
+      return (v, ctx, sink) => {
+        if (a(v, ctx, sink) && b(v, ctx, sink)) return c(v, ctx, sink);
+        if (!ctx.collect) return false;
+        b(v, ctx, sink);
+        c(v, ctx, sink);
+        return false;
+      };
+    }
+    default:
+      return (v, ctx, sink) => {
+        let ok = true;
+        for (let i = 0; i < checks.length; i++) {
+          if (!checks[i](v, ctx, sink)) {
+            if (!ctx.collect) return false;
+            ok = false;
+          }
+        }
+        return ok;
+      };
+  }
+}
+
 /** Runs the checks of one schema object: shared ones, then those for the value's JSON type. */
 function assemble(
   any: Check[],
@@ -183,45 +227,36 @@ function assemble(
   objects: Check[],
   arrays: Check[],
 ): Check {
-  const none: Check[] = [];
-  const s = strings.length > 0 ? strings : none;
-  const n = numbers.length > 0 ? numbers : none;
-  const o = objects.length > 0 ? objects : none;
-  const a = arrays.length > 0 ? arrays : none;
-  if (any.length === 1 && s === none && n === none && o === none && a === none) return any[0];
-  if (any.length === 0 && s === none && n === none && o === none && a === none) {
-    return ALWAYS.check;
-  }
-  return (value, ctx, sink) => {
-    let ok = true;
-    for (let i = 0; i < any.length; i++) {
-      if (!any[i](value, ctx, sink)) {
-        if (!ctx.collect) return false;
-        ok = false;
+  const shared = all(any);
+  const typedCount = [strings, numbers, objects, arrays].filter((l) => l.length > 0).length;
+  if (typedCount === 0) return shared;
+  const always = ALWAYS.check;
+  const s = all(strings);
+  const n = all(numbers);
+  const o = all(objects);
+  const a = all(arrays);
+  const typed: Check = typedCount > 1
+    ? (v, ctx, sink) => {
+      switch (typeof v) {
+        case "string":
+          return s(v, ctx, sink);
+        case "number":
+          return n(v, ctx, sink);
+        case "object":
+          return v === null ? true : Array.isArray(v) ? a(v, ctx, sink) : o(v, ctx, sink);
+        default:
+          return true;
       }
     }
-    let typed: Check[];
-    switch (typeof value) {
-      case "string":
-        typed = s;
-        break;
-      case "number":
-        typed = n;
-        break;
-      case "object":
-        typed = value === null ? none : Array.isArray(value) ? a : o;
-        break;
-      default:
-        return ok;
-    }
-    for (let i = 0; i < typed.length; i++) {
-      if (!typed[i](value, ctx, sink)) {
-        if (!ctx.collect) return false;
-        ok = false;
-      }
-    }
-    return ok;
-  };
+    : strings.length > 0
+    ? (v, ctx, sink) => typeof v !== "string" || s(v, ctx, sink)
+    : numbers.length > 0
+    ? (v, ctx, sink) => typeof v !== "number" || n(v, ctx, sink)
+    : objects.length > 0
+    ? (v, ctx, sink) => typeof v !== "object" || v === null || Array.isArray(v) || o(v, ctx, sink)
+    : (v, ctx, sink) => !Array.isArray(v) || a(v, ctx, sink);
+  if (shared === always) return typed;
+  return all([shared, typed]);
 }
 
 /** Creates a compiler over a registry; `state.dynamic` flips on when `$dynamicRef` is used. */
@@ -230,10 +265,6 @@ export function createCompiler(registry: Registry, options: CompilerOptions): Co
   const pendingRefs: (() => void)[] = [];
   const state = { dynamic: false };
   const dynamicByResource = new Map<Resource, Map<string, Compiled>>();
-
-  function direct(holder: Compiled): Check {
-    return holder.check !== PENDING ? holder.check : (v, c, s) => holder.check(v, c, s);
-  }
 
   function compileTarget(target: RefTarget): Compiled {
     if (target.node === true) return ALWAYS;
@@ -865,20 +896,61 @@ function compileProperties(
   at: (keyword: string) => string,
 ): Check {
   const keys = properties.map(([key]) => key);
-  const checks = properties.map(([, holder]) => holder);
+  const checks = properties.map(([, holder]) => direct(holder));
   const inherited = keys.map((key) => key in Object.prototype);
   const additionalLocation = at("additionalProperties");
+  // Checks the declared properties; returns how many are present, or -1 if any failed.
+  const checkDeclared = (
+    object: Record<string, unknown>,
+    ctx: EvalContext,
+    sink: Annotations | null,
+  ) => {
+    let present = 0;
+    let ok = true;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const value = object[key];
+      if (value === undefined || (inherited[i] && !hasOwn.call(object, key))) continue;
+      present++;
+      if (sink !== null) markProperty(sink, key);
+      if (ctx.collect) ctx.path.push(key);
+      const valid = checks[i](value, ctx, null);
+      if (ctx.collect) ctx.path.pop();
+      if (!valid) {
+        if (!ctx.collect) return -1;
+        ok = false;
+      }
+    }
+    return ok ? present : -1;
+  };
   if (patterns.length === 0 && additional === null) {
+    return (v, ctx, sink) => checkDeclared(v as Record<string, unknown>, ctx, sink) >= 0;
+  }
+  if (patterns.length === 0 && additional !== null) {
+    const declared = new Set(keys);
     return (v, ctx, sink) => {
       const object = v as Record<string, unknown>;
-      let ok = true;
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i];
-        const value = object[key];
-        if (value === undefined || (inherited[i] && !hasOwn.call(object, key))) continue;
-        if (sink !== null) markProperty(sink, key);
+      const present = checkDeclared(object, ctx, sink);
+      if (present < 0 && !ctx.collect) return false;
+      let count = 0;
+      for (const key in object) if (hasOwn.call(object, key)) count++;
+      ctx.steps += count;
+      if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+      if (sink !== null) sink.allProps = true;
+      // Every own property is a declared one: nothing is additional.
+      if (count === present) return true;
+      let ok = present >= 0;
+      for (const key in object) {
+        if (!hasOwn.call(object, key) || declared.has(key)) continue;
         if (ctx.collect) ctx.path.push(key);
-        const valid = checks[i].check(value, ctx, null);
+        const valid = additionalIsFalse
+          ? fail(
+            ctx,
+            "additionalProperties",
+            additionalLocation,
+            `property '${key}' is not allowed`,
+          )
+          : additional.check(object[key], ctx, null);
         if (ctx.collect) ctx.path.pop();
         if (!valid) {
           if (!ctx.collect) return false;

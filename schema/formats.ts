@@ -8,45 +8,79 @@
 /** A format check: receives a string instance, returns whether it conforms. */
 export type FormatCheck = (value: string) => boolean;
 
-const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
-const TIME = /^([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))$/;
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
+/** Value of `count` ASCII digits at `start`, or -1 if any is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+function isDateRange(text: string, start: number): boolean {
+  if (text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45) return false;
+  const year = digitsAt(text, start, 4);
+  const month = digitsAt(text, start + 5, 2);
+  const day = digitsAt(text, start + 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
+  return day <= (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]);
+}
+
 /** RFC 3339 `full-date`, with real month lengths and leap years. */
 export function isDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (m === null) return false;
-  const year = +m[1];
-  const month = +m[2];
-  const day = +m[3];
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]);
+  return value.length === 10 && isDateRange(value, 0);
+}
+
+function isTimeFrom(text: string, start: number): boolean {
+  const end = text.length;
+  if (end - start < 9 || text.charCodeAt(start + 2) !== 58 || text.charCodeAt(start + 5) !== 58) {
+    return false;
+  }
+  const hour = digitsAt(text, start, 2);
+  const minute = digitsAt(text, start + 3, 2);
+  const second = digitsAt(text, start + 6, 2);
+  if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 60) return false;
+  let i = start + 8;
+  if (text.charCodeAt(i) === 46) {
+    const fractionStart = ++i;
+    while (i < end && digitsAt(text, i, 1) >= 0) i++;
+    if (i === fractionStart) return false;
+  }
+  let offsetMinutes = 0;
+  const c = text.charCodeAt(i);
+  if (c === 90 || c === 122) {
+    if (i + 1 !== end) return false;
+  } else if (c === 43 || c === 45) {
+    if (end - i !== 6 || text.charCodeAt(i + 3) !== 58) return false;
+    const offsetHour = digitsAt(text, i + 1, 2);
+    const offsetMinute = digitsAt(text, i + 4, 2);
+    if (offsetHour < 0 || offsetMinute < 0 || offsetHour > 23 || offsetMinute > 59) return false;
+    offsetMinutes = (c === 45 ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+  } else {
+    return false;
+  }
+  if (second < 60) return true;
+  const utcMinutes = hour * 60 + minute - offsetMinutes;
+  return ((utcMinutes % 1440) + 1440) % 1440 === 23 * 60 + 59;
 }
 
 /** RFC 3339 `full-time`; a leap second (`:60`) is only accepted at 23:59 UTC. */
 export function isTime(value: string): boolean {
-  const m = TIME.exec(value);
-  if (m === null) return false;
-  const hour = +m[1];
-  const minute = +m[2];
-  const second = +m[3];
-  const offsetHour = m[5] === undefined ? 0 : +m[5];
-  const offsetMinute = m[6] === undefined ? 0 : +m[6];
-  if (hour > 23 || minute > 59 || second > 60 || offsetHour > 23 || offsetMinute > 59) return false;
-  if (second < 60) return true;
-  const sign = m[4] === "-" ? -1 : 1;
-  const utcMinutes = hour * 60 + minute - sign * (offsetHour * 60 + offsetMinute);
-  return ((utcMinutes % 1440) + 1440) % 1440 === 23 * 60 + 59;
+  return isTimeFrom(value, 0);
 }
 
 /** RFC 3339 `date-time` (`T` or `t` separator). */
 export function isDateTime(value: string): boolean {
-  const t = value.search(/[Tt]/);
-  return t === 10 && isDate(value.slice(0, 10)) && isTime(value.slice(11));
+  const t = value.charCodeAt(10);
+  return (t === 84 || t === 116) && isDateRange(value, 0) && isTimeFrom(value, 11);
 }
 
 const DURATION = new RegExp(
@@ -97,11 +131,18 @@ export function isIpv6(value: string): boolean {
   return parts.length === groups && parts.every((p) => HEX_GROUP.test(p));
 }
 
-const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-
 /** RFC 4122 textual UUID (any version). */
 export function isUuid(value: string): boolean {
-  return UUID.test(value);
+  if (value.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 const JSON_POINTER = /^(?:\/(?:[^~/]|~[01])*)*$/;
@@ -137,60 +178,128 @@ export function compilePattern(source: string): RegExp | undefined {
 
 // ---- URIs (RFC 3986) ----
 
-const URI_SPLIT = /^(?:([^:/?#]+):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
-const PCT = "%[0-9A-Fa-f]{2}";
-const UNRESERVED_SUB = "A-Za-z0-9\\-._~!$&'()*+,;=";
-const PATH = new RegExp(`^(?:[${UNRESERVED_SUB}:@/]|${PCT})*$`);
-const QUERY = new RegExp(`^(?:[${UNRESERVED_SUB}:@/?]|${PCT})*$`);
-const USERINFO = new RegExp(`^(?:[${UNRESERVED_SUB}:]|${PCT})*$`);
-const REG_NAME = new RegExp(`^(?:[${UNRESERVED_SUB}]|${PCT})*$`);
-const IP_FUTURE = new RegExp(`^[vV][0-9A-Fa-f]+\\.[${UNRESERVED_SUB}:]+$`);
-const PORT = /^[0-9]*$/;
+// Character classes of RFC 3986, as bit flags over ASCII.
+const UNRESERVED = 1;
+const SUB_DELIM = 2;
+const COLON = 4;
+const AT_SIGN = 8;
+const SLASH = 16;
+const QUESTION = 32;
+const USERINFO_CHARS = UNRESERVED | SUB_DELIM | COLON;
+const REG_NAME_CHARS = UNRESERVED | SUB_DELIM;
+const PATH_CHARS = UNRESERVED | SUB_DELIM | COLON | AT_SIGN | SLASH;
+const QUERY_CHARS = PATH_CHARS | QUESTION;
+const URI_CHARS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9\-._~]/.test(ch)) URI_CHARS[c] |= UNRESERVED;
+  if ("!$&'()*+,;=".includes(ch)) URI_CHARS[c] |= SUB_DELIM;
+}
+URI_CHARS[58] |= COLON;
+URI_CHARS[64] |= AT_SIGN;
+URI_CHARS[47] |= SLASH;
+URI_CHARS[63] |= QUESTION;
+const IP_FUTURE = /^[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+$/;
 
-function isAuthority(authority: string): boolean {
-  const at = authority.lastIndexOf("@");
-  if (at >= 0 && !USERINFO.test(authority.slice(0, at))) return false;
-  const hostPort = authority.slice(at + 1);
-  let host: string;
-  let port = "";
-  if (hostPort.startsWith("[")) {
-    const close = hostPort.indexOf("]");
-    if (close < 0) return false;
-    const literal = hostPort.slice(1, close);
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+}
+
+/** Every character in [start, end) is in `allowed` or a valid percent-encoding. */
+function scanUriChars(text: string, start: number, end: number, allowed: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 37) {
+      if (
+        i + 2 >= end || !isHexDigit(text.charCodeAt(i + 1)) || !isHexDigit(text.charCodeAt(i + 2))
+      ) {
+        return false;
+      }
+      i += 2;
+    } else if (c >= 128 || (URI_CHARS[c] & allowed) === 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function scanDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (digitsAt(text, i, 1) < 0) return false;
+  return true;
+}
+
+function isAuthority(text: string, start: number, end: number): boolean {
+  const at = text.lastIndexOf("@", end - 1);
+  let hostStart = start;
+  if (at >= start) {
+    if (!scanUriChars(text, start, at, USERINFO_CHARS)) return false;
+    hostStart = at + 1;
+  }
+  if (text.charCodeAt(hostStart) === 91) {
+    const close = text.indexOf("]", hostStart);
+    if (close < 0 || close >= end) return false;
+    const literal = text.slice(hostStart + 1, close);
     if (!isIpv6(literal) && !IP_FUTURE.test(literal)) return false;
-    const rest = hostPort.slice(close + 1);
-    if (rest !== "" && !rest.startsWith(":")) return false;
-    return PORT.test(rest.slice(1));
+    if (close + 1 === end) return true;
+    return text.charCodeAt(close + 1) === 58 && scanDigits(text, close + 2, end);
   }
-  const colon = hostPort.indexOf(":");
-  if (colon >= 0) {
-    host = hostPort.slice(0, colon);
-    port = hostPort.slice(colon + 1);
-  } else {
-    host = hostPort;
+  let colon = text.indexOf(":", hostStart);
+  if (colon < 0 || colon >= end) colon = end;
+  return scanUriChars(text, hostStart, colon, REG_NAME_CHARS) &&
+    (colon === end || scanDigits(text, colon + 1, end));
+}
+
+function isSchemeRange(text: string, end: number): boolean {
+  const first = text.charCodeAt(0) | 32;
+  if (end === 0 || first < 97 || first > 122) return false;
+  for (let i = 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const lower = c | 32;
+    if (
+      !((lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)
+    ) {
+      return false;
+    }
   }
-  return REG_NAME.test(host) && PORT.test(port);
+  return true;
+}
+
+function indexOfAny(text: string, start: number, a: number, b: number, c: number): number {
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === a || code === b || code === c) return i;
+  }
+  return text.length;
 }
 
 function isUriLike(value: string, requireScheme: boolean): boolean {
-  const m = URI_SPLIT.exec(value);
-  if (m === null) return false;
-  const [, scheme, authority, path, query, fragment] = m;
-  if (scheme === undefined) {
-    if (requireScheme) return false;
-    const firstSegment = path.split("/", 1)[0];
-    if (firstSegment.includes(":")) return false;
-  } else if (!SCHEME.test(scheme)) {
+  const n = value.length;
+  let i = 0;
+  // A ':' before any '/', '?' or '#' ends a scheme; without one the first segment has no ':'.
+  const schemeEnd = indexOfAny(value, 0, 58, 47, 63);
+  const hash = value.indexOf("#");
+  if (schemeEnd < n && value.charCodeAt(schemeEnd) === 58 && (hash < 0 || schemeEnd < hash)) {
+    if (!isSchemeRange(value, schemeEnd)) return false;
+    i = schemeEnd + 1;
+  } else if (requireScheme) {
     return false;
   }
-  if (authority !== undefined) {
-    if (!isAuthority(authority)) return false;
-    if (path !== "" && !path.startsWith("/")) return false;
+  if (value.charCodeAt(i) === 47 && value.charCodeAt(i + 1) === 47) {
+    const authorityEnd = indexOfAny(value, i + 2, 47, 63, 35);
+    if (!isAuthority(value, i + 2, authorityEnd)) return false;
+    i = authorityEnd;
   }
-  if (!PATH.test(path)) return false;
-  if (query !== undefined && !QUERY.test(query)) return false;
-  return fragment === undefined || QUERY.test(fragment);
+  const pathEnd = indexOfAny(value, i, 63, 35, 35);
+  if (!scanUriChars(value, i, pathEnd, PATH_CHARS)) return false;
+  if (pathEnd === n) return true;
+  if (value.charCodeAt(pathEnd) === 63) {
+    const queryEnd = value.indexOf("#", pathEnd);
+    const end = queryEnd < 0 ? n : queryEnd;
+    if (!scanUriChars(value, pathEnd + 1, end, QUERY_CHARS)) return false;
+    if (end === n) return true;
+    return scanUriChars(value, end + 1, n, QUERY_CHARS);
+  }
+  return scanUriChars(value, pathEnd + 1, n, QUERY_CHARS);
 }
 
 /** RFC 3986 absolute URI (scheme required; fragment allowed). */
@@ -205,20 +314,45 @@ export function isUriReference(value: string): boolean {
 
 // ---- Host names (RFC 1123, with IDNA2008 A-labels checked per RFC 5891/5892) ----
 
-const LDH_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+function isAsciiAlnum(c: number): boolean {
+  const lower = c | 32;
+  return (c >= 48 && c <= 57) || (lower >= 97 && lower <= 122);
+}
 
-/** RFC 1123 host name; `xn--` labels must decode (RFC 3492) to a valid IDNA2008 U-label. */
-export function isHostname(value: string): boolean {
-  if (value.length === 0 || value.length > 253) return false;
-  for (const label of value.split(".")) {
-    if (!LDH_LABEL.test(label)) return false;
-    if (label[2] === "-" && label[3] === "-") {
-      if (label.slice(0, 2).toLowerCase() !== "xn") return false;
-      const decoded = decodePunycode(label.slice(4));
-      if (decoded === undefined || !isULabel(decoded)) return false;
+function isHostnameRange(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length === 0 || length > 253) return false;
+  let labelStart = start;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      const labelLength = i - labelStart;
+      if (labelLength < 1 || labelLength > 63 || text.charCodeAt(i - 1) === 45) return false;
+      if (
+        labelLength >= 4 && text.charCodeAt(labelStart + 2) === 45 &&
+        text.charCodeAt(labelStart + 3) === 45
+      ) {
+        // Hyphens in positions 3-4 are reserved for A-labels ("xn--" + Punycode).
+        if (
+          (text.charCodeAt(labelStart) | 32) !== 120 ||
+          (text.charCodeAt(labelStart + 1) | 32) !== 110
+        ) {
+          return false;
+        }
+        const decoded = decodePunycode(text.slice(labelStart + 4, i));
+        if (decoded === undefined || !isULabel(decoded)) return false;
+      }
+      labelStart = i + 1;
+    } else if (!isAsciiAlnum(c) && (c !== 45 || i === labelStart)) {
+      return false;
     }
   }
   return true;
+}
+
+/** RFC 1123 host name; `xn--` labels must decode (RFC 3492) to a valid IDNA2008 U-label. */
+export function isHostname(value: string): boolean {
+  return isHostnameRange(value, 0, value.length);
 }
 
 const PUNY_BASE = 36;
@@ -418,21 +552,35 @@ function isULabel(label: string): boolean {
 
 // ---- E-mail (RFC 5321 Mailbox) ----
 
-const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
+const ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 const QUOTED_STRING = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
+
+function isDotAtom(text: string, end: number): boolean {
+  let previousDot = true;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (previousDot) return false;
+      previousDot = true;
+    } else if (isAsciiAlnum(c) || (c < 128 && ATEXT_SPECIALS.includes(text[i]))) {
+      previousDot = false;
+    } else {
+      return false;
+    }
+  }
+  return !previousDot;
+}
 
 /** RFC 5321 mailbox: dot-atom or quoted local part; host name or bracketed IP literal. */
 export function isEmail(value: string): boolean {
   const at = value.lastIndexOf("@");
   if (at <= 0) return false;
-  const local = value.slice(0, at);
-  const domain = value.slice(at + 1);
-  if (!DOT_ATOM.test(local) && !QUOTED_STRING.test(local)) return false;
-  if (domain.startsWith("[") && domain.endsWith("]")) {
-    const literal = domain.slice(1, -1);
+  if (!isDotAtom(value, at) && !QUOTED_STRING.test(value.slice(0, at))) return false;
+  if (value.charCodeAt(at + 1) === 91 && value.endsWith("]")) {
+    const literal = value.slice(at + 2, -1);
     return literal.startsWith("IPv6:") ? isIpv6(literal.slice(5)) : isIpv4(literal);
   }
-  return isHostname(domain);
+  return isHostnameRange(value, at + 1, value.length);
 }
 
 /** The built-in format checks, by format name. Unknown formats always pass. */

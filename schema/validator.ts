@@ -51,11 +51,11 @@ function newContext(limits: ValidationLimits): EvalContext {
 
 function resetContext(ctx: EvalContext, collect: boolean): void {
   ctx.collect = collect;
-  ctx.errors = [];
-  ctx.path.length = 0;
+  if (ctx.errors.length > 0) ctx.errors = [];
+  if (ctx.path.length > 0) ctx.path.length = 0;
   ctx.steps = 0;
   ctx.depth = 0;
-  ctx.scope.length = 0;
+  if (ctx.scope.length > 0) ctx.scope.length = 0;
 }
 
 function limitError(ctx: EvalContext, error: unknown): ValidationResult {
@@ -119,7 +119,7 @@ function buildValidator(schema: JsonSchema, options: CompileOptions): Validator 
         if (isLimitFailure(error)) return limitError(ctx, error);
         throw error;
       }
-      const errors: ValidationError[] = ctx.errors.length > 0 ? ctx.errors : [{
+      const errors: readonly ValidationError[] = ctx.errors.length > 0 ? ctx.errors : [{
         instancePath: "",
         schemaPath: "#",
         keyword: "schema",
