@@ -45,7 +45,11 @@ export interface RequestOptions {
 /** The engine's interface. */
 export interface RequestEngine {
   /** Sends a request and resolves with its result; rejects with an `McpError`. */
-  request(method: string, params: JsonObject | undefined, options?: RequestOptions): Promise<JsonObject>;
+  request(
+    method: string,
+    params: JsonObject | undefined,
+    options?: RequestOptions,
+  ): Promise<JsonObject>;
   /** Feeds a response from the peer. Returns false when no request is waiting for it. */
   handleResponse(response: JsonRpcResponse): boolean;
   /** Feeds a `notifications/progress`. Returns false when no request owns the token. */
@@ -111,9 +115,11 @@ export function createRequestEngine(
     const signal = requestOptions.signal;
     const deliver = requestOptions.send ?? send;
     if (signal?.aborted) {
-      return Promise.reject(new McpError(ErrorCode.RequestTimeout, `Request ${method} was cancelled`, {
-        reason: String(signal.reason),
-      }));
+      return Promise.reject(
+        new McpError(ErrorCode.RequestTimeout, `Request ${method} was cancelled`, {
+          reason: String(signal.reason),
+        }),
+      );
     }
     let finalParams = options.decorate ? options.decorate(method, params) : params;
     if (requestOptions.onProgress) {
@@ -121,17 +127,18 @@ export function createRequestEngine(
       finalParams = { ...finalParams, _meta: meta };
     }
     return new Promise<JsonObject>((resolve, reject) => {
-      const timeoutMs = requestOptions.timeoutMs === undefined ? defaultTimeout : requestOptions.timeoutMs;
+      const timeoutMs = requestOptions.timeoutMs === undefined
+        ? defaultTimeout
+        : requestOptions.timeoutMs;
       const maxTotal = Math.min(requestOptions.maxTotalTimeoutMs ?? hardMax, hardMax);
       const startedAt = Date.now();
       let timer: ReturnType<typeof setTimeout> | undefined;
-      let hardTimer: ReturnType<typeof setTimeout> | undefined;
 
       const cleanup = () => {
         pending.delete(id);
         byProgressToken.delete(id);
         if (timer !== undefined) clearTimeout(timer);
-        if (hardTimer !== undefined) clearTimeout(hardTimer);
+        clearTimeout(hardTimer);
         signal?.removeEventListener("abort", onAbort);
       };
       const cancel = (reason: string, error: McpError) => {
@@ -183,7 +190,7 @@ export function createRequestEngine(
       pending.set(id, entry);
       if (requestOptions.onProgress) byProgressToken.set(id, entry);
       restartTimer();
-      hardTimer = setTimeout(onTimeout, maxTotal);
+      const hardTimer = setTimeout(onTimeout, maxTotal);
       signal?.addEventListener("abort", onAbort, { once: true });
 
       const message = finalParams === undefined
@@ -192,9 +199,10 @@ export function createRequestEngine(
       Promise.resolve(deliver(message)).catch((error: unknown) => {
         if (!pending.has(id)) return;
         entry.reject(
-          error instanceof McpError
-            ? error
-            : new McpError(ErrorCode.ConnectionClosed, `Could not send ${method}: ${String(error)}`),
+          error instanceof McpError ? error : new McpError(
+            ErrorCode.ConnectionClosed,
+            `Could not send ${method}: ${String(error)}`,
+          ),
         );
       });
     });

@@ -1,0 +1,202 @@
+/**
+ * The emcee demo server: a few real tools, resources and prompts, served over
+ * Streamable HTTP on http://127.0.0.1:$PORT/mcp (default 8787), or over stdio
+ * with `--stdio`. Both protocol eras are served.
+ *
+ * ```sh
+ * deno run -A examples/demo/server.ts
+ * bun run examples/demo/server.ts
+ * node examples/demo/server.ts            # Node >= 22.18 (type stripping)
+ * node examples/demo/server.ts --stdio
+ * ```
+ *
+ * @module
+ */
+import { McpServer } from "../../server/server.ts";
+import { getEnv, serveHttp } from "../../transports/runtime.ts";
+import { serveStdio } from "../../transports/stdio.ts";
+import { createHttpHandler } from "../../transports/streamable_http.ts";
+
+const NOTES: { [id: string]: { title: string; body: string } } = {
+  "1": { title: "Welcome", body: "emcee serves MCP from one web-standard handler." },
+  "2": { title: "Eras", body: "2026-07-28 is stateless; 2025-11-25 and older use sessions." },
+  "3": { title: "Runtimes", body: "The same file runs on Deno, Bun and Node." },
+};
+
+/** Builds the demo server. */
+export function createDemoServer(): McpServer {
+  const server = new McpServer(
+    { name: "emcee-demo", title: "emcee demo", version: "0.1.0" },
+    {
+      instructions: "A demo server: arithmetic, text statistics, dice, notes and prompts.",
+      cache: { ttlMs: 60_000, cacheScope: "public" },
+    },
+  );
+
+  server.tool({
+    name: "add",
+    title: "Add numbers",
+    description: "Adds a list of numbers and returns the sum.",
+    input: {
+      type: "object",
+      properties: { numbers: { type: "array", items: { type: "number" }, minItems: 1 } },
+      required: ["numbers"],
+    },
+    output: { type: "object", properties: { sum: { type: "number" } }, required: ["sum"] },
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    handler: ({ numbers }: { numbers: number[] }) => {
+      const sum = numbers.reduce((total, n) => total + n, 0);
+      return { content: [{ type: "text", text: String(sum) }], structuredContent: { sum } };
+    },
+  });
+
+  server.tool({
+    name: "text_stats",
+    title: "Text statistics",
+    description: "Counts characters, words and lines of a text.",
+    input: {
+      type: "object",
+      properties: { text: { type: "string", description: "The text to measure" } },
+      required: ["text"],
+    },
+    output: {
+      type: "object",
+      properties: {
+        characters: { type: "integer" },
+        words: { type: "integer" },
+        lines: { type: "integer" },
+      },
+      required: ["characters", "words", "lines"],
+    },
+    annotations: { readOnlyHint: true },
+    handler: ({ text }: { text: string }) => {
+      const stats = {
+        characters: [...text].length,
+        words: text.split(/\s+/).filter(Boolean).length,
+        lines: text === "" ? 0 : text.split("\n").length,
+      };
+      return { content: [], structuredContent: stats };
+    },
+  });
+
+  server.tool({
+    name: "roll_dice",
+    title: "Roll dice",
+    description: "Rolls dice, reporting progress for each die.",
+    input: {
+      type: "object",
+      properties: {
+        count: { type: "integer", minimum: 1, maximum: 20, default: 2 },
+        sides: { type: "integer", minimum: 2, maximum: 100, default: 6 },
+      },
+    },
+    handler: async ({ count = 2, sides = 6 }: { count?: number; sides?: number }, context) => {
+      const rolls: number[] = [];
+      for (let i = 0; i < count; i++) {
+        rolls.push(1 + Math.floor(Math.random() * sides));
+        context.progress(i + 1, count, `rolled ${i + 1} of ${count}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return `Rolled ${rolls.join(", ")} (total ${rolls.reduce((a, b) => a + b, 0)})`;
+    },
+  });
+
+  server.tool({
+    name: "greet_user",
+    title: "Greet the user",
+    description: "Asks the user for their name (elicitation), then greets them.",
+    input: { type: "object", properties: {} },
+    handler: async (_args, context) => {
+      const answer = await context.elicit({
+        message: "What should I call you?",
+        requestedSchema: {
+          type: "object",
+          properties: { name: { type: "string", title: "Name" } },
+          required: ["name"],
+        },
+      }, { key: "name" });
+      if (answer.action !== "accept") return "Maybe another time.";
+      return `Hello, ${String(answer.content?.name)}!`;
+    },
+  });
+
+  server.resource({
+    uri: "demo://about",
+    name: "about",
+    title: "About this server",
+    mimeType: "text/markdown",
+    read: (uri) => [{
+      uri,
+      mimeType: "text/markdown",
+      text: "# emcee demo\n\nServed by emcee, a zero-dependency MCP SDK.",
+    }],
+  });
+
+  server.resourceTemplate({
+    uriTemplate: "demo://notes/{id}",
+    name: "note",
+    title: "Note",
+    description: "A short note by id",
+    mimeType: "text/plain",
+    list: () =>
+      Object.entries(NOTES).map(([id, note]) => ({
+        uri: `demo://notes/${id}`,
+        name: `note-${id}`,
+        title: note.title,
+        mimeType: "text/plain",
+      })),
+    complete: { id: (value) => Object.keys(NOTES).filter((id) => id.startsWith(value)) },
+    read: (uri, { id }) => {
+      const note = NOTES[String(id)];
+      if (!note) throw new Error(`No note ${String(id)}`);
+      return [{ uri, mimeType: "text/plain", text: `${note.title}\n\n${note.body}` }];
+    },
+  });
+
+  server.prompt({
+    name: "code_review",
+    title: "Code review",
+    description: "Asks the model to review a piece of code.",
+    arguments: [
+      { name: "language", description: "Programming language", required: true },
+      { name: "code", description: "The code to review", required: true },
+    ],
+    complete: {
+      language: (value) =>
+        ["go", "python", "rust", "typescript"].filter((name) => name.startsWith(value)),
+    },
+    get: ({ language, code }) => ({
+      description: `Review of ${language} code`,
+      messages: [{
+        role: "user",
+        content: {
+          type: "text",
+          text: `Review this ${language} code for bugs and clarity:\n\n${code}`,
+        },
+      }],
+    }),
+  });
+
+  return server;
+}
+
+if (import.meta.main) {
+  const server = createDemoServer();
+  const args = typeof Deno !== "undefined"
+    ? Deno.args
+    : (globalThis as { process?: { argv: string[] } }).process?.argv.slice(2) ?? [];
+  if (args.includes("--stdio")) {
+    await serveStdio(server);
+  } else {
+    const port = Number(getEnv("PORT") ?? "8787");
+    const handler = createHttpHandler(server);
+    const http = await serveHttp(
+      (request) =>
+        new URL(request.url).pathname === "/mcp"
+          ? handler(request)
+          : new Response("emcee demo: the MCP endpoint is /mcp\n", { status: 404 }),
+      { port, hostname: "127.0.0.1" },
+    );
+    console.error(`emcee demo server listening on ${http.url}/mcp`);
+  }
+}
