@@ -104,11 +104,16 @@ export function headerParameters(inputSchema: JsonObject): HeaderParameter[] | {
       if (problem) return;
     }
     for (const [key, child] of Object.entries(node)) {
-      if (key === "properties" && typeof child === "object" && child !== null && !Array.isArray(child)) {
+      if (
+        key === "properties" && typeof child === "object" && child !== null && !Array.isArray(child)
+      ) {
         for (const [prop, sub] of Object.entries(child as JsonObject)) {
           visit(sub, [...path, prop], reachable);
         }
-      } else if (key !== "x-mcp-header" && key !== "const" && key !== "enum" && key !== "default" && key !== "examples") {
+      } else if (
+        key !== "x-mcp-header" && key !== "const" && key !== "enum" && key !== "default" &&
+        key !== "examples"
+      ) {
         visit(child, path, false);
       }
     }

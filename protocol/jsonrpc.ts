@@ -113,7 +113,9 @@ export function classifyMessage(value: unknown): Classified {
         }),
       };
     }
-    if (!("id" in value)) return { kind: "notification", message: value as unknown as JsonRpcNotification };
+    if (!("id" in value)) {
+      return { kind: "notification", message: value as unknown as JsonRpcNotification };
+    }
     if (id === null) return invalid("A request id must not be null");
     if (!idOk) return invalid("A request id must be a string or a number");
     return { kind: "request", message: value as unknown as JsonRpcRequest };
@@ -150,7 +152,10 @@ export function parseMessage(text: string): Classified {
   } catch {
     return {
       kind: "invalid",
-      error: errorResponse(undefined, { code: ErrorCode.ParseError, message: "Parse error: invalid JSON" }),
+      error: errorResponse(undefined, {
+        code: ErrorCode.ParseError,
+        message: "Parse error: invalid JSON",
+      }),
     };
   }
   return classifyMessage(value);
@@ -166,7 +171,9 @@ export function errorResponse(
   id: RequestId | undefined | null,
   error: JsonRpcErrorObject,
 ): JsonRpcErrorResponse {
-  return id === undefined || id === null ? { jsonrpc: "2.0", error } : { jsonrpc: "2.0", id, error };
+  return id === undefined || id === null
+    ? { jsonrpc: "2.0", error }
+    : { jsonrpc: "2.0", id, error };
 }
 
 /** Builds an error response from anything thrown. */

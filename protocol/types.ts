@@ -133,7 +133,12 @@ export interface ResourceLink extends Resource {
 }
 
 /** Any content block a tool result or prompt message may carry. */
-export type ContentBlock = TextContent | ImageContent | AudioContent | ResourceLink | EmbeddedResource;
+export type ContentBlock =
+  | TextContent
+  | ImageContent
+  | AudioContent
+  | ResourceLink
+  | EmbeddedResource;
 
 /** Hints about a tool's behaviour. */
 export interface ToolAnnotations {

@@ -33,7 +33,10 @@ export interface ServerConnection {
  * const connection = await connectServer(new McpServer({ name: "s", version: "1" }), serverSide);
  * ```
  */
-export async function connectServer(server: McpServer, transport: Transport): Promise<ServerConnection> {
+export async function connectServer(
+  server: McpServer,
+  transport: Transport,
+): Promise<ServerConnection> {
   const send = (message: Parameters<Transport["send"]>[0]) => transport.send(message);
   const session = createLegacySession(send);
   const inflight = createInflightRequests();
@@ -58,8 +61,9 @@ export async function connectServer(server: McpServer, transport: Transport): Pr
           return;
         case "notification": {
           const { method, params } = incoming.message;
-          if (method === "notifications/cancelled") inflight.cancel(params?.requestId, params?.reason);
-          else if (method === "notifications/progress") session.engine.handleProgress(params);
+          if (method === "notifications/cancelled") {
+            inflight.cancel(params?.requestId, params?.reason);
+          } else if (method === "notifications/progress") session.engine.handleProgress(params);
           else server.handleNotification(incoming.message, scopeBase);
           return;
         }

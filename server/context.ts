@@ -7,7 +7,12 @@
  */
 import type { RequestEngine } from "../protocol/engine.ts";
 import { ErrorCode, McpError } from "../protocol/errors.ts";
-import type { JsonObject, JsonRpcMessage, JsonRpcNotification, RequestId } from "../protocol/jsonrpc.ts";
+import type {
+  JsonObject,
+  JsonRpcMessage,
+  JsonRpcNotification,
+  RequestId,
+} from "../protocol/jsonrpc.ts";
 import {
   type ClientCapabilities,
   type CreateMessageRequestParams,
@@ -263,15 +268,17 @@ export function createContext(init: ContextInit): RequestContext {
       throw new McpError(ErrorCode.InternalError, "No client connection to send the request on");
     }
     const result: { [key: string]: JsonObject } = {};
-    await Promise.all(Object.keys(requests).map(async (key) => {
-      const request = requests[key];
-      requireCapability(init.clientCapabilities, request);
-      result[key] = await session.engine.request(request.method, request.params as JsonObject, {
-        signal: init.signal,
-        timeoutMs: null,
-        send: scope.sendRelated,
-      });
-    }));
+    await Promise.all(
+      Object.keys(requests).map(async (key) => {
+        const request = requests[key];
+        requireCapability(init.clientCapabilities, request);
+        result[key] = await session.engine.request(request.method, request.params as JsonObject, {
+          signal: init.signal,
+          timeoutMs: null,
+          send: scope.sendRelated,
+        });
+      }),
+    );
     return result;
   }
 
@@ -309,13 +316,17 @@ export function createContext(init: ContextInit): RequestContext {
       notify({ jsonrpc: "2.0", method: "notifications/message", params });
     },
     elicit: (params, options) =>
-      one({ method: "elicitation/create", params }, options) as Promise<unknown> as Promise<ElicitResult>,
+      one({ method: "elicitation/create", params }, options) as Promise<unknown> as Promise<
+        ElicitResult
+      >,
     sample: (params, options) =>
       one({ method: "sampling/createMessage", params }, options) as Promise<unknown> as Promise<
         CreateMessageResult
       >,
     listRoots: (options) =>
-      one({ method: "roots/list", params: {} }, options) as Promise<unknown> as Promise<ListRootsResult>,
+      one({ method: "roots/list", params: {} }, options) as Promise<unknown> as Promise<
+        ListRootsResult
+      >,
     input,
     closeStream: () => scope.closeStream?.(),
   };

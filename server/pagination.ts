@@ -33,7 +33,9 @@ export function paginate<T>(items: readonly T[], cursor: unknown, pageSize: numb
     }
   }
   const end = Math.min(start + pageSize, items.length);
-  const page: Page<T> = { items: start === 0 && end === items.length ? items as T[] : items.slice(start, end) };
+  const page: Page<T> = {
+    items: start === 0 && end === items.length ? items as T[] : items.slice(start, end),
+  };
   if (end < items.length) page.nextCursor = `o${end}`;
   return page;
 }

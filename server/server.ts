@@ -102,7 +102,11 @@ export interface ResourceDefinition {
   read: (
     uri: string,
     context: RequestContext,
-  ) => ResourceContents[] | ReadResourceResult | string | Promise<ResourceContents[] | ReadResourceResult | string>;
+  ) =>
+    | ResourceContents[]
+    | ReadResourceResult
+    | string
+    | Promise<ResourceContents[] | ReadResourceResult | string>;
 }
 
 /** Completes one argument: the value typed so far and the other arguments. */
@@ -138,7 +142,11 @@ export interface ResourceTemplateDefinition {
     uri: string,
     variables: { [name: string]: string | string[] },
     context: RequestContext,
-  ) => ResourceContents[] | ReadResourceResult | string | Promise<ResourceContents[] | ReadResourceResult | string>;
+  ) =>
+    | ResourceContents[]
+    | ReadResourceResult
+    | string
+    | Promise<ResourceContents[] | ReadResourceResult | string>;
 }
 
 /** A prompt definition with its renderer. */
@@ -300,7 +308,12 @@ export class McpServer {
     if (definition.annotations) tool.annotations = definition.annotations;
     if (definition.icons) tool.icons = definition.icons;
     if (definition._meta) tool._meta = definition._meta;
-    this.#tools.set(name, { definition: definition as unknown as ToolDefinition<never>, tool, input, output });
+    this.#tools.set(name, {
+      definition: definition as unknown as ToolDefinition<never>,
+      tool,
+      input,
+      output,
+    });
     this.#changed("tools");
     return { remove: () => this.#tools.delete(name) && this.#changed("tools") };
   }
@@ -518,7 +531,9 @@ export class McpServer {
       if (result.cacheScope === undefined) result.cacheScope = this.#cache.cacheScope;
     }
     if (this.#serverInfoMeta) {
-      result._meta = isObject(result._meta) ? { ...this.#serverInfoMeta, ...result._meta } : this.#serverInfoMeta;
+      result._meta = isObject(result._meta)
+        ? { ...this.#serverInfoMeta, ...result._meta }
+        : this.#serverInfoMeta;
     }
     return result;
   }
@@ -544,13 +559,26 @@ export class McpServer {
         if (!modern) break;
         return await this.#listen(request, scope);
       case "tools/list":
-        return this.#list("tools", () => [...this.#tools.values()].map((e) => e.tool), params.cursor);
+        return this.#list(
+          "tools",
+          () => [...this.#tools.values()].map((e) => e.tool),
+          params.cursor,
+        );
       case "resources/list":
         return await this.#listResources(params.cursor);
       case "resources/templates/list":
-        return this.#list("templates", () => this.#templateList(), params.cursor, "resourceTemplates");
+        return this.#list(
+          "templates",
+          () => this.#templateList(),
+          params.cursor,
+          "resourceTemplates",
+        );
       case "prompts/list":
-        return this.#list("prompts", () => [...this.#prompts.values()].map(promptListing), params.cursor);
+        return this.#list(
+          "prompts",
+          () => [...this.#prompts.values()].map(promptListing),
+          params.cursor,
+        );
       case "completion/complete":
         return await this.#complete(params);
       case "tools/call":
@@ -597,7 +625,14 @@ export class McpServer {
     return [...this.#templates.values()].map(({ definition }) => ({
       uriTemplate: definition.uriTemplate,
       name: definition.name,
-      ...definedFields(definition, ["title", "description", "mimeType", "annotations", "icons", "_meta"]),
+      ...definedFields(definition, [
+        "title",
+        "description",
+        "mimeType",
+        "annotations",
+        "icons",
+        "_meta",
+      ]),
     }));
   }
 
@@ -607,7 +642,10 @@ export class McpServer {
     if (!isObject(filter)) throw invalidParams("subscriptions/listen needs a notifications filter");
     const notify = scope.notify;
     if (!notify) {
-      throw new McpError(ErrorCode.InternalError, "This transport cannot carry a subscription stream");
+      throw new McpError(
+        ErrorCode.InternalError,
+        "This transport cannot carry a subscription stream",
+      );
     }
     const subscriptionId = request.id;
     const honoured: SubscriptionFilter = {};
@@ -674,7 +712,9 @@ export class McpServer {
     const context = isObject(params.context) && isObject(params.context.arguments)
       ? params.context.arguments as { [name: string]: string }
       : {};
-    const all = completer ? await completer(String(argument.value ?? ""), { arguments: context }) : [];
+    const all = completer
+      ? await completer(String(argument.value ?? ""), { arguments: context })
+      : [];
     const values = all.slice(0, 100);
     const result: CompleteResult = {
       completion: { values, total: all.length, hasMore: all.length > values.length },
@@ -708,11 +748,15 @@ export class McpServer {
       binding = `${request.method}|${await digestOf(run.identity)}|${scope.auth?.subject ?? ""}`;
       answers = {};
       if (params.requestState !== undefined) {
-        if (typeof params.requestState !== "string") throw invalidParams("requestState must be a string");
+        if (typeof params.requestState !== "string") {
+          throw invalidParams("requestState must be a string");
+        }
         answers = (await this.#codec.open(params.requestState, binding)).responses;
       }
       if (params.inputResponses !== undefined) {
-        if (!isObject(params.inputResponses)) throw invalidParams("inputResponses must be an object");
+        if (!isObject(params.inputResponses)) {
+          throw invalidParams("inputResponses must be an object");
+        }
         for (const [key, value] of Object.entries(params.inputResponses)) {
           if (!isObject(value)) throw invalidParams(`inputResponses["${key}"] must be an object`);
           answers[key] = value;
@@ -787,14 +831,18 @@ export class McpServer {
     if (typeof uri !== "string") throw invalidParams("resources/read needs a uri");
     const fixed = this.#resources.get(uri);
     if (fixed) {
-      return { identity: uri, execute: async (context) => readResult(uri, await fixed.read(uri, context)) };
+      return {
+        identity: uri,
+        execute: async (context) => readResult(uri, await fixed.read(uri, context)),
+      };
     }
     for (const { definition, template } of this.#templates.values()) {
       const variables = template.match(uri);
       if (variables) {
         return {
           identity: uri,
-          execute: async (context) => readResult(uri, await definition.read(uri, variables, context)),
+          execute: async (context) =>
+            readResult(uri, await definition.read(uri, variables, context)),
         };
       }
     }
@@ -803,7 +851,11 @@ export class McpServer {
     throw new McpError(code, `Resource not found: ${uri}`, { uri });
   }
 
-  async #callTool(entry: ToolEntry, args: JsonObject, context: RequestContext): Promise<JsonObject> {
+  async #callTool(
+    entry: ToolEntry,
+    args: JsonObject,
+    context: RequestContext,
+  ): Promise<JsonObject> {
     const checked = await entry.input.validate(args);
     if (!checked.ok) {
       const reasons = checked.issues.map((i) => `${i.path || "/"}: ${i.message}`).join("; ");
@@ -850,7 +902,9 @@ export class McpServer {
     return this.onEvent((event) => {
       if (!session.initialized && !session.protocolVersion) return;
       const send = (method: string, params?: JsonObject) =>
-        session.sendStandalone(params ? { jsonrpc: "2.0", method, params } : { jsonrpc: "2.0", method });
+        session.sendStandalone(
+          params ? { jsonrpc: "2.0", method, params } : { jsonrpc: "2.0", method },
+        );
       if (event.type === "tools") send("notifications/tools/list_changed");
       else if (event.type === "prompts") send("notifications/prompts/list_changed");
       else if (event.type === "resources") send("notifications/resources/list_changed");
@@ -891,7 +945,10 @@ function toolError(text: string): JsonObject {
   return { content: [{ type: "text", text }], isError: true };
 }
 
-function readResult(uri: string, value: ResourceContents[] | ReadResourceResult | string): JsonObject {
+function readResult(
+  uri: string,
+  value: ResourceContents[] | ReadResourceResult | string,
+): JsonObject {
   if (typeof value === "string") return { contents: [{ uri, text: value }] };
   if (Array.isArray(value)) return { contents: value };
   return value as unknown as JsonObject;

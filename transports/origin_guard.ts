@@ -39,7 +39,9 @@ export function originProblem(request: Request, policy: OriginPolicy): string | 
   if (host !== null && (localhostOnly || policy.allowedHosts)) {
     const lower = host.toLowerCase();
     const allowed = (localhostOnly && LOOPBACK.has(hostnameOf(lower))) ||
-      (policy.allowedHosts?.some((h) => h.toLowerCase() === lower || h.toLowerCase() === hostnameOf(lower)) ?? false);
+      (policy.allowedHosts?.some((h) =>
+        h.toLowerCase() === lower || h.toLowerCase() === hostnameOf(lower)
+      ) ?? false);
     if (!allowed) return `Host ${host} is not allowed`;
   }
   const origin = request.headers.get("origin");
@@ -48,7 +50,8 @@ export function originProblem(request: Request, policy: OriginPolicy): string | 
     if (!allowed && localhostOnly) {
       try {
         const url = new URL(origin);
-        allowed = (url.protocol === "http:" || url.protocol === "https:") && LOOPBACK.has(url.hostname);
+        allowed = (url.protocol === "http:" || url.protocol === "https:") &&
+          LOOPBACK.has(url.hostname);
       } catch {
         allowed = false;
       }

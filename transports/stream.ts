@@ -83,7 +83,10 @@ export function createStreamTransport(
           buffer = "";
           sink?.message({
             kind: "invalid",
-            error: { jsonrpc: "2.0", error: { code: -32600, message: "Message exceeds the size limit" } },
+            error: {
+              jsonrpc: "2.0",
+              error: { code: -32600, message: "Message exceeds the size limit" },
+            },
           });
         }
       }

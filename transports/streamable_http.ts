@@ -28,7 +28,11 @@ import { encodeSseComment, encodeSseEvent } from "../protocol/sse.ts";
 import { isLegacyVersion, isModernVersion } from "../protocol/versions.ts";
 import type { AuthInfo, LegacySession, RequestScope } from "../server/context.ts";
 import type { McpServer } from "../server/server.ts";
-import { createInflightRequests, createLegacySession, type InflightRequests } from "../server/session.ts";
+import {
+  createInflightRequests,
+  createLegacySession,
+  type InflightRequests,
+} from "../server/session.ts";
 import { createMemoryEventStore, type EventStore } from "./event_store.ts";
 import { type OriginPolicy, originProblem } from "./origin_guard.ts";
 
@@ -51,7 +55,9 @@ export interface HttpHandlerOptions extends OriginPolicy {
   /** Legacy sessions, or `false` to serve only 2026-07-28. Default on. */
   legacy?: LegacyHttpOptions | false;
   /** Runs before anything else; return a Response to refuse, or the principal to serve as. */
-  authenticate?: (request: Request) => Promise<AuthInfo | Response | undefined> | AuthInfo | Response | undefined;
+  authenticate?: (
+    request: Request,
+  ) => Promise<AuthInfo | Response | undefined> | AuthInfo | Response | undefined;
   /** Interval of keep-alive comments on long-lived streams, ms. Default 15 000. */
   keepAliveMs?: number;
 }
@@ -137,8 +143,17 @@ function json(status: number, body: unknown, headers: HeadersInit = {}): Respons
   });
 }
 
-function rpcError(status: number, code: number, message: string, id?: JsonRpcRequest["id"], data?: unknown): Response {
-  return json(status, errorResponse(id, data === undefined ? { code, message } : { code, message, data }));
+function rpcError(
+  status: number,
+  code: number,
+  message: string,
+  id?: JsonRpcRequest["id"],
+  data?: unknown,
+): Response {
+  return json(
+    status,
+    errorResponse(id, data === undefined ? { code, message } : { code, message, data }),
+  );
 }
 
 /** The HTTP status of a modern JSON-RPC response. */
@@ -217,7 +232,8 @@ function modernRequestProblem(
   server: McpServer,
 ): McpError | undefined {
   const headers = request.headers;
-  const mismatch = (text: string) => new McpError(ErrorCode.HeaderMismatch, `Header mismatch: ${text}`);
+  const mismatch = (text: string) =>
+    new McpError(ErrorCode.HeaderMismatch, `Header mismatch: ${text}`);
   const headerVersion = headers.get("mcp-protocol-version")?.trim();
   if (!headerVersion) return mismatch("the MCP-Protocol-Version header is required");
   const meta = message.params?._meta as JsonObject | undefined;
@@ -226,23 +242,31 @@ function modernRequestProblem(
   if (envelope && envelope.code === ErrorCode.InvalidParams) return envelope;
   if (bodyVersion !== headerVersion) {
     return mismatch(
-      `MCP-Protocol-Version header value '${headerVersion}' does not match body value '${String(bodyVersion)}'`,
+      `MCP-Protocol-Version header value '${headerVersion}' does not match body value '${
+        String(bodyVersion)
+      }'`,
     );
   }
   if (envelope) return envelope;
   const method = headers.get("mcp-method");
   if (method === null) return mismatch("the Mcp-Method header is required");
   if (method.trim() !== message.method) {
-    return mismatch(`Mcp-Method header value '${method.trim()}' does not match body value '${message.method}'`);
+    return mismatch(
+      `Mcp-Method header value '${method.trim()}' does not match body value '${message.method}'`,
+    );
   }
   if (NAMED_METHODS.has(message.method)) {
-    const bodyName = message.method === "resources/read" ? message.params?.uri : message.params?.name;
+    const bodyName = message.method === "resources/read"
+      ? message.params?.uri
+      : message.params?.name;
     const raw = headers.get("mcp-name");
     if (raw === null) return mismatch("the Mcp-Name header is required for " + message.method);
     const name = decodeHeaderValue(raw);
     if (name === undefined) return mismatch("the Mcp-Name header has invalid characters");
     if (name !== bodyName) {
-      return mismatch(`Mcp-Name header value '${name}' does not match body value '${String(bodyName)}'`);
+      return mismatch(
+        `Mcp-Name header value '${name}' does not match body value '${String(bodyName)}'`,
+      );
     }
   }
   if (message.method === "tools/call" && typeof message.params?.name === "string") {
@@ -260,11 +284,17 @@ function modernRequestProblem(
         }
         const decoded = decodeHeaderValue(raw);
         if (decoded === undefined) return mismatch(`the ${header} header has invalid characters`);
-        if (expected === undefined) return mismatch(`${header} is present but the argument is absent`);
+        if (expected === undefined) {
+          return mismatch(`${header} is present but the argument is absent`);
+        }
         const same = parameter.type === "integer"
           ? decoded.trim() !== "" && Number(decoded) === Number(bodyValue)
           : decoded === expected;
-        if (!same) return mismatch(`${header} header value '${decoded}' does not match body value '${expected}'`);
+        if (!same) {
+          return mismatch(
+            `${header} header value '${decoded}' does not match body value '${expected}'`,
+          );
+        }
       }
     }
   }
@@ -284,7 +314,10 @@ function modernRequestProblem(
  * // Bun.serve({ hostname: "127.0.0.1", port: 3000, fetch: handler });
  * ```
  */
-export function createHttpHandler(server: McpServer, options: HttpHandlerOptions = {}): HttpHandler {
+export function createHttpHandler(
+  server: McpServer,
+  options: HttpHandlerOptions = {},
+): HttpHandler {
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const legacy = options.legacy === false ? undefined : options.legacy ?? {};
   const maxSessions = legacy?.maxSessions ?? 1000;
@@ -351,13 +384,20 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
     request: JsonRpcRequest,
     httpRequest: Request,
     scope: RequestScope,
-    mode: { modern: boolean; record?: SessionRecord; extraHeaders?: HeadersInit; acceptsSse: boolean },
+    mode: {
+      modern: boolean;
+      record?: SessionRecord;
+      extraHeaders?: HeadersInit;
+      acceptsSse: boolean;
+    },
   ): Promise<Response> {
     const { record } = mode;
     const cancel = new AbortController();
     // Modern: a disconnect cancels. Legacy: it does not (the stream may resume).
     if (mode.modern) {
-      httpRequest.signal?.addEventListener("abort", () => cancel.abort("client disconnected"), { once: true });
+      httpRequest.signal?.addEventListener("abort", () => cancel.abort("client disconnected"), {
+        once: true,
+      });
     }
     const tracked = record ? record.inflight.begin(request.id, cancel.signal) : undefined;
     const signal = tracked?.signal ?? cancel.signal;
@@ -377,7 +417,9 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
         }
         order = order.then(async () => {
           const id = await store.append(streamId, message);
-          live.writer?.write(encodeSseEvent({ id, retry, data: message ? JSON.stringify(message) : "" }));
+          live.writer?.write(
+            encodeSseEvent({ id, retry, data: message ? JSON.stringify(message) : "" }),
+          );
         });
       };
       const open = (): boolean => {
@@ -394,7 +436,10 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
           if (version >= "2025-11-25") write(null, retryMs);
         }
         resolve(
-          new Response(live.writer.readable, { status: 200, headers: { ...SSE_HEADERS, ...mode.extraHeaders } }),
+          new Response(live.writer.readable, {
+            status: 200,
+            headers: { ...SSE_HEADERS, ...mode.extraHeaders },
+          }),
         );
         return true;
       };
@@ -403,7 +448,9 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
         if (open()) write(message);
       };
       scope.sendRelated = (message) => {
-        if (!open()) throw new McpError(ErrorCode.InternalError, "The client does not accept SSE streams");
+        if (!open()) {
+          throw new McpError(ErrorCode.InternalError, "The client does not accept SSE streams");
+        }
         write(message);
       };
       scope.closeStream = () => {
@@ -438,7 +485,8 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
       return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
     }
     const accept = (request.headers.get("accept") ?? "").toLowerCase();
-    const acceptsSse = accept === "" || accept.includes("text/event-stream") || accept.includes("*/*");
+    const acceptsSse = accept === "" || accept.includes("text/event-stream") ||
+      accept.includes("*/*");
     const text = await readBody(request, maxBody);
     if (text === undefined) {
       return rpcError(413, ErrorCode.InvalidRequest, `Request body exceeds ${maxBody} bytes`);
@@ -462,7 +510,10 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
           ErrorCode.UnsupportedProtocolVersion,
           "This server speaks only 2026-07-28; initialize is not supported",
           incoming.message.id,
-          { supported: ["2026-07-28"], requested: String(incoming.message.params?.protocolVersion) },
+          {
+            supported: ["2026-07-28"],
+            requested: String(incoming.message.params?.protocolVersion),
+          },
         );
       }
       const record = createSession();
@@ -480,7 +531,11 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
       return response;
     }
     if (incoming.kind === "response") {
-      return rpcError(400, ErrorCode.InvalidRequest, "Responses are only accepted within a legacy session");
+      return rpcError(
+        400,
+        ErrorCode.InvalidRequest,
+        "Responses are only accepted within a legacy session",
+      );
     }
     if (incoming.kind === "notification") return new Response(null, { status: 202 });
 
@@ -506,8 +561,15 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
     acceptsSse: boolean,
   ): Promise<Response> | Response {
     const headerVersion = request.headers.get("mcp-protocol-version");
-    if (headerVersion !== null && !isLegacyVersion(headerVersion.trim()) && !isModernVersion(headerVersion.trim())) {
-      return rpcError(400, ErrorCode.InvalidRequest, `Unsupported MCP-Protocol-Version: ${headerVersion}`);
+    if (
+      headerVersion !== null && !isLegacyVersion(headerVersion.trim()) &&
+      !isModernVersion(headerVersion.trim())
+    ) {
+      return rpcError(
+        400,
+        ErrorCode.InvalidRequest,
+        `Unsupported MCP-Protocol-Version: ${headerVersion}`,
+      );
     }
     const session = record.session;
     switch (incoming.kind) {
@@ -516,16 +578,26 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
         return new Response(null, { status: 202 });
       case "notification": {
         const { method, params } = incoming.message;
-        if (method === "notifications/cancelled") record.inflight.cancel(params?.requestId, params?.reason);
-        else if (method === "notifications/progress") session.engine.handleProgress(params);
+        if (method === "notifications/cancelled") {
+          record.inflight.cancel(params?.requestId, params?.reason);
+        } else if (method === "notifications/progress") session.engine.handleProgress(params);
         else server.handleNotification(incoming.message, { session, auth });
         return new Response(null, { status: 202 });
       }
       case "request": {
         if (incoming.message.method === "initialize") {
-          return rpcError(400, ErrorCode.InvalidRequest, "The session is already initialized", incoming.message.id);
+          return rpcError(
+            400,
+            ErrorCode.InvalidRequest,
+            "The session is already initialized",
+            incoming.message.id,
+          );
         }
-        return answer(incoming.message, request, { session, auth }, { modern: false, record, acceptsSse });
+        return answer(incoming.message, request, { session, auth }, {
+          modern: false,
+          record,
+          acceptsSse,
+        });
       }
     }
     return rpcError(400, ErrorCode.InvalidRequest, "Invalid message");
@@ -590,7 +662,11 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
       try {
         return await post(request, auth);
       } catch (error) {
-        return rpcError(500, ErrorCode.InternalError, error instanceof Error ? error.message : String(error));
+        return rpcError(
+          500,
+          ErrorCode.InternalError,
+          error instanceof Error ? error.message : String(error),
+        );
       }
     }
     const sessionId = request.headers.get("mcp-session-id");
@@ -604,10 +680,15 @@ export function createHttpHandler(server: McpServer, options: HttpHandlerOptions
       return openStandalone(request, found);
     }
     return new Response(
-      JSON.stringify(errorResponse(undefined, { code: ErrorCode.InvalidRequest, message: "Method not allowed" })),
+      JSON.stringify(
+        errorResponse(undefined, { code: ErrorCode.InvalidRequest, message: "Method not allowed" }),
+      ),
       {
         status: 405,
-        headers: { allow: legacy ? "GET, POST, DELETE" : "POST", "content-type": "application/json" },
+        headers: {
+          allow: legacy ? "GET, POST, DELETE" : "POST",
+          "content-type": "application/json",
+        },
       },
     );
   };

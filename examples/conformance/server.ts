@@ -129,7 +129,9 @@ export function createConformanceServer(): McpServer {
         maxTokens: 100,
       });
       const content = reply.content as { type?: string; text?: string };
-      return text(`LLM response: ${content.type === "text" ? content.text : JSON.stringify(reply.content)}`);
+      return text(
+        `LLM response: ${content.type === "text" ? content.text : JSON.stringify(reply.content)}`,
+      );
     },
   });
   server.tool({
@@ -152,7 +154,9 @@ export function createConformanceServer(): McpServer {
           required: ["username", "email"],
         },
       });
-      return text(`User response: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`);
+      return text(
+        `User response: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`,
+      );
     },
   });
   server.tool({
@@ -179,7 +183,11 @@ export function createConformanceServer(): McpServer {
           required: [],
         },
       });
-      return text(`Elicitation completed: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`);
+      return text(
+        `Elicitation completed: action=${answer.action}, content=${
+          JSON.stringify(answer.content ?? {})
+        }`,
+      );
     },
   });
   server.tool({
@@ -236,7 +244,11 @@ export function createConformanceServer(): McpServer {
           required: [],
         },
       });
-      return text(`Elicitation completed: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`);
+      return text(
+        `Elicitation completed: action=${answer.action}, content=${
+          JSON.stringify(answer.content ?? {})
+        }`,
+      );
     },
   });
   server.tool({
@@ -265,7 +277,8 @@ export function createConformanceServer(): McpServer {
       else: { required: ["email"] },
       additionalProperties: false,
     },
-    handler: (args: JsonObject) => text(`JSON Schema 2020-12 tool called with: ${JSON.stringify(args)}`),
+    handler: (args: JsonObject) =>
+      text(`JSON Schema 2020-12 tool called with: ${JSON.stringify(args)}`),
   });
   server.tool({
     name: "test_reconnection",
@@ -310,7 +323,8 @@ export function createConformanceServer(): McpServer {
   });
   server.tool({
     name: "test_streaming_elicitation",
-    description: "Needs user input; asks through an InputRequiredResult, never a request on the stream",
+    description:
+      "Needs user input; asks through an InputRequiredResult, never a request on the stream",
     input: noArgs,
     handler: async (_args, context) => {
       context.progress(0, 1, "asking the user");
@@ -336,7 +350,8 @@ export function createConformanceServer(): McpServer {
     description: "Changes the tool list (registers and removes a tool)",
     input: noArgs,
     handler: () => {
-      server.tool({ name: "temporary_tool", description: "Temporary", handler: () => "temporary" }).remove();
+      server.tool({ name: "temporary_tool", description: "Temporary", handler: () => "temporary" })
+        .remove();
       return text("Tool list changed");
     },
   });
@@ -345,7 +360,11 @@ export function createConformanceServer(): McpServer {
     description: "Changes the prompt list (registers and removes a prompt)",
     input: noArgs,
     handler: () => {
-      server.prompt({ name: "temporary_prompt", description: "Temporary", get: () => ({ messages: [] }) })
+      server.prompt({
+        name: "temporary_prompt",
+        description: "Temporary",
+        get: () => ({ messages: [] }),
+      })
         .remove();
       return text("Prompt list changed");
     },
@@ -355,11 +374,18 @@ export function createConformanceServer(): McpServer {
   const askName = (context: RequestContext) =>
     context.elicit({
       message: "What is your name?",
-      requestedSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+      requestedSchema: {
+        type: "object",
+        properties: { name: { type: "string" } },
+        required: ["name"],
+      },
     }, { key: "user_name" });
   const askCapital = (context: RequestContext, key: string) =>
     context.sample({
-      messages: [{ role: "user", content: { type: "text", text: "What is the capital of France?" } }],
+      messages: [{
+        role: "user",
+        content: { type: "text", text: "What is the capital of France?" },
+      }],
       maxTokens: 100,
     }, { key });
 
@@ -412,7 +438,11 @@ export function createConformanceServer(): McpServer {
           method: "elicitation/create",
           params: {
             message: "What is your name?",
-            requestedSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+            requestedSchema: {
+              type: "object",
+              properties: { name: { type: "string" } },
+              required: ["name"],
+            },
           },
         },
         greeting: {
@@ -435,7 +465,11 @@ export function createConformanceServer(): McpServer {
       const name = await askName(context);
       const color = await context.elicit({
         message: "What is your favorite color?",
-        requestedSchema: { type: "object", properties: { color: { type: "string" } }, required: ["color"] },
+        requestedSchema: {
+          type: "object",
+          properties: { color: { type: "string" } },
+          required: ["color"],
+        },
       }, { key: "favorite_color" });
       return text(`${String(name.content?.name)} likes ${String(color.content?.color)}`);
     },
@@ -476,7 +510,13 @@ export function createConformanceServer(): McpServer {
     title: "Static Text Resource",
     description: "A static text resource for testing",
     mimeType: "text/plain",
-    read: (uri) => [{ uri, mimeType: "text/plain", text: "This is the content of the static text resource." }],
+    read: (
+      uri,
+    ) => [{
+      uri,
+      mimeType: "text/plain",
+      text: "This is the content of the static text resource.",
+    }],
   });
   server.resource({
     uri: "test://static-binary",
@@ -503,7 +543,11 @@ export function createConformanceServer(): McpServer {
     read: (uri, variables) => [{
       uri,
       mimeType: "application/json",
-      text: JSON.stringify({ id: variables.id, templateTest: true, data: `Data for ID: ${String(variables.id)}` }),
+      text: JSON.stringify({
+        id: variables.id,
+        templateTest: true,
+        data: `Data for ID: ${String(variables.id)}`,
+      }),
     }],
   });
 
@@ -513,7 +557,10 @@ export function createConformanceServer(): McpServer {
     title: "Simple Test Prompt",
     description: "A simple prompt without arguments",
     get: () => ({
-      messages: [{ role: "user", content: { type: "text", text: "This is a simple prompt for testing." } }],
+      messages: [{
+        role: "user",
+        content: { type: "text", text: "This is a simple prompt for testing." },
+      }],
     }),
   });
   server.prompt({
@@ -531,7 +578,10 @@ export function createConformanceServer(): McpServer {
     get: (args) => ({
       messages: [{
         role: "user",
-        content: { type: "text", text: `Prompt with arguments: arg1='${args.arg1}', arg2='${args.arg2}'` },
+        content: {
+          type: "text",
+          text: `Prompt with arguments: arg1='${args.arg1}', arg2='${args.arg2}'`,
+        },
       }],
     }),
   });
@@ -539,17 +589,28 @@ export function createConformanceServer(): McpServer {
     name: "test_prompt_with_embedded_resource",
     title: "Prompt With Embedded Resource",
     description: "A prompt that includes an embedded resource",
-    arguments: [{ name: "resourceUri", description: "URI of the resource to embed", required: true }],
+    arguments: [{
+      name: "resourceUri",
+      description: "URI of the resource to embed",
+      required: true,
+    }],
     get: (args) => ({
       messages: [
         {
           role: "user",
           content: {
             type: "resource",
-            resource: { uri: args.resourceUri, mimeType: "text/plain", text: "Embedded resource content for testing." },
+            resource: {
+              uri: args.resourceUri,
+              mimeType: "text/plain",
+              text: "Embedded resource content for testing.",
+            },
           },
         },
-        { role: "user", content: { type: "text", text: "Please process the embedded resource above." } },
+        {
+          role: "user",
+          content: { type: "text", text: "Please process the embedded resource above." },
+        },
       ],
     }),
   });
@@ -570,7 +631,11 @@ export function createConformanceServer(): McpServer {
     get: async (_args, context) => {
       const answer = await context.elicit({
         message: "What context should the prompt use?",
-        requestedSchema: { type: "object", properties: { context: { type: "string" } }, required: ["context"] },
+        requestedSchema: {
+          type: "object",
+          properties: { context: { type: "string" } },
+          required: ["context"],
+        },
       }, { key: "user_context" });
       return {
         messages: [{
@@ -587,7 +652,10 @@ if (import.meta.main) {
   const port = Number(getEnv("PORT") ?? "3000");
   const handler = createHttpHandler(createConformanceServer());
   const http = await serveHttp(
-    (request) => new URL(request.url).pathname === "/mcp" ? handler(request) : new Response("Not found", { status: 404 }),
+    (request) =>
+      new URL(request.url).pathname === "/mcp"
+        ? handler(request)
+        : new Response("Not found", { status: 404 }),
     { port, hostname: "127.0.0.1" },
   );
   console.error(`conformance server listening on ${http.url}/mcp`);

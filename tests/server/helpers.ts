@@ -14,9 +14,18 @@ export function modernMeta(capabilities: JsonObject = {}): JsonObject {
 let nextId = 0;
 
 /** A modern request with `_meta`. */
-export function modern(method: string, params: JsonObject = {}, capabilities: JsonObject = {}): JsonRpcRequest {
+export function modern(
+  method: string,
+  params: JsonObject = {},
+  capabilities: JsonObject = {},
+): JsonRpcRequest {
   nextId += 1;
-  return { jsonrpc: "2.0", id: nextId, method, params: { ...params, _meta: modernMeta(capabilities) } };
+  return {
+    jsonrpc: "2.0",
+    id: nextId,
+    method,
+    params: { ...params, _meta: modernMeta(capabilities) },
+  };
 }
 
 /** A small server with one of everything. */
@@ -35,11 +44,19 @@ export function sampleServer(): McpServer {
         message: "Name?",
         requestedSchema: { type: "object", properties: { name: { type: "string" } } },
       });
-      const again = await context.elicit({ message: "Sure?", requestedSchema: { type: "object", properties: {} } });
+      const again = await context.elicit({
+        message: "Sure?",
+        requestedSchema: { type: "object", properties: {} },
+      });
       return `${answer.action}:${String(answer.content?.name)}:${again.action}`;
     },
   });
-  server.tool({ name: "fail", handler: () => { throw new Error("boom"); } });
+  server.tool({
+    name: "fail",
+    handler: () => {
+      throw new Error("boom");
+    },
+  });
   server.resource({ uri: "test://a", name: "a", mimeType: "text/plain", read: () => "A" });
   server.resourceTemplate({
     uriTemplate: "test://items/{id}",
@@ -50,7 +67,9 @@ export function sampleServer(): McpServer {
   server.prompt({
     name: "greet",
     arguments: [{ name: "who", required: true }],
-    get: (args) => ({ messages: [{ role: "user", content: { type: "text", text: `Hello ${args.who}` } }] }),
+    get: (args) => ({
+      messages: [{ role: "user", content: { type: "text", text: `Hello ${args.who}` } }],
+    }),
   });
   return server;
 }

@@ -5,12 +5,18 @@ import { createLegacySession } from "../../server/session.ts";
 import { modern, sampleServer } from "./helpers.ts";
 
 function result(response: unknown): JsonObject {
-  assert.ok(response && typeof response === "object" && "result" in response, JSON.stringify(response));
+  assert.ok(
+    response && typeof response === "object" && "result" in response,
+    JSON.stringify(response),
+  );
   return (response as { result: JsonObject }).result;
 }
 
 function error(response: unknown): { code: number; message: string; data?: unknown } {
-  assert.ok(response && typeof response === "object" && "error" in response, JSON.stringify(response));
+  assert.ok(
+    response && typeof response === "object" && "error" in response,
+    JSON.stringify(response),
+  );
   return (response as { error: { code: number; message: string } }).error;
 }
 
@@ -20,13 +26,18 @@ describe("modern era", () => {
     assert.equal(r.resultType, "complete");
     assert.ok((r.supportedVersions as string[]).includes("2026-07-28"));
     assert.ok((r.capabilities as JsonObject).tools);
-    assert.deepEqual((r._meta as JsonObject)["io.modelcontextprotocol/serverInfo"], { name: "sample", version: "1.0.0" });
+    assert.deepEqual((r._meta as JsonObject)["io.modelcontextprotocol/serverInfo"], {
+      name: "sample",
+      version: "1.0.0",
+    });
     assert.equal(typeof r.ttlMs, "number");
     assert.equal(r.cacheScope, "public");
   });
 
   test("a request without _meta is -32602", async () => {
-    const e = error(await sampleServer().handleRequest({ jsonrpc: "2.0", id: 1, method: "tools/list" }));
+    const e = error(
+      await sampleServer().handleRequest({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    );
     assert.equal(e.code, -32602);
   });
 
@@ -43,7 +54,9 @@ describe("modern era", () => {
     const server = sampleServer();
     const first = result(await server.handleRequest(modern("tools/list")));
     assert.equal((first.tools as unknown[]).length, 2);
-    const second = result(await server.handleRequest(modern("tools/list", { cursor: first.nextCursor as string })));
+    const second = result(
+      await server.handleRequest(modern("tools/list", { cursor: first.nextCursor as string })),
+    );
     assert.deepEqual((second.tools as { name: string }[]).map((t) => t.name), ["fail"]);
     assert.equal(second.nextCursor, undefined);
     const bad = error(await server.handleRequest(modern("tools/list", { cursor: "nonsense" })));
@@ -52,7 +65,9 @@ describe("modern era", () => {
 
   test("tools/call returns text; a throwing handler is a tool error", async () => {
     const server = sampleServer();
-    const ok = result(await server.handleRequest(modern("tools/call", { name: "echo", arguments: { text: "hi" } })));
+    const ok = result(
+      await server.handleRequest(modern("tools/call", { name: "echo", arguments: { text: "hi" } })),
+    );
     assert.deepEqual(ok.content, [{ type: "text", text: "hi" }]);
     const failed = result(await server.handleRequest(modern("tools/call", { name: "fail" })));
     assert.equal(failed.isError, true);
@@ -68,19 +83,23 @@ describe("modern era", () => {
     const requests = first.inputRequests as JsonObject;
     const [key] = Object.keys(requests);
     assert.equal((requests[key] as JsonObject).method, "elicitation/create");
-    const second = result(await server.handleRequest(modern("tools/call", {
-      name: "ask",
-      inputResponses: { [key]: { action: "accept", content: { name: "Ada" } } },
-      requestState: first.requestState as string,
-    }, caps)));
+    const second = result(
+      await server.handleRequest(modern("tools/call", {
+        name: "ask",
+        inputResponses: { [key]: { action: "accept", content: { name: "Ada" } } },
+        requestState: first.requestState as string,
+      }, caps)),
+    );
     assert.equal(second.resultType, "input_required");
     const [key2] = Object.keys(second.inputRequests as JsonObject);
     assert.notEqual(key2, key);
-    const third = result(await server.handleRequest(modern("tools/call", {
-      name: "ask",
-      inputResponses: { [key2]: { action: "decline" } },
-      requestState: second.requestState as string,
-    }, caps)));
+    const third = result(
+      await server.handleRequest(modern("tools/call", {
+        name: "ask",
+        inputResponses: { [key2]: { action: "decline" } },
+        requestState: second.requestState as string,
+      }, caps)),
+    );
     assert.deepEqual(third.content, [{ type: "text", text: "accept:Ada:decline" }]);
   });
 
@@ -90,7 +109,11 @@ describe("modern era", () => {
     const first = result(await server.handleRequest(modern("tools/call", { name: "ask" }, caps)));
     const state = first.requestState as string;
     const tampered = state.slice(0, -2) + (state.endsWith("AA") ? "BB" : "AA");
-    const e = error(await server.handleRequest(modern("tools/call", { name: "ask", requestState: tampered }, caps)));
+    const e = error(
+      await server.handleRequest(
+        modern("tools/call", { name: "ask", requestState: tampered }, caps),
+      ),
+    );
     assert.equal(e.code, -32602);
   });
 
@@ -105,20 +128,33 @@ describe("modern era", () => {
     const fixed = result(await server.handleRequest(modern("resources/read", { uri: "test://a" })));
     assert.deepEqual(fixed.contents, [{ uri: "test://a", text: "A" }]);
     assert.equal(typeof fixed.ttlMs, "number");
-    const item = result(await server.handleRequest(modern("resources/read", { uri: "test://items/7" })));
+    const item = result(
+      await server.handleRequest(modern("resources/read", { uri: "test://items/7" })),
+    );
     assert.deepEqual(item.contents, [{ uri: "test://items/7", text: "item 7" }]);
-    const missing = error(await server.handleRequest(modern("resources/read", { uri: "test://zzz" })));
+    const missing = error(
+      await server.handleRequest(modern("resources/read", { uri: "test://zzz" })),
+    );
     assert.equal(missing.code, -32602);
   });
 
   test("prompts/get renders; completion completes template variables", async () => {
     const server = sampleServer();
-    const prompt = result(await server.handleRequest(modern("prompts/get", { name: "greet", arguments: { who: "Bo" } })));
-    assert.deepEqual(prompt.messages, [{ role: "user", content: { type: "text", text: "Hello Bo" } }]);
-    const completion = result(await server.handleRequest(modern("completion/complete", {
-      ref: { type: "ref/resource", uri: "test://items/{id}" },
-      argument: { name: "id", value: "1" },
-    })));
+    const prompt = result(
+      await server.handleRequest(
+        modern("prompts/get", { name: "greet", arguments: { who: "Bo" } }),
+      ),
+    );
+    assert.deepEqual(prompt.messages, [{
+      role: "user",
+      content: { type: "text", text: "Hello Bo" },
+    }]);
+    const completion = result(
+      await server.handleRequest(modern("completion/complete", {
+        ref: { type: "ref/resource", uri: "test://items/{id}" },
+        argument: { name: "id", value: "1" },
+      })),
+    );
     assert.deepEqual((completion.completion as JsonObject).values, ["1", "12"]);
   });
 
@@ -134,34 +170,52 @@ describe("legacy era", () => {
   test("initialize negotiates, then tools/call works without _meta", async () => {
     const server = sampleServer();
     const session = createLegacySession(() => {});
-    const init = result(await server.handleRequest({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } },
-    }, { session }));
+    const init = result(
+      await server.handleRequest({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities: {},
+          clientInfo: { name: "c", version: "1" },
+        },
+      }, { session }),
+    );
     assert.equal(init.protocolVersion, "2025-06-18");
     assert.deepEqual(init.serverInfo, { name: "sample", version: "1.0.0" });
     server.handleNotification({ jsonrpc: "2.0", method: "notifications/initialized" }, { session });
-    const call = result(await server.handleRequest({
-      jsonrpc: "2.0",
-      id: 2,
-      method: "tools/call",
-      params: { name: "echo", arguments: { text: "yo" } },
-    }, { session }));
+    const call = result(
+      await server.handleRequest({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "echo", arguments: { text: "yo" } },
+      }, { session }),
+    );
     assert.deepEqual(call.content, [{ type: "text", text: "yo" }]);
     assert.equal(call.resultType, undefined);
-    const missing = error(await server.handleRequest({
-      jsonrpc: "2.0", id: 3, method: "resources/read", params: { uri: "test://none" },
-    }, { session }));
+    const missing = error(
+      await server.handleRequest({
+        jsonrpc: "2.0",
+        id: 3,
+        method: "resources/read",
+        params: { uri: "test://none" },
+      }, { session }),
+    );
     assert.equal(missing.code, -32002);
   });
 
   test("an unknown requested version gets our newest legacy version", async () => {
     const session = createLegacySession(() => {});
-    const init = result(await sampleServer().handleRequest({
-      jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "1999-01-01", capabilities: {} },
-    }, { session }));
+    const init = result(
+      await sampleServer().handleRequest({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "1999-01-01", capabilities: {} },
+      }, { session }),
+    );
     assert.equal(init.protocolVersion, "2025-11-25");
   });
 });
