@@ -128,7 +128,12 @@ function falseSchema(location: string): Compiled {
 }
 
 function quote(value: unknown): string {
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return "the given value"; // cyclic or too deeply nested to print
+  }
   return text === undefined ? String(value) : text.length > 60 ? text.slice(0, 57) + "..." : text;
 }
 
