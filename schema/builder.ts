@@ -43,7 +43,7 @@ type OptionalKeys<P extends Shape> = {
   [K in keyof P]: P[K] extends { readonly [optionalMarker]: true } ? K : never;
 }[keyof P];
 type RequiredKeys<P extends Shape> = Exclude<keyof P, OptionalKeys<P>>;
-type Flatten<T> = { [K in keyof T]: T[K] } & {};
+type Flatten<T> = { [K in keyof T]: T[K] };
 
 /** The object type described by a {@link Shape}: optional properties become `?:`. */
 export type InferShape<P extends Shape> = Flatten<
