@@ -1,0 +1,57 @@
+/** Shared fixtures for client tests: child-process servers and small HTTP servers. */
+import { type ChildProcessHandle, spawnProcess } from "../../transports/runtime.ts";
+
+/** Absolute path of a file relative to the repository root. */
+export function repoPath(relative: string): string {
+  return decodeURIComponent(new URL(`../../${relative}`, import.meta.url).pathname);
+}
+
+/** The Node binary of the toolchain (fixtures built on the official SDKs run on Node). */
+export const NODE: string = repoPath("node_modules/.bin/node");
+
+/** A fixture HTTP server running in a child process. */
+export interface FixtureServer {
+  /** The URL it printed. */
+  url: string;
+  /** Stops it (closes stdin, then kills). */
+  stop(): Promise<void>;
+}
+
+async function stopChild(child: ChildProcessHandle): Promise<void> {
+  await child.stdin.close().catch(() => {});
+  const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+  await child.exited.catch(() => {});
+  clearTimeout(timer);
+}
+
+/** Starts `node <script> ...args` and waits for its `LISTENING <url>` line. */
+export async function startFixture(script: string, args: string[] = []): Promise<FixtureServer> {
+  const child = spawnProcess(NODE, [repoPath(script), ...args], { stderr: "inherit" });
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const deadline = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  try {
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`${script} exited before listening`);
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    clearTimeout(deadline);
+  }
+  const match = /LISTENING (\S+)/.exec(text);
+  if (!match) throw new Error(`${script} printed ${text}`);
+  // Keep draining stdout so the child never blocks on a full pipe.
+  (async () => {
+    try {
+      while (!(await reader.read()).done) { /* drain */ }
+    } catch { /* closed */ }
+  })();
+  return { url: match[1], stop: () => stopChild(child) };
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
