@@ -828,25 +828,35 @@ function compileConst(expected: unknown, location: string): Check {
 }
 
 function compileUniqueItems(location: string): Check {
+  const duplicate = (ctx: EvalContext, j: number, i: number) =>
+    fail(
+      ctx,
+      "uniqueItems",
+      location,
+      `must NOT have duplicate items (items ${j} and ${i} are identical)`,
+    );
   return (v, ctx) => {
     const items = v as unknown[];
     const n = items.length;
     if (n < 2) return true;
+    let primitives = n > 16;
+    for (let i = 0; primitives && i < n; i++) primitives = isPrimitive(items[i]);
+    if (primitives) {
+      // Linear scan for JSON primitives (=== equality, so 1 and 1.0 collide as they should).
+      ctx.steps += n;
+      if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+      const seen = new Map<unknown, number>();
+      for (let i = 0; i < n; i++) {
+        const first = seen.get(items[i]);
+        if (first !== undefined) return duplicate(ctx, first, i);
+        seen.set(items[i], i);
+      }
+      return true;
+    }
     ctx.steps += (n * (n - 1)) / 2;
     if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
     for (let i = 1; i < n; i++) {
-      for (let j = 0; j < i; j++) {
-        if (jsonEqual(items[i], items[j])) {
-          return ctx.collect
-            ? fail(
-              ctx,
-              "uniqueItems",
-              location,
-              `must NOT have duplicate items (items ${j} and ${i} are identical)`,
-            )
-            : false;
-        }
-      }
+      for (let j = 0; j < i; j++) if (jsonEqual(items[i], items[j])) return duplicate(ctx, j, i);
     }
     return true;
   };

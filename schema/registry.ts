@@ -50,6 +50,7 @@ export interface RefTarget {
   readonly dialect: DialectInfo;
 }
 
+/** draft-07: `$ref` overrides siblings, no `unevaluated*`, array-form `items`. */
 export const DRAFT_07: DialectInfo = {
   draft7: true,
   applicator: true,
@@ -57,6 +58,7 @@ export const DRAFT_07: DialectInfo = {
   unevaluated: false,
   format: true,
 };
+/** 2020-12 with every standard vocabulary (the default dialect). */
 export const DRAFT_2020_12: DialectInfo = {
   draft7: false,
   applicator: true,
@@ -79,7 +81,7 @@ const KNOWN_VOCABULARIES = new Set([
   "content",
 ]);
 
-/** Keywords whose value is one subschema, by dialect. */
+/** Keywords whose value is one subschema in 2020-12. */
 export const SINGLE_SUBSCHEMA_2020: readonly string[] = [
   "additionalProperties",
   "items",
@@ -93,6 +95,7 @@ export const SINGLE_SUBSCHEMA_2020: readonly string[] = [
   "unevaluatedItems",
   "contentSchema",
 ];
+/** Keywords whose value is one subschema in draft-07 (`items` may also be an array). */
 export const SINGLE_SUBSCHEMA_07: readonly string[] = [
   "additionalProperties",
   "additionalItems",

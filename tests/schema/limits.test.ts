@@ -89,6 +89,15 @@ describe("limits against hostile instances", () => {
     assert.match(limitError(validator.validate(new Array(100_000).fill(1))), /maxSteps \(10000\)/);
   });
 
+  test("uniqueItems over many primitives is linear", () => {
+    const validator = compileSchema({ uniqueItems: true });
+    const items = Array.from({ length: 50_000 }, (_, i) => i);
+    assert.equal(validator.is(items), true);
+    const errors = validator.validate([...items, 7]);
+    assert.equal(errors.valid, false);
+    if (!errors.valid) assert.match(errors.errors[0].message, /items 7 and 50000 are identical/);
+  });
+
   test("uniqueItems on a huge array is bounded before the quadratic scan", () => {
     const validator = compileSchema({ uniqueItems: true });
     const items = Array.from({ length: 5_000 }, (_, i) => ({ i }));
