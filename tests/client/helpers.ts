@@ -13,12 +13,17 @@ export const NODE: string = repoPath("node_modules/.bin/node");
 export interface FixtureServer {
   /** The URL it printed. */
   url: string;
+  /** Writes a line to its stdin (fixtures read commands there). */
+  send(line: string): Promise<void>;
   /** Stops it (closes stdin, then kills). */
   stop(): Promise<void>;
 }
 
-async function stopChild(child: ChildProcessHandle): Promise<void> {
-  await child.stdin.close().catch(() => {});
+async function stopChild(
+  child: ChildProcessHandle,
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+): Promise<void> {
+  await writer.close().catch(() => {});
   const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
   await child.exited.catch(() => {});
   clearTimeout(timer);
@@ -48,7 +53,12 @@ export async function startFixture(script: string, args: string[] = []): Promise
       while (!(await reader.read()).done) { /* drain */ }
     } catch { /* closed */ }
   })();
-  return { url: match[1], stop: () => stopChild(child) };
+  const writer = child.stdin.getWriter();
+  return {
+    url: match[1],
+    send: (line) => writer.write(new TextEncoder().encode(`${line}\n`)),
+    stop: () => stopChild(child, writer),
+  };
 }
 
 /** Resolves after `ms` milliseconds. */
