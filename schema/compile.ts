@@ -185,6 +185,61 @@ export function isMultipleOf(value: number, divisor: number): boolean {
   return false;
 }
 
+/** A `type` keyword naming one type: its check, and which typed keyword list it admits. */
+interface TypeGuard {
+  readonly check: Check;
+  readonly type: string;
+}
+
+/**
+ * For the common `{ type: T, ...keywords for T }` shape: one closure that tests the type and runs
+ * the keywords for T, instead of a type check followed by a second dispatch on the value's type.
+ */
+function fuseTypeGuard(
+  guard: TypeGuard,
+  strings: Check[],
+  numbers: Check[],
+  objects: Check[],
+  arrays: Check[],
+): Check | null {
+  const lists: Record<string, Check[]> = {
+    string: strings,
+    number: numbers,
+    integer: numbers,
+    object: objects,
+    array: arrays,
+  };
+  const own = lists[guard.type];
+  if (own === undefined) return null;
+  for (const list of [strings, numbers, objects, arrays]) {
+    if (list !== own && list.length > 0) return null;
+  }
+  if (own.length === 0) return guard.check;
+  const inner = all(own);
+  const reject = guard.check;
+  switch (guard.type) {
+    case "string":
+      return (v, ctx, sink) => typeof v === "string" ? inner(v, ctx, sink) : reject(v, ctx, sink);
+    case "number":
+      return (v, ctx, sink) => typeof v === "number" ? inner(v, ctx, sink) : reject(v, ctx, sink);
+    case "integer":
+      return (v, ctx, sink) => {
+        if (Number.isInteger(v)) return inner(v, ctx, sink);
+        reject(v, ctx, sink);
+        // A non-integer number still gets its numeric keywords reported.
+        if (ctx.collect && typeof v === "number") inner(v, ctx, sink);
+        return false;
+      };
+    case "array":
+      return (v, ctx, sink) => Array.isArray(v) ? inner(v, ctx, sink) : reject(v, ctx, sink);
+    default:
+      return (v, ctx, sink) =>
+        typeof v === "object" && v !== null && !Array.isArray(v)
+          ? inner(v, ctx, sink)
+          : reject(v, ctx, sink);
+  }
+}
+
 /** Combines checks into one: stops at the first failure unless collecting every error. */
 function all(checks: Check[]): Check {
   switch (checks.length) {
@@ -231,9 +286,17 @@ function assemble(
   numbers: Check[],
   objects: Check[],
   arrays: Check[],
+  typeGuard: TypeGuard | null = null,
 ): Check {
-  const shared = all(any);
   const typedCount = [strings, numbers, objects, arrays].filter((l) => l.length > 0).length;
+  if (typeGuard !== null) {
+    const fused = any.length === 0
+      ? fuseTypeGuard(typeGuard, strings, numbers, objects, arrays)
+      : null;
+    if (fused !== null) return fused;
+    any = [typeGuard.check, ...any];
+  }
+  const shared = all(any);
   if (typedCount === 0) return shared;
   const always = ALWAYS.check;
   const s = all(strings);
@@ -328,9 +391,9 @@ export function createCompiler(registry: Registry, options: CompilerOptions): Co
     if (!dialect.draft7 && typeof node.$dynamicRef === "string") {
       any.push(compileDynamicRef(node.$dynamicRef, info, at("$dynamicRef")));
     }
-    if (dialect.validation) {
-      compileValidation(node, dialect, at, any, strings, numbers, objects, arrays);
-    }
+    const typeGuard = dialect.validation
+      ? compileValidation(node, dialect, at, any, strings, numbers, objects, arrays)
+      : null;
     if (dialect.applicator) compileApplicators(node, dialect, at, child, any, objects, arrays);
     if (dialect.format && options.formatAssertion && node.format !== undefined) {
       if (typeof node.format !== "string") {
@@ -355,7 +418,7 @@ export function createCompiler(registry: Registry, options: CompilerOptions): Co
         const sub = child("unevaluatedProperties", node.unevaluatedProperties);
         objects.push(compileUnevaluatedProperties(sub, node.unevaluatedProperties === false, at));
       }
-      const run = assemble(any, strings, numbers, objects, arrays);
+      const run = assemble(any, strings, numbers, objects, arrays, typeGuard);
       return (value, ctx, sink) => {
         const local = newAnnotations();
         const ok = run(value, ctx, local);
@@ -363,7 +426,7 @@ export function createCompiler(registry: Registry, options: CompilerOptions): Co
         return ok;
       };
     }
-    return assemble(any, strings, numbers, objects, arrays);
+    return assemble(any, strings, numbers, objects, arrays, typeGuard);
   }
 
   function resolveOrThrow(ref: string, info: NodeInfo, location: string): RefTarget {
@@ -446,8 +509,13 @@ export function createCompiler(registry: Registry, options: CompilerOptions): Co
     numbers: Check[],
     objects: Check[],
     arrays: Check[],
-  ): void {
-    if (node.type !== undefined) any.push(compileType(node.type, at("type")));
+  ): TypeGuard | null {
+    let typeGuard: TypeGuard | null = null;
+    if (typeof node.type === "string" && TYPE_BITS[node.type] !== undefined) {
+      typeGuard = { check: compileType(node.type, at("type")), type: node.type };
+    } else if (node.type !== undefined) {
+      any.push(compileType(node.type, at("type")));
+    }
     if (node.enum !== undefined) any.push(compileEnum(node.enum, at("enum")));
     if (node.const !== undefined || Object.hasOwn(node, "const")) {
       any.push(compileConst(node.const, at("const")));
@@ -589,6 +657,7 @@ export function createCompiler(registry: Registry, options: CompilerOptions): Co
       count("minContains");
       count("maxContains");
     }
+    return typeGuard;
   }
 
   function compileApplicators(
