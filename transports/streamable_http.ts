@@ -395,9 +395,12 @@ export function createHttpHandler(
     const cancel = new AbortController();
     // Modern: a disconnect cancels. Legacy: it does not (the stream may resume).
     if (mode.modern) {
-      httpRequest.signal?.addEventListener("abort", () => cancel.abort("client disconnected"), {
-        once: true,
-      });
+      const gone = httpRequest.signal;
+      // The client may have left while the body was read and validated.
+      if (gone?.aborted) cancel.abort("client disconnected");
+      else {gone?.addEventListener("abort", () => cancel.abort("client disconnected"), {
+          once: true,
+        });}
     }
     const tracked = record ? record.inflight.begin(request.id, cancel.signal) : undefined;
     const signal = tracked?.signal ?? cancel.signal;

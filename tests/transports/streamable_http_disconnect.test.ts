@@ -1,0 +1,71 @@
+/**
+ * FAILING (kept uncommitted): a modern client that disconnects before the
+ * handler reaches dispatch (e.g. while its body is still being read) does not
+ * cancel the tool. transports/streamable_http.ts `answer()` only adds an
+ * "abort" listener to `httpRequest.signal`; a signal that is already aborted
+ * never fires it, so the tool runs to completion for a client that is gone.
+ * Run: node --test / deno test -A / bun test on this file.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { McpServer } from "../../server/server.ts";
+import { createHttpHandler } from "../../transports/streamable_http.ts";
+
+test("a modern request whose client left during the body read runs with an aborted signal", async () => {
+  let sawAborted: boolean | undefined;
+  const server = new McpServer({ name: "bug", version: "1" });
+  server.tool({
+    name: "probe",
+    handler: async (_args, context) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      sawAborted = context.signal.aborted;
+      return "ran";
+    },
+  });
+  const handler = createHttpHandler(server);
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: {
+      name: "probe",
+      _meta: {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+      },
+    },
+  });
+  const client = new AbortController();
+  let sent = false;
+  // The client goes away right after the last body byte, before dispatch.
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!sent) {
+        sent = true;
+        controller.enqueue(new TextEncoder().encode(body));
+        return;
+      }
+      client.abort(new Error("Client disconnected"));
+      controller.close();
+    },
+  });
+  const response = await handler(
+    new Request("http://127.0.0.1/mcp", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2026-07-28",
+        "mcp-method": "tools/call",
+        "mcp-name": "probe",
+      },
+      body: stream,
+      signal: client.signal,
+      duplex: "half",
+    } as RequestInit),
+  );
+  await response.body?.cancel();
+  assert.equal(client.signal.aborted, true);
+  // Expected: the handler's signal is aborted (or the tool is never run).
+  assert.notEqual(sawAborted, false, "the tool ran with a live signal for a departed client");
+});
