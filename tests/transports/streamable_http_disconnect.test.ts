@@ -1,10 +1,8 @@
 /**
- * FAILING (kept uncommitted): a modern client that disconnects before the
- * handler reaches dispatch (e.g. while its body is still being read) does not
- * cancel the tool. transports/streamable_http.ts `answer()` only adds an
- * "abort" listener to `httpRequest.signal`; a signal that is already aborted
- * never fires it, so the tool runs to completion for a client that is gone.
- * Run: node --test / deno test -A / bun test on this file.
+ * A modern client that disconnects before its request is dispatched (for
+ * example while its body is still being read) cancels it: the handler sees an
+ * aborted signal. Regression test for a listener added to an already-aborted
+ * signal.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
