@@ -158,6 +158,7 @@ const CAPABILITY_OF: { [method: string]: string } = {
 function requireCapability(
   capabilities: ClientCapabilities,
   request: InputRequest,
+  legacy = false,
 ): void {
   const name = CAPABILITY_OF[request.method];
   const declared = capabilities[name] as JsonObject | undefined;
@@ -179,7 +180,8 @@ function requireCapability(
   }
   if (missing) {
     throw new McpError(
-      ErrorCode.MissingRequiredClientCapability,
+      // -32021 exists only from 2026-07-28 on; legacy peers get a standard code.
+      legacy ? ErrorCode.InvalidRequest : ErrorCode.MissingRequiredClientCapability,
       `The client did not declare the ${name} capability this request needs`,
       { requiredCapabilities: missing },
     );
@@ -271,7 +273,7 @@ export function createContext(init: ContextInit): RequestContext {
     await Promise.all(
       Object.keys(requests).map(async (key) => {
         const request = requests[key];
-        requireCapability(init.clientCapabilities, request);
+        requireCapability(init.clientCapabilities, request, true);
         result[key] = await session.engine.request(request.method, request.params as JsonObject, {
           signal: init.signal,
           timeoutMs: null,
