@@ -222,53 +222,58 @@ function asUint8Array(chunk: unknown): Uint8Array {
   return new TextEncoder().encode(String(chunk));
 }
 
-const BYTE_QUEUE: QueuingStrategy<Uint8Array> = {
-  highWaterMark: 64 * 1024,
-  size: (chunk: Uint8Array): number => chunk.byteLength,
-};
+/** Bytes buffered ahead of the consumer for pipes and request bodies. */
+const READ_AHEAD_BYTES = 64 * 1024;
 
 /**
  * Wraps a Node readable as a web stream that pauses the source when the consumer falls behind,
  * ends at `end`, and errors if the source closes without ending (e.g. a client disconnect).
+ * Nothing is read before the first `pull`, so an unread stream never holds the process open.
  */
 function nodeReadableToWeb(
   source: NodeReadableLike,
-  onCancel: "destroy" | "drain",
+  options: { onCancel: "destroy" | "drain"; highWaterMark: number },
 ): ReadableStream<Uint8Array> {
   let settled = false;
+  let listening = false;
+  const listen = (controller: ReadableStreamDefaultController<Uint8Array>): void => {
+    listening = true;
+    source.on("data", (chunk: unknown) => {
+      if (settled) return;
+      controller.enqueue(asUint8Array(chunk));
+      if ((controller.desiredSize ?? 0) <= 0) source.pause();
+    });
+    source.on("end", () => {
+      if (settled) return;
+      settled = true;
+      controller.close();
+    });
+    source.on("error", (error: Error) => {
+      if (settled) return;
+      settled = true;
+      controller.error(error);
+    });
+    source.on("close", () => {
+      if (settled) return;
+      settled = true;
+      controller.error(new Error("Stream closed before it ended"));
+    });
+  };
   return new ReadableStream<Uint8Array>({
-    start(controller): void {
-      source.on("data", (chunk: unknown) => {
-        if (settled) return;
-        controller.enqueue(asUint8Array(chunk));
-        if ((controller.desiredSize ?? 0) <= 0) source.pause();
-      });
-      source.on("end", () => {
-        if (settled) return;
-        settled = true;
-        controller.close();
-      });
-      source.on("error", (error: Error) => {
-        if (settled) return;
-        settled = true;
-        controller.error(error);
-      });
-      source.on("close", () => {
-        if (settled) return;
-        settled = true;
-        controller.error(new Error("Stream closed before it ended"));
-      });
-    },
-    pull(): void {
+    pull(controller): void {
+      if (!listening) listen(controller);
       source.resume();
     },
     cancel(): void {
       settled = true;
       // Draining lets Node finish an HTTP request cleanly; destroying releases stdin/pipes.
-      if (onCancel === "destroy") source.destroy();
+      if (options.onCancel === "destroy") source.destroy();
       else source.resume();
     },
-  }, BYTE_QUEUE);
+  }, {
+    highWaterMark: options.highWaterMark,
+    size: (chunk: Uint8Array): number => chunk.byteLength,
+  });
 }
 
 /** Wraps a Node writable as a web stream whose writes settle once Node accepted the bytes. */
@@ -333,9 +338,12 @@ function writeAllDenoSync(writer: DenoWriter, bytes: Uint8Array): void {
   while (offset < bytes.length) offset += writer.writeSync(bytes.subarray(offset));
 }
 
+let stdoutErrorsObserved = false;
+
 /**
- * The process's stdin, stdout and stderr. Stdin is read lazily and ends at end-of-file; once it
- * has ended (or been cancelled) and pending writes are done, nothing keeps the process alive.
+ * The process's stdin, stdout and stderr; call it once per process, since stdin has one reader.
+ * Stdin is read on demand and ends at end-of-file; once it has ended (or been cancelled) and
+ * pending writes are done, nothing keeps the process alive.
  *
  * @example
  * ```ts
@@ -362,8 +370,19 @@ export function stdio(): ProcessStdio {
   // Bun implements Node's process streams faithfully (including backpressure callbacks), so
   // Node and Bun share this path.
   const process = nodeProcess();
+  if (!stdoutErrorsObserved) {
+    // A reader that went away (EPIPE) must reject pending writes, not crash the process with an
+    // unhandled 'error' event; the write callbacks below carry the error to the caller.
+    stdoutErrorsObserved = true;
+    process.stdout.on("error", () => {});
+    process.stderr.on("error", () => {});
+  }
   return {
-    readable: nodeReadableToWeb(process.stdin, "destroy"),
+    readable: nodeReadableToWeb(process.stdin, {
+      onCancel: "destroy",
+      // Read stdin only on demand: buffered-ahead input would be lost to a later reader.
+      highWaterMark: 0,
+    }),
     write: serializeWrites((bytes) =>
       new Promise<void>((resolve, reject) => {
         process.stdout.write(bytes, (error) => (error ? reject(error) : resolve()));
@@ -574,8 +593,13 @@ function spawnNode(command: string, args: string[], options: SpawnOptions): Chil
   exited.catch(() => {});
   return {
     stdin: nodeWritableToWeb(child.stdin),
-    stdout: nodeReadableToWeb(child.stdout, "destroy"),
-    stderr: child.stderr ? nodeReadableToWeb(child.stderr, "destroy") : undefined,
+    stdout: nodeReadableToWeb(child.stdout, {
+      onCancel: "destroy",
+      highWaterMark: READ_AHEAD_BYTES,
+    }),
+    stderr: child.stderr
+      ? nodeReadableToWeb(child.stderr, { onCancel: "destroy", highWaterMark: READ_AHEAD_BYTES })
+      : undefined,
     pid: child.pid,
     exited,
     kill(signal = "SIGTERM"): void {
@@ -890,7 +914,7 @@ function toWebRequest(request: NodeIncomingMessageLike, signal: AbortSignal): Re
   const hasBody = method !== "GET" && method !== "HEAD";
   const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
   if (hasBody) {
-    init.body = nodeReadableToWeb(request, "drain");
+    init.body = nodeReadableToWeb(request, { onCancel: "drain", highWaterMark: READ_AHEAD_BYTES });
     init.duplex = "half"; // Required by Fetch for a streaming request body.
   }
   return new Request(url, init);

@@ -1,6 +1,7 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import process from "node:process";
 import {
@@ -267,6 +268,26 @@ describe("serveHttp", () => {
     await within(aborted.promise, 5000, "request.signal abort");
   });
 
+  test("streams a large response body intact", async () => {
+    const chunk = new Uint8Array(64 * 1024).map((_, index) => index % 251);
+    const chunkCount = 64;
+    const server = await serve(() => {
+      let sent = 0;
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller): void {
+            if (sent++ === chunkCount) controller.close();
+            else controller.enqueue(chunk.slice());
+          },
+        }),
+      );
+    });
+    const bytes = new Uint8Array(await (await fetch(server.url)).arrayBuffer());
+    assert.equal(bytes.length, chunk.length * chunkCount);
+    assert.equal(bytes[bytes.length - 1], chunk[chunk.length - 1]);
+    assert.equal(bytes[chunk.length + 7], chunk[7]);
+  });
+
   test("close() ends an open SSE stream and stops listening", async () => {
     const never = new Promise<void>(() => {});
     const server = await serveHttp(
@@ -436,6 +457,28 @@ describe("spawnProcess", () => {
   });
 });
 
+describe("module loading", () => {
+  test("has no static node:* imports, so it loads on edge runtimes", () => {
+    const source = readFileSync(new URL("../../transports/runtime.ts", import.meta.url), "utf8");
+    assert.doesNotMatch(source, /^\s*import\s[^(]*["']node:/m);
+    assert.doesNotMatch(source, /^\s*export\s[^(]*\sfrom\s+["']node:/m);
+  });
+});
+
+describe("exitProcess", () => {
+  test("ends the process with the given code", async () => {
+    const script = `
+      import { exitProcess } from ${JSON.stringify(runtimeModuleUrl)};
+      setInterval(() => {}, 1000);
+      exitProcess(7);
+    `;
+    const child = spawnProcess(process.execPath, evalArgs(script));
+    await child.stdin.close();
+    await child.stdout.cancel();
+    assert.deepEqual(await within(child.exited, 15000, "exit"), { code: 7, signal: null });
+  });
+});
+
 describe("stdio", () => {
   test("a child echoing via stdio() exits cleanly when its stdin closes", async () => {
     const script = `
@@ -460,6 +503,19 @@ describe("stdio", () => {
     assert.deepEqual(await within(child.exited, 15000, "exit"), { code: 0, signal: null });
     assert.equal(await output, '{"jsonrpc":"2.0","id":1,"method":"ping"}\né🎉\n');
     assert.equal(await errors, "stdin ended");
+  });
+
+  test("an unread stdin does not keep the process alive", async () => {
+    const script = `
+      import { stdio } from ${JSON.stringify(runtimeModuleUrl)};
+      await stdio().write(new TextEncoder().encode("done"));
+    `;
+    const child = spawnProcess(process.execPath, evalArgs(script));
+    const output = readAll(child.stdout);
+    // Our end of the child's stdin stays open throughout.
+    assert.deepEqual(await within(child.exited, 15000, "exit"), { code: 0, signal: null });
+    assert.equal(await output, "done");
+    await child.stdin.close().catch(() => {});
   });
 
   test("preserves the order of many unawaited writes", async () => {
