@@ -26,4 +26,18 @@
 export * from "./protocol/mod.ts";
 export * from "./server/mod.ts";
 export * from "./transports/mod.ts";
-export * from "./schema/mod.ts";
+export {
+  compileSchema,
+  type Infer,
+  isStandardSchema,
+  type JsonSchema,
+  s,
+  SchemaError,
+  type StandardSchemaV1,
+  type ToolSchema,
+  toToolSchema,
+  type ValidationError,
+  type ValidationResult,
+  validateSchema,
+  type Validator,
+} from "./schema/mod.ts";

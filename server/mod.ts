@@ -18,4 +18,4 @@ export * from "./session.ts";
 export * from "./pagination.ts";
 export * from "./request_state.ts";
 export * from "./uri_template.ts";
-export type { ResolvedSchema, SchemaIssue } from "./tool_schema.ts";
+export type { ResolvedSchema, SchemaCheck, SchemaIssue, ToolArgs } from "./tool_schema.ts";

@@ -50,22 +50,22 @@ import {
 } from "./context.ts";
 import { paginate } from "./pagination.ts";
 import { createRequestStateCodec, digestOf, type RequestStateCodec } from "./request_state.ts";
-import { type ResolvedSchema, resolveSchema, schemaProblems } from "./tool_schema.ts";
+import { type ResolvedSchema, resolveSchema, schemaProblems, type ToolArgs } from "./tool_schema.ts";
 import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
 
 /** What a tool handler may return: a full result, or text as a shortcut. */
 export type ToolReturn = CallToolResult | string;
 
-/** A tool definition with its handler. */
-export interface ToolDefinition<Args = JsonObject> {
+/** A tool definition with its handler; `Input` types the handler's arguments. */
+export interface ToolDefinition<Input = JsonObject> {
   /** Unique name. */
   name: string;
   /** Display title. */
   title?: string;
   /** What the tool does, for the model. */
   description?: string;
-  /** Input schema: raw JSON Schema, a schema builder value, or a Standard Schema. */
-  input?: unknown;
+  /** Input schema: raw JSON Schema, a schema builder value (`s.object(…)`), or a Standard Schema. */
+  input?: Input;
   /** Output schema for `structuredContent`, in any form `input` accepts. */
   output?: unknown;
   /** Behaviour hints. */
@@ -74,8 +74,8 @@ export interface ToolDefinition<Args = JsonObject> {
   icons?: Icon[];
   /** Metadata published with the tool. */
   _meta?: Meta;
-  /** Runs the tool. */
-  handler: (args: Args, context: RequestContext) => ToolReturn | Promise<ToolReturn>;
+  /** Runs the tool with validated arguments. */
+  handler(args: ToolArgs<Input>, context: RequestContext): ToolReturn | Promise<ToolReturn>;
 }
 
 /** A fixed resource with its reader. */
@@ -287,11 +287,17 @@ export class McpServer {
   // ---- registration -------------------------------------------------------
 
   /** Registers a tool. Its schemas are checked now; a broken one throws. */
-  tool<Args = JsonObject>(definition: ToolDefinition<Args>): Registration {
+  tool<Input = JsonObject>(definition: ToolDefinition<Input>): Registration {
     const name = definition.name;
     if (this.#tools.has(name)) throw new Error(`Tool "${name}" is already registered`);
-    const input = resolveSchema(definition.input ?? { type: "object" });
-    const output = definition.output === undefined ? undefined : resolveSchema(definition.output);
+    let input: ResolvedSchema;
+    let output: ResolvedSchema | undefined;
+    try {
+      input = resolveSchema(definition.input ?? { type: "object" });
+      output = definition.output === undefined ? undefined : resolveSchema(definition.output);
+    } catch (error) {
+      throw new Error(`Tool "${name}" has an invalid schema: ${(error as Error).message}`);
+    }
     for (const [label, schema] of [["input", input], ["output", output]] as const) {
       if (!schema) continue;
       const problems = schemaProblems(schema.jsonSchema, label === "input");

@@ -1,49 +1,62 @@
 /**
- * The bridge between tool definitions and schema validation: resolves what a
- * tool declares into the JSON Schema it advertises and a validator.
+ * The bridge between tool definitions and schema/: whatever a tool declares
+ * (raw JSON Schema, a schema builder value, or a Standard Schema such as Zod,
+ * Valibot or ArkType) becomes the JSON Schema it advertises and a validator.
  *
  * @module
  */
 import type { JsonObject } from "../protocol/jsonrpc.ts";
-import { compileSchema, validateSchema } from "../schema/mod.ts";
+import {
+  type InferToolArgs,
+  SchemaError,
+  type ToolSchemaInput,
+  toToolSchema,
+  validateSchema,
+} from "../schema/mod.ts";
 
 /** A validation issue in terms a model can read. */
 export interface SchemaIssue {
   /** JSON pointer of the failing value ("" for the root). */
-  path: string;
+  readonly path: string;
   /** Why it failed. */
-  message: string;
+  readonly message: string;
 }
 
 /** The outcome of validating one value. */
-export type SchemaCheck = { ok: true; value: unknown } | { ok: false; issues: SchemaIssue[] };
+export type SchemaCheck =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly issues: readonly SchemaIssue[] };
 
 /** A schema resolved for use by the server. */
 export interface ResolvedSchema {
   /** The JSON Schema advertised to clients. */
   jsonSchema: JsonObject;
+  /** Whether emcee validates (raw or builder schemas) or a Standard Schema library does. */
+  native: boolean;
   /** Validates a value; returns the (possibly transformed) value or issues. */
   validate(value: unknown): SchemaCheck | Promise<SchemaCheck>;
 }
 
-/** Resolves a raw JSON Schema into the advertised schema and its validator. */
+/**
+ * The arguments a handler receives for a declared input: the builder's or
+ * Standard Schema's type, or a plain JSON object for raw JSON Schema.
+ */
+export type ToolArgs<Input> = unknown extends InferToolArgs<Input> ? JsonObject
+  : InferToolArgs<Input>;
+
+/** Resolves what a tool declares; throws a readable error for a broken schema. */
 export function resolveSchema(input: unknown): ResolvedSchema {
-  const jsonSchema = (input ?? { type: "object" }) as JsonObject;
-  const validator = compileSchema(jsonSchema);
-  return {
-    jsonSchema,
-    validate(value) {
-      const result = validator.validate(value);
-      if (result.valid) return { ok: true, value };
-      return {
-        ok: false,
-        issues: result.errors.map((error) => ({
-          path: error.instancePath,
-          message: `${error.message} (${error.keyword})`,
-        })),
-      };
-    },
-  };
+  try {
+    const schema = toToolSchema(input as ToolSchemaInput);
+    return {
+      jsonSchema: schema.jsonSchema as JsonObject,
+      native: schema.validator === "emcee",
+      validate: (value) => schema.validate(value),
+    };
+  } catch (error) {
+    if (error instanceof SchemaError || error instanceof TypeError) throw new Error(error.message);
+    throw error;
+  }
 }
 
 /**
