@@ -36,8 +36,8 @@ export {
   type StandardSchemaV1,
   type ToolSchema,
   toToolSchema,
+  validateSchema,
   type ValidationError,
   type ValidationResult,
-  validateSchema,
   type Validator,
 } from "./schema/mod.ts";

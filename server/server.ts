@@ -50,7 +50,12 @@ import {
 } from "./context.ts";
 import { paginate } from "./pagination.ts";
 import { createRequestStateCodec, digestOf, type RequestStateCodec } from "./request_state.ts";
-import { type ResolvedSchema, resolveSchema, schemaProblems, type ToolArgs } from "./tool_schema.ts";
+import {
+  type ResolvedSchema,
+  resolveSchema,
+  schemaProblems,
+  type ToolArgs,
+} from "./tool_schema.ts";
 import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
 
 /** What a tool handler may return: a full result, or text as a shortcut. */
