@@ -633,11 +633,11 @@ export function spawnProcess(
   try {
     if (deno) return spawnDeno(deno, command, args, options);
     if (bun) return spawnBun(bun, command, args, options);
+    return spawnNode(command, args, options);
   } catch (error) {
     // Deno and Bun throw synchronously where Node reports asynchronously; normalise to Node's.
     return failedChild(error);
   }
-  return spawnNode(command, args, options);
 }
 
 // ---------------------------------------------------------------------------------------------
