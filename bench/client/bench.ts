@@ -1,0 +1,158 @@
+/**
+ * Client throughput: tools/call round trips per second over stdio and Streamable HTTP, the emcee
+ * client against the official `@modelcontextprotocol/client` 2.x, both talking to the same emcee
+ * server (tests/client/fixtures/emcee_server.ts, run on Node) in the same run.
+ *
+ * Run with any runtime: `deno run -A bench/client/bench.ts`, `bun run bench/client/bench.ts`,
+ * `node bench/client/bench.ts`. Options: `--seconds <n>` per measurement (default 2),
+ * `--concurrency <n>` calls in flight (default 1).
+ *
+ * @module
+ */
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { McpClient } from "../../client/mod.ts";
+import { runtimeName, spawnProcess } from "../../transports/runtime.ts";
+
+const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
+const NODE = `${ROOT}node_modules/.bin/node`;
+const SERVER = `${ROOT}tests/client/fixtures/emcee_server.ts`;
+
+function argument(name: string, fallback: number): number {
+  const argv = (globalThis as { Deno?: { args: string[] } }).Deno?.args ??
+    (globalThis as { process?: { argv: string[] } }).process?.argv.slice(2) ?? [];
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(argv[index + 1]) : fallback;
+}
+
+const SECONDS = argument("seconds", 2);
+const CONCURRENCY = argument("concurrency", 1);
+
+interface Measured {
+  transport: string;
+  client: string;
+  protocol: string;
+  callsPerSecond: number;
+}
+
+/** Calls `call` for `SECONDS` with `CONCURRENCY` in flight, after a warm-up. */
+async function measure(call: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 200; i++) await call();
+  let calls = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      await call();
+      calls += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return calls / ((performance.now() - started) / 1000);
+}
+
+const ARGS = { text: "hello" };
+
+async function emcee(
+  transport: string,
+  target: string | { command: string; args: string[] },
+  era?: "legacy",
+): Promise<Measured> {
+  const client = new McpClient({ name: "bench-emcee", version: "1.0.0" }, {
+    eraCache: false,
+    stderr: "ignore",
+    era,
+  });
+  await client.connect(target);
+  try {
+    const rate = await measure(() => client.callTool("echo", ARGS));
+    const label = era === "legacy" ? "emcee legacy" : "emcee";
+    return {
+      transport,
+      client: label,
+      protocol: client.protocolVersion ?? "?",
+      callsPerSecond: rate,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+async function official(
+  transport: string,
+  make: () => StreamableHTTPClientTransport | StdioClientTransport,
+): Promise<Measured> {
+  const client = new Client({ name: "bench-official", version: "1.0.0" });
+  await client.connect(make());
+  try {
+    const rate = await measure(() => client.callTool({ name: "echo", arguments: ARGS }));
+    const version =
+      (client as unknown as { getNegotiatedProtocolVersion?: () => string | undefined })
+        .getNegotiatedProtocolVersion?.() ?? "?";
+    return { transport, client: "official 2.x", protocol: version, callsPerSecond: rate };
+  } finally {
+    await client.close();
+  }
+}
+
+async function startHttpServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawnProcess(NODE, [SERVER, "http"], { stderr: "inherit" });
+  const reader = child.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("benchmark server exited early");
+    text += new TextDecoder().decode(value);
+  }
+  const url = /LISTENING (\S+)/.exec(text)?.[1];
+  if (!url) throw new Error(`benchmark server printed ${text}`);
+  const writer = child.stdin.getWriter();
+  return {
+    url,
+    stop: async () => {
+      await writer.close().catch(() => {});
+      await child.exited.catch(() => {});
+      reader.releaseLock();
+    },
+  };
+}
+
+const results: Measured[] = [];
+const stdioTarget = { command: NODE, args: [SERVER, "stdio"] };
+results.push(await emcee("stdio", stdioTarget));
+results.push(await emcee("stdio", stdioTarget, "legacy"));
+results.push(
+  await official("stdio", () => new StdioClientTransport({ ...stdioTarget, stderr: "ignore" })),
+);
+const http = await startHttpServer();
+try {
+  results.push(await emcee("http", http.url));
+  results.push(await emcee("http", http.url, "legacy"));
+  results.push(await official("http", () => new StreamableHTTPClientTransport(new URL(http.url))));
+} finally {
+  await http.stop();
+}
+
+const pad = (text: string, width: number) => text.padEnd(width);
+console.log(
+  `\nClient benchmark on ${runtimeName()}: tools/call "echo", ${SECONDS}s per run, concurrency ${CONCURRENCY}\n`,
+);
+console.log(
+  `${pad("transport", 10)}${pad("client", 14)}${pad("protocol", 12)}${
+    pad("calls/s", 10)
+  }emcee/official`,
+);
+for (const transport of ["stdio", "http"]) {
+  const rows = results.filter((row) => row.transport === transport);
+  const baseline = rows.find((row) => row.client.startsWith("official"))?.callsPerSecond ?? NaN;
+  for (const row of rows) {
+    const ratio = row.client.startsWith("emcee")
+      ? `${(row.callsPerSecond / baseline).toFixed(2)}x`
+      : "";
+    console.log(
+      `${pad(row.transport, 10)}${pad(row.client, 14)}${pad(row.protocol, 12)}${
+        pad(row.callsPerSecond.toFixed(0), 10)
+      }${ratio}`,
+    );
+  }
+}
