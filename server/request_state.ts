@@ -119,11 +119,17 @@ export function createRequestStateCodec(
  * salient parameters of a request.
  */
 export async function digestOf(value: unknown): Promise<string> {
-  const bytes = await crypto.subtle.digest("SHA-256", encoder.encode(canonicalJson(value)));
+  return await digestOfText(canonicalJson(value));
+}
+
+/** A digest of text already in canonical form (see {@link canonicalJson}). */
+export async function digestOfText(text: string): Promise<string> {
+  const bytes = await crypto.subtle.digest("SHA-256", encoder.encode(text));
   return toBase64Url(new Uint8Array(bytes));
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.keys(value as JsonObject).sort().map((k) =>

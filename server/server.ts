@@ -49,7 +49,12 @@ import {
   type RequestScope,
 } from "./context.ts";
 import { paginate } from "./pagination.ts";
-import { createRequestStateCodec, digestOf, type RequestStateCodec } from "./request_state.ts";
+import {
+  canonicalJson,
+  createRequestStateCodec,
+  digestOfText,
+  type RequestStateCodec,
+} from "./request_state.ts";
 import {
   type ResolvedSchema,
   resolveSchema,
@@ -753,16 +758,23 @@ export class McpServer {
     else outer?.addEventListener("abort", onOuterAbort, { once: true });
 
     let answers: { [key: string]: JsonObject } | undefined;
-    let binding = "";
+    // State is bound to the request as it arrived (a handler may mutate its arguments); the
+    // digest itself is only computed when state is opened or sealed.
+    let binding: Promise<string> | undefined;
+    let identity = "";
+    const bindingOf = () =>
+      binding ??= digestOfText(identity).then((digest) =>
+        `${request.method}|${digest}|${scope.auth?.subject ?? ""}`
+      );
     const modernMrtr = era.era === "modern" && MRTR_METHODS.has(request.method);
     if (modernMrtr) {
-      binding = `${request.method}|${await digestOf(run.identity)}|${scope.auth?.subject ?? ""}`;
+      identity = canonicalJson(run.identity);
       answers = {};
       if (params.requestState !== undefined) {
         if (typeof params.requestState !== "string") {
           throw invalidParams("requestState must be a string");
         }
-        answers = (await this.#codec.open(params.requestState, binding)).responses;
+        answers = (await this.#codec.open(params.requestState, await bindingOf())).responses;
       }
       if (params.inputResponses !== undefined) {
         if (!isObject(params.inputResponses)) {
@@ -797,7 +809,7 @@ export class McpServer {
       ]);
       if ("done" in outcome) return outcome.done;
       controller.abort("input required");
-      const state = await this.#codec.seal({ responses: answers ?? {} }, binding);
+      const state = await this.#codec.seal({ responses: answers ?? {} }, await bindingOf());
       return { resultType: "input_required", inputRequests: outcome.input, requestState: state };
     } finally {
       outer?.removeEventListener("abort", onOuterAbort);
