@@ -150,6 +150,8 @@ export interface ClientOptions {
   sessionStream?: boolean;
   /** stdio: what to do with the child's stderr. Default "inherit". */
   stderr?: "inherit" | "capture" | "ignore";
+  /** stdio: grace period after closing stdin, and again after SIGTERM. Default 2000 ms. */
+  shutdownGraceMs?: number;
 }
 
 /** Per-call options. */
@@ -366,7 +368,9 @@ export class McpClient {
       await this.#negotiate(undefined, false);
     } else {
       const key = eraKeyForCommand(target.command, target.args ?? []);
-      const transport = createStdioClientTransport({ stderr: this.options.stderr, ...target });
+      const transport = createStdioClientTransport({ stderr: this.options.stderr, ...target }, {
+        shutdownGraceMs: this.options.shutdownGraceMs,
+      });
       this.#attach(transport);
       await transport.start(this.#sinkFor(transport));
       await this.#negotiate(useCache ? key : undefined, true);

@@ -91,6 +91,7 @@ export function createStdioClientTransport(
   let closeReason: string | undefined;
   let shuttingDown: Promise<void> | undefined;
   let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  let sinkClosed: Promise<void> = Promise.resolve();
 
   const describeExit = (): string => {
     const how = exit === undefined
@@ -172,6 +173,8 @@ export function createStdioClientTransport(
         write: (bytes) => activeWriter.write(bytes),
         close: () => shutdown(),
       }, { maxLineBytes: options.maxLineBytes });
+      let markClosed!: () => void;
+      sinkClosed = new Promise((resolve) => (markClosed = resolve));
       return inner.start({
         message: (incoming) => sink.message(incoming),
         close: () => {
@@ -179,6 +182,7 @@ export function createStdioClientTransport(
           waitFor(running.exited, 250).then(() => {
             closeReason ??= describeExit();
             sink.close();
+            markClosed();
           });
         },
       });
@@ -191,6 +195,7 @@ export function createStdioClientTransport(
       closeReason ??= "closed by the client";
       await inner?.close();
       await shutdown();
+      await sinkClosed;
     },
   };
 }
