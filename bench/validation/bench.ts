@@ -69,7 +69,7 @@ const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
   : "node";
 const durationMs = Number(
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.BENCH_MS ?? "1000",
+    ?.BENCH_MS ?? "2000",
 );
 
 const contenders: [string, Check][] = [
@@ -87,7 +87,7 @@ for (const [name, check] of contenders) {
 }
 
 // Interleaved rounds, best of each: other processes on the machine add noise, never speed.
-const rounds = 5;
+const rounds = 10;
 const results: Record<string, { valid: number; invalid: number }> = {};
 for (let round = 0; round < rounds; round++) {
   for (const [name, check] of contenders) {
