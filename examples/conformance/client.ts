@@ -140,13 +140,12 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  let client: McpClient | undefined;
   const unrelated = { pending: false };
-  client = new McpClient({ name: "emcee-conformance-client", version: "0.1.0" }, {
+  const client: McpClient = new McpClient({ name: "emcee-conformance-client", version: "0.1.0" }, {
     eraCache: false,
     handlers: {
       elicit: async (): Promise<ElicitResult> => {
-        if (unrelated.pending && client) {
+        if (unrelated.pending) {
           unrelated.pending = false;
           await client.callTool("test_mrtr_unrelated", {});
         }
