@@ -81,6 +81,7 @@ interface SseWriter {
 }
 
 const encoder = new TextEncoder();
+const utf8 = new TextDecoder();
 const NAMED_METHODS = new Set(["tools/call", "resources/read", "prompts/get"]);
 const SSE_HEADERS = {
   "content-type": "text/event-stream",
@@ -136,10 +137,13 @@ function createSseWriter(onCancel: () => void, keepAliveMs?: number): SseWriter 
   return writer;
 }
 
-function json(status: number, body: unknown, headers: HeadersInit = {}): Response {
-  return new Response(body === undefined ? null : JSON.stringify(body), {
+const JSON_HEADERS = { "content-type": "application/json" };
+
+function json(status: number, body: unknown, headers?: HeadersInit): Response {
+  if (body === undefined) return new Response(null, { status, headers });
+  return new Response(JSON.stringify(body), {
     status,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS,
   });
 }
 
@@ -200,7 +204,7 @@ async function readBody(request: Request, limit: number): Promise<string | undef
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return utf8.decode(bytes);
 }
 
 /**
@@ -218,6 +222,18 @@ function isStatelessShaped(request: Request, message: JsonRpcRequest): boolean {
 function randomSessionId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const headerParameterCache = new WeakMap<JsonObject, ReturnType<typeof headerParameters>>();
+
+/** The `x-mcp-header` parameters of a tool's schema, walked once per schema object. */
+function headerParametersOf(schema: JsonObject): ReturnType<typeof headerParameters> {
+  let parameters = headerParameterCache.get(schema);
+  if (parameters === undefined) {
+    parameters = headerParameters(schema);
+    headerParameterCache.set(schema, parameters);
+  }
+  return parameters;
 }
 
 /**
@@ -271,7 +287,7 @@ function modernRequestProblem(
   }
   if (message.method === "tools/call" && typeof message.params?.name === "string") {
     const schema = server.toolInputSchema(message.params.name);
-    const parameters = schema ? headerParameters(schema) : [];
+    const parameters = schema ? headerParametersOf(schema) : [];
     if (Array.isArray(parameters)) {
       for (const parameter of parameters) {
         const raw = headers.get(`mcp-param-${parameter.name}`);
@@ -394,14 +410,12 @@ export function createHttpHandler(
     const { record } = mode;
     const cancel = new AbortController();
     // Modern: a disconnect cancels. Legacy: it does not (the stream may resume).
-    if (mode.modern) {
-      const gone = httpRequest.signal;
-      // The client may have left while the body was read and validated.
-      if (gone?.aborted) cancel.abort("client disconnected");
-      else {gone?.addEventListener("abort", () => cancel.abort("client disconnected"), {
-          once: true,
-        });}
-    }
+    const gone = mode.modern ? httpRequest.signal : undefined;
+    const onGone = () => cancel.abort("client disconnected");
+    // The client may have left while the body was read and validated.
+    if (gone?.aborted) cancel.abort("client disconnected");
+    else gone?.addEventListener("abort", onGone, { once: true });
+    const release = () => gone?.removeEventListener("abort", onGone);
     const tracked = record ? record.inflight.begin(request.id, cancel.signal) : undefined;
     const signal = tracked?.signal ?? cancel.signal;
     const version = record?.session.protocolVersion ?? "";
@@ -468,11 +482,13 @@ export function createHttpHandler(
       server.handleRequest(request, scope).then((response) => {
         tracked?.end();
         if (!opened) {
+          release();
           resolve(json(mode.modern ? modernStatus(response) : 200, response, mode.extraHeaders));
           return;
         }
         if (!(mode.modern && signal.aborted)) write(response);
         order = order.then(() => {
+          release();
           live.done = true;
           live.writer?.close();
           // Keep the finished stream resumable for a while, then forget it.
