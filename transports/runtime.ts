@@ -797,6 +797,12 @@ function serveDeno(
       };
       request.signal.addEventListener("abort", abandon, { once: true });
       const response = await handler(new Request(request, { signal: disconnect.signal }));
+      if (isBufferable(response)) {
+        // A whole JSON body is delivered as is; only streams need tracking.
+        complete = true;
+        request.signal.removeEventListener("abort", abandon);
+        return response;
+      }
       return trackedResponse(response, openBodies, {
         onComplete: () => (complete = true),
         onAbandoned: abandon,
@@ -879,7 +885,7 @@ export interface NodeServerResponseLike {
   /** Writes body bytes; `false` means wait for `drain`. */
   write(chunk: Uint8Array): boolean;
   /** Finishes the response. */
-  end(): unknown;
+  end(chunk?: Uint8Array): unknown;
   /** Subscribes to stream events. */
   on(event: string, listener: (...args: never[]) => void): unknown;
   /** Destroys the connection. */
@@ -920,6 +926,11 @@ function toWebRequest(request: NodeIncomingMessageLike, signal: AbortSignal): Re
   return new Request(url, init);
 }
 
+/** Whether a response body is a whole JSON document rather than a stream to relay as it comes. */
+function isBufferable(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").startsWith("application/json");
+}
+
 async function writeWebResponse(
   response: Response,
   target: NodeServerResponseLike,
@@ -937,6 +948,13 @@ async function writeWebResponse(
   if (body === null || isHead) {
     await body?.cancel();
     target.end();
+    return;
+  }
+  if (isBufferable(response)) {
+    // JSON answers are small and whole: one write with a Content-Length beats a chunked loop.
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    target.setHeader("content-length", String(bytes.byteLength));
+    target.end(bytes);
     return;
   }
   // Send the head now: a streaming client (SSE) must see the response before the first event.
