@@ -42,6 +42,7 @@ import type {
   GetPromptResult,
   Implementation,
   LoggingLevel,
+  Page,
   Prompt,
   ReadResourceResult,
   Resource,
@@ -172,14 +173,6 @@ export interface CallOptions {
 export interface ListOptions extends CallOptions {
   /** Skip the cache and ask the server. */
   fresh?: boolean;
-}
-
-/** One page of a list. */
-export interface Page<T> {
-  /** The items. */
-  items: T[];
-  /** The cursor of the next page, when there is one. */
-  nextCursor?: string;
 }
 
 /** An active subscription; call it to unsubscribe. */

@@ -23,7 +23,6 @@ export {
   type ListOptions,
   type LogMessage,
   McpClient,
-  type Page,
   type Subscription,
 } from "./client.ts";
 export { ClientError, ToolError } from "./errors.ts";

@@ -502,3 +502,11 @@ export interface DiscoverResult {
   /** Metadata, with the server identity. */
   _meta?: Meta;
 }
+
+/** One page of a list method's results. */
+export interface Page<T> {
+  /** Items of this page. */
+  items: T[];
+  /** Cursor for the next page, when there is one. */
+  nextCursor?: string;
+}

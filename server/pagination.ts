@@ -5,14 +5,7 @@
  * @module
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
-
-/** One page of items and the cursor of the next, if any. */
-export interface Page<T> {
-  /** Items of this page. */
-  items: T[];
-  /** Cursor for the next page. */
-  nextCursor?: string;
-}
+import type { Page } from "../protocol/types.ts";
 
 /**
  * Slices `items` at `cursor`. An unknown or malformed cursor is -32602.
