@@ -24,7 +24,7 @@ import {
   parseMessage,
 } from "../protocol/jsonrpc.ts";
 import { MetaKey } from "../protocol/meta.ts";
-import { encodeSseComment, encodeSseEvent } from "../protocol/sse.ts";
+import { encodeSseEvent } from "../protocol/sse.ts";
 import { isLegacyVersion, isModernVersion } from "../protocol/versions.ts";
 import type { AuthInfo, LegacySession, RequestScope } from "../server/context.ts";
 import type { McpServer } from "../server/server.ts";
@@ -34,6 +34,15 @@ import {
   type InflightRequests,
 } from "../server/session.ts";
 import { createMemoryEventStore, type EventStore } from "./event_store.ts";
+import {
+  createSseWriter,
+  json,
+  randomId,
+  readBody,
+  rpcError,
+  SSE_HEADERS,
+  type SseWriter,
+} from "./http_io.ts";
 import { type OriginPolicy, originProblem } from "./origin_guard.ts";
 
 /** Options of the legacy (session-based) side of the endpoint. */
@@ -73,93 +82,7 @@ interface SessionRecord {
   detach: () => void;
 }
 
-interface SseWriter {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly closed: boolean;
-  write(text: string): void;
-  close(): void;
-}
-
-const encoder = new TextEncoder();
-const utf8 = new TextDecoder();
 const NAMED_METHODS = new Set(["tools/call", "resources/read", "prompts/get"]);
-const SSE_HEADERS = {
-  "content-type": "text/event-stream",
-  "cache-control": "no-cache, no-transform",
-  "x-accel-buffering": "no",
-};
-
-function createSseWriter(onCancel: () => void, keepAliveMs?: number): SseWriter {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let closed = false;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const stop = () => {
-    closed = true;
-    if (timer !== undefined) clearInterval(timer);
-  };
-  const readable = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-    },
-    cancel() {
-      stop();
-      onCancel();
-    },
-  });
-  const writer: SseWriter = {
-    readable,
-    get closed() {
-      return closed;
-    },
-    write(text) {
-      if (closed) return;
-      try {
-        controller.enqueue(encoder.encode(text));
-      } catch {
-        stop();
-      }
-    },
-    close() {
-      if (closed) return;
-      stop();
-      try {
-        controller.close();
-      } catch {
-        // Already errored by a disconnect.
-      }
-    },
-  };
-  if (keepAliveMs && keepAliveMs > 0) {
-    timer = setInterval(() => writer.write(encodeSseComment()), keepAliveMs);
-    // Deno and Node: a keep-alive timer must not hold the process open.
-    (timer as unknown as { unref?: () => void }).unref?.();
-  }
-  return writer;
-}
-
-const JSON_HEADERS = { "content-type": "application/json" };
-
-function json(status: number, body: unknown, headers?: HeadersInit): Response {
-  if (body === undefined) return new Response(null, { status, headers });
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS,
-  });
-}
-
-function rpcError(
-  status: number,
-  code: number,
-  message: string,
-  id?: JsonRpcRequest["id"],
-  data?: unknown,
-): Response {
-  return json(
-    status,
-    errorResponse(id, data === undefined ? { code, message } : { code, message, data }),
-  );
-}
-
 /** The HTTP status of a modern JSON-RPC response. */
 function modernStatus(response: JsonRpcResponse): number {
   if (!("error" in response)) return 200;
@@ -177,36 +100,6 @@ function modernStatus(response: JsonRpcResponse): number {
   }
 }
 
-/** Reads a body up to `limit` bytes; `undefined` when it is larger. */
-async function readBody(request: Request, limit: number): Promise<string | undefined> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) {
-    request.body?.cancel().catch(() => {});
-    return undefined;
-  }
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return utf8.decode(bytes);
-}
-
 /**
  * Whether a request without a session is 2026-07-28 traffic: it carries
  * `_meta`, or a version header that is not a legacy version. Anything else is
@@ -217,11 +110,6 @@ function isStatelessShaped(request: Request, message: JsonRpcRequest): boolean {
   const meta = message.params?._meta;
   return (headerVersion !== undefined || meta !== undefined) &&
     !(meta === undefined && headerVersion !== undefined && isLegacyVersion(headerVersion));
-}
-
-function randomSessionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 const headerParameterCache = new WeakMap<JsonObject, ReturnType<typeof headerParameters>>();
@@ -358,7 +246,7 @@ export function createHttpHandler(
 
   function createSession(): SessionRecord {
     if (sessions.size >= maxSessions) endSession(sessions.keys().next().value!);
-    const id = randomSessionId();
+    const id = randomId();
     const standaloneStreamId = `${id}-get`;
     const record: SessionRecord = {
       standaloneStreamId,
@@ -419,7 +307,7 @@ export function createHttpHandler(
     const tracked = record ? record.inflight.begin(request.id, cancel.signal) : undefined;
     const signal = tracked?.signal ?? cancel.signal;
     const version = record?.session.protocolVersion ?? "";
-    const streamId = record ? `${record.session.id}-${randomSessionId()}` : "";
+    const streamId = record ? `${record.session.id}-${randomId()}` : "";
     const live = { writer: undefined as SseWriter | undefined, done: false };
     const isListen = request.method === "subscriptions/listen";
     // Legacy events get ids from the store; writes are chained to keep their order.
