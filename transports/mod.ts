@@ -35,3 +35,4 @@ export {
   stdio,
   toNodeHandler,
 } from "./runtime.ts";
+export * from "./legacy_sse.ts";

@@ -1,0 +1,103 @@
+/**
+ * The deprecated HTTP+SSE transport (2024-11-05) on the server side, against
+ * the official SDK 1.x `SSEClientTransport` and our own client.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client";
+// The 1.x "./*" export maps "x.js" types to "x.js.d.ts"; name the declaration file for Deno.
+// @ts-types="@modelcontextprotocol/sdk/client/sse"
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { createDemoServer } from "../../examples/demo/server.ts";
+import { McpClient } from "../../client/mod.ts";
+import { createLegacySseClientTransport } from "../../transports/legacy_sse_client.ts";
+import { createLegacySseHandler } from "../../transports/legacy_sse.ts";
+import { type HttpServerHandle, serveHttp } from "../../transports/runtime.ts";
+import { exerciseDemo, type OfficialClientLike } from "../interop/fixtures/exercise.ts";
+import { within } from "../interop/fixtures/helpers.ts";
+
+describe("HTTP+SSE (2024-11-05) server transport", () => {
+  let http: HttpServerHandle;
+  const handler = createLegacySseHandler(createDemoServer());
+
+  before(async () => {
+    http = await serveHttp(handler, { port: 0 });
+  });
+  after(async () => {
+    await http.close();
+  });
+
+  test("the official SDK 1.x SSE client lists, calls, reads and gets prompts", async () => {
+    const client = new LegacyClient({ name: "sdk1-sse", version: "1.0.0" });
+    const transport = new SSEClientTransport(new URL(`${http.url}/sse`));
+    await within(client.connect(transport), 5000, "connect");
+    try {
+      await within(exerciseDemo(client as unknown as OfficialClientLike), 5000, "exercise");
+    } finally {
+      await client.close();
+    }
+  });
+
+  for (const era of ["modern", "legacy"] as const) {
+    test(`our client over its HTTP+SSE transport, ${era} era`, async () => {
+      // A dual-era server answers the modern probe on any stream; legacy is forced here.
+      const client = new McpClient(
+        { name: "emcee-sse", version: "1.0.0" },
+        era === "legacy" ? { era: "legacy" } : {},
+      );
+      await within(
+        client.connect(createLegacySseClientTransport(new URL(`${http.url}/sse`))),
+        5000,
+        "connect",
+      );
+      try {
+        assert.equal(client.era, era);
+        const result = await client.callTool("add", { numbers: [2, 3] });
+        assert.deepEqual(result.structuredContent, { sum: 5 });
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
+  test("the first event names the endpoint; POSTs to an unknown session get 404", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${http.url}/sse`, {
+      headers: { accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-type"), "text/event-stream");
+    const reader = response.body!.getReader();
+    const { value } = await within(reader.read(), 2000, "first event");
+    const text = new TextDecoder().decode(value);
+    assert.match(text, /^event: endpoint\ndata: \/messages\?sessionId=[0-9a-f]{32}\n\n/);
+    controller.abort();
+    await reader.cancel().catch(() => {});
+
+    const unknown = await fetch(`${http.url}/messages?sessionId=nope`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+    });
+    assert.equal(unknown.status, 404);
+    await unknown.body?.cancel();
+  });
+
+  test("a malformed message is refused with 400 and -32700", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${http.url}/sse`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const { value } = await reader.read();
+    const endpoint = /data: (\S+)/.exec(new TextDecoder().decode(value))![1];
+    const bad = await fetch(new URL(endpoint, http.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).error.code, -32700);
+    controller.abort();
+    await reader.cancel().catch(() => {});
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The deprecated HTTP+SSE transport of protocol version 2024-11-05, for old
+ * clients: a GET opens an event stream whose first event, `endpoint`, names
+ * the URL to POST messages to; every server message travels on that stream.
+ * Mount one handler for both paths (e.g. `/sse` and `/messages`).
+ *
+ * @module
+ */
+import { ErrorCode } from "../protocol/errors.ts";
+import { type Classified, type JsonRpcMessage, parseMessage } from "../protocol/jsonrpc.ts";
+import { encodeSseEvent } from "../protocol/sse.ts";
+import type { Transport, TransportSink } from "../protocol/transport.ts";
+import { connectServer } from "../server/connect.ts";
+import type { McpServer } from "../server/server.ts";
+import { createSseWriter, randomId, readBody, rpcError, SSE_HEADERS } from "./http_io.ts";
+import { type OriginPolicy, originProblem } from "./origin_guard.ts";
+
+/** Options for {@link createLegacySseHandler}. */
+export interface LegacySseOptions extends OriginPolicy {
+  /** The path clients POST messages to, announced in the `endpoint` event. Default `/messages`. */
+  messagesPath?: string;
+  /** Largest accepted message in bytes. Default 4 MiB. */
+  maxBodyBytes?: number;
+  /** Live streams kept at once; a new one past this is refused with 503. Default 1 000. */
+  maxSessions?: number;
+  /** Interval of keep-alive comments, ms. Default 15 000. */
+  keepAliveMs?: number;
+}
+
+/**
+ * Creates the HTTP+SSE (2024-11-05) handler: GET opens a session stream, POST
+ * `<messagesPath>?sessionId=…` delivers one message to it (202 Accepted).
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from "../server/server.ts";
+ * import { createLegacySseHandler } from "./legacy_sse.ts";
+ * import { serveHttp } from "./runtime.ts";
+ * const handler = createLegacySseHandler(new McpServer({ name: "old", version: "1.0.0" }));
+ * await serveHttp(handler, { port: 3000 }); // clients connect to http://127.0.0.1:3000/sse
+ * ```
+ */
+export function createLegacySseHandler(
+  server: McpServer,
+  options: LegacySseOptions = {},
+): (request: Request) => Promise<Response> {
+  const messagesPath = options.messagesPath ?? "/messages";
+  const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const maxSessions = options.maxSessions ?? 1000;
+  const sinks = new Map<string, TransportSink>();
+
+  async function open(): Promise<Response> {
+    if (sinks.size >= maxSessions) {
+      return rpcError(503, ErrorCode.InternalError, "Too many open SSE sessions");
+    }
+    const id = randomId();
+    let sink: TransportSink | undefined;
+    const end = () => {
+      if (!sinks.delete(id)) return;
+      sink?.close();
+    };
+    const writer = createSseWriter(end, options.keepAliveMs ?? 15_000);
+    const transport: Transport = {
+      start(target) {
+        sink = target;
+        sinks.set(id, target);
+      },
+      send(message: JsonRpcMessage) {
+        if (writer.closed) return Promise.reject(new Error("SSE stream closed"));
+        writer.write(encodeSseEvent({ event: "message", data: JSON.stringify(message) }));
+        return Promise.resolve();
+      },
+      close() {
+        writer.close();
+        end();
+        return Promise.resolve();
+      },
+    };
+    await connectServer(server, transport);
+    writer.write(encodeSseEvent({ event: "endpoint", data: `${messagesPath}?sessionId=${id}` }));
+    return new Response(writer.readable, { status: 200, headers: SSE_HEADERS });
+  }
+
+  async function post(request: Request): Promise<Response> {
+    const sessionId = new URL(request.url).searchParams.get("sessionId");
+    const sink = sessionId === null ? undefined : sinks.get(sessionId);
+    if (!sink) return rpcError(404, ErrorCode.InvalidRequest, "Unknown or ended sessionId");
+    const text = await readBody(request, maxBody);
+    if (text === undefined) {
+      return rpcError(413, ErrorCode.InvalidRequest, `Message exceeds ${maxBody} bytes`);
+    }
+    const incoming: Classified = parseMessage(text);
+    if (incoming.kind === "invalid") return Response.json(incoming.error, { status: 400 });
+    sink.message(incoming);
+    return new Response("Accepted", { status: 202 });
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    const refused = originProblem(request, options);
+    if (refused) return rpcError(403, ErrorCode.InvalidRequest, `Forbidden: ${refused}`);
+    if (request.method === "GET") {
+      const accept = request.headers.get("accept") ?? "";
+      if (accept !== "" && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
+        return rpcError(406, ErrorCode.InvalidRequest, "GET needs Accept: text/event-stream");
+      }
+      return open();
+    }
+    if (request.method === "POST") return post(request);
+    return new Response(null, { status: 405, headers: { allow: "GET, POST" } });
+  };
+}
