@@ -127,6 +127,14 @@ export interface RequestContext {
   closeStream(): void;
   /** Sends several input requests at once; answers come back by key. */
   input(requests: InputRequests): Promise<{ [key: string]: JsonObject }>;
+  /**
+   * Tasks extension, for tools defined with `execution.taskStart: "handler"`:
+   * answers the call with a task now and continues in the background. Input
+   * asked for before this went over the call itself; input after it goes
+   * through the task. Resolves at once when the call cannot become a task, or
+   * already is one (replays).
+   */
+  startTask(): Promise<void>;
 }
 
 /** Options of one input request. */
@@ -212,6 +220,8 @@ export interface ContextInit {
   answers?: { [key: string]: JsonObject };
   /** Modern era: called when an unanswered input request stops the handler. */
   onInputRequired?: (requests: InputRequests) => void;
+  /** Hands the call over to a task; resolves when the handler may go on. */
+  onStartTask?: () => Promise<void>;
 }
 
 function levelIndex(level: unknown): number {
@@ -232,6 +242,7 @@ export function createContext(init: ContextInit): RequestContext {
   const notify = scope.notify;
   let inputCounter = 0;
   let gathered: InputRequests | undefined;
+  let taskStarted: Promise<void> | undefined;
 
   const minLevel = init.era === "modern"
     ? levelIndex(meta["io.modelcontextprotocol/logLevel"])
@@ -331,5 +342,6 @@ export function createContext(init: ContextInit): RequestContext {
       >,
     input,
     closeStream: () => scope.closeStream?.(),
+    startTask: () => taskStarted ??= init.onStartTask?.() ?? Promise.resolve(),
   };
 }

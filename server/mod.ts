@@ -13,6 +13,8 @@
  */
 export * from "./server.ts";
 export * from "./context.ts";
+export * from "./extension.ts";
+export * from "./tasks.ts";
 export * from "./connect.ts";
 export * from "./session.ts";
 export * from "./pagination.ts";

@@ -48,6 +48,13 @@ import {
   type RequestContext,
   type RequestScope,
 } from "./context.ts";
+import type {
+  HandOffPlan,
+  InputAnswers,
+  RoundOutcome,
+  ServerExtension,
+  ToolExecution,
+} from "./extension.ts";
 import { paginate } from "./pagination.ts";
 import {
   canonicalJson,
@@ -61,6 +68,7 @@ import {
   schemaProblems,
   type ToolArgs,
 } from "./tool_schema.ts";
+import { createTasksExtension, type TasksOptions } from "./tasks.ts";
 import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
 
 /** What a tool handler may return: a full result, or text as a shortcut. */
@@ -84,6 +92,8 @@ export interface ToolDefinition<Input = JsonObject> {
   icons?: Icon[];
   /** Metadata published with the tool. */
   _meta?: Meta;
+  /** Whether calls may run as tasks (tasks extension); not published in `tools/list`. */
+  execution?: ToolExecution;
   /** Runs the tool with validated arguments. */
   handler(args: ToolArgs<Input>, context: RequestContext): ToolReturn | Promise<ToolReturn>;
 }
@@ -198,12 +208,22 @@ export interface ServerOptions {
   includeServerInfo?: boolean;
   /** Extra capabilities to advertise (merged over the derived ones). */
   capabilities?: ServerCapabilities;
+  /**
+   * Enables the tasks extension (`io.modelcontextprotocol/tasks`, 2026-07-28):
+   * tools whose definition allows it answer with a task the client polls.
+   */
+  tasks?: boolean | TasksOptions;
+  /** Protocol extensions to serve (2026-07-28 era). */
+  extensions?: ServerExtension[];
 }
 
 /** A change the server announces to subscribers. */
 export type ServerEvent =
   | { type: "tools" | "prompts" | "resources" }
   | { type: "resource"; uri: string };
+
+/** How one handler run ended when an extension may still take the call over. */
+type RoundEnd = RoundOutcome | { resume(signal?: AbortSignal): Promise<RoundOutcome> };
 
 /** A handle to something registered, to remove it later. */
 export interface Registration {
@@ -216,6 +236,16 @@ interface ToolEntry {
   tool: Tool;
   input: ResolvedSchema;
   output?: ResolvedSchema;
+}
+
+/** A handler call resolved to its target. */
+interface PreparedRun {
+  /** What MRTR state is bound to. */
+  identity: unknown;
+  /** The tool's execution settings, for tools. */
+  execution?: ToolExecution;
+  /** Runs the handler. */
+  execute: (context: RequestContext) => Promise<JsonObject>;
 }
 
 interface TemplateEntry {
@@ -278,6 +308,7 @@ export class McpServer {
   #cache: { ttlMs: number; cacheScope: "public" | "private" };
   #listCache = new Map<string, unknown[]>();
   #serverInfoMeta: Meta | undefined;
+  #extensions: ServerExtension[];
 
   /** Creates a server with its identity and options. */
   constructor(info: Implementation, options: ServerOptions = {}) {
@@ -292,6 +323,10 @@ export class McpServer {
     this.#serverInfoMeta = options.includeServerInfo === false
       ? undefined
       : { [MetaKey.serverInfo]: info };
+    this.#extensions = [...options.extensions ?? []];
+    if (options.tasks) {
+      this.#extensions.push(createTasksExtension(options.tasks === true ? {} : options.tasks));
+    }
   }
 
   // ---- registration -------------------------------------------------------
@@ -602,13 +637,36 @@ export class McpServer {
       case "prompts/get":
         return await this.#runHandler(request, scope, era);
     }
+    if (modern) {
+      for (const extension of this.#extensions) {
+        const methods = extension.methods ?? {};
+        if (Object.hasOwn(methods, request.method)) {
+          const serve = methods[request.method];
+          return await serve({
+            method: request.method,
+            params,
+            clientCapabilities: era.clientCapabilities,
+            auth: scope.auth,
+          });
+        }
+      }
+    }
     throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
   }
 
   #discover(): JsonObject {
+    const capabilities = this.capabilities();
+    // Extensions exist from 2026-07-28 on, so only `server/discover` advertises them.
+    if (this.#extensions.length > 0) {
+      const extensions = { ...capabilities.extensions };
+      for (const extension of this.#extensions) {
+        extensions[extension.id] = extension.settings ?? {};
+      }
+      capabilities.extensions = extensions;
+    }
     const result: JsonObject = {
       supportedVersions: [...SUPPORTED_VERSIONS],
-      capabilities: this.capabilities(),
+      capabilities: capabilities as JsonObject,
     };
     if (this.options.instructions) result.instructions = this.options.instructions;
     return result;
@@ -751,13 +809,8 @@ export class McpServer {
   ): Promise<JsonObject> {
     const params = request.params ?? {};
     const run = this.#prepare(request.method, params, era.era === "legacy");
-    const controller = new AbortController();
-    const outer = scope.signal;
-    const onOuterAbort = () => controller.abort(outer?.reason);
-    if (outer?.aborted) controller.abort(outer.reason);
-    else outer?.addEventListener("abort", onOuterAbort, { once: true });
 
-    let answers: { [key: string]: JsonObject } | undefined;
+    let answers: InputAnswers | undefined;
     // State is bound to the request as it arrived (a handler may mutate its arguments); the
     // digest itself is only computed when state is opened or sealed.
     let binding: Promise<string> | undefined;
@@ -787,8 +840,101 @@ export class McpServer {
       }
     }
 
+    const plan = era.era === "modern"
+      ? this.#planHandOff(request.method, params, run, era, scope)
+      : undefined;
+    // Runs after a hand-off stream nothing to the client: the request is answered.
+    const background: RequestScope = { auth: scope.auth };
+    const replay = async (given: InputAnswers, signal: AbortSignal) =>
+      (await this.#round(request, background, era, run, given, signal, false)) as RoundOutcome;
+    if (plan?.when === "now") {
+      const gathered = answers ?? {};
+      return await plan.take({
+        answers: gathered,
+        resume: (signal) => replay(gathered, signal),
+        replay,
+      });
+    }
+    const end = await this.#round(request, scope, era, run, answers, scope.signal, !!plan);
+    if ("result" in end) return end.result;
+    if ("inputRequests" in end) {
+      const state = await this.#codec.seal({ responses: answers ?? {} }, await bindingOf());
+      return {
+        resultType: "input_required",
+        inputRequests: end.inputRequests,
+        requestState: state,
+      };
+    }
+    try {
+      return await plan!.take({ answers: answers ?? {}, resume: end.resume, replay });
+    } catch (error) {
+      // Nobody took the run over: let the handler go on under an aborted signal to its end.
+      end.resume(AbortSignal.abort("hand-off failed")).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Asks the extensions whether one of them takes this handler call over. */
+  #planHandOff(
+    method: string,
+    params: JsonObject,
+    run: PreparedRun,
+    era: { clientCapabilities: ClientCapabilities },
+    scope: RequestScope,
+  ): HandOffPlan | undefined {
+    for (const extension of this.#extensions) {
+      const plan = extension.planHandlerCall?.({
+        method,
+        params,
+        execution: run.execution,
+        clientCapabilities: era.clientCapabilities,
+        auth: scope.auth,
+      });
+      if (plan) return plan;
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs a handler once from the start. In the modern era, input it has no
+   * answer for stops it (it is replayed with the answers later). When
+   * `canHandOff`, `context.startTask()` ends the round early with a `resume`
+   * that lets the same run go on beyond the request.
+   */
+  async #round(
+    request: JsonRpcRequest,
+    scope: RequestScope,
+    era: {
+      era: "modern" | "legacy";
+      protocolVersion: string;
+      clientCapabilities: ClientCapabilities;
+      clientInfo?: Implementation;
+      meta: Meta;
+    },
+    run: PreparedRun,
+    answers: InputAnswers | undefined,
+    outer: AbortSignal | undefined,
+    canHandOff: boolean,
+  ): Promise<RoundEnd> {
+    const controller = new AbortController();
+    const follow = (signal: AbortSignal | undefined) => {
+      const onAbort = () => controller.abort(signal?.reason);
+      if (signal?.aborted) controller.abort(signal.reason);
+      else signal?.addEventListener("abort", onAbort, { once: true });
+      return () => signal?.removeEventListener("abort", onAbort);
+    };
+    let unfollow = follow(outer);
+    const finish = () => {
+      unfollow();
+      if (!controller.signal.aborted) controller.abort("request finished");
+    };
+
     let stop: ((requests: InputRequests) => void) | undefined;
     const inputRequired = new Promise<InputRequests>((resolve) => (stop = resolve));
+    let handOff: ((proceed: () => void) => void) | undefined;
+    const handedOff = new Promise<() => void>((resolve) => (handOff = resolve));
+    let detached = false;
+    const notify = scope.notify;
     const context = createContext({
       requestId: request.id,
       method: request.method,
@@ -797,23 +943,34 @@ export class McpServer {
       protocolVersion: era.protocolVersion,
       clientCapabilities: era.clientCapabilities,
       clientInfo: era.clientInfo,
-      scope,
+      // Once handed off, the request's stream is answered; nothing more goes on it.
+      scope: notify ? { ...scope, notify: (message) => detached || notify(message) } : scope,
       signal: controller.signal,
       answers,
       onInputRequired: (requests) => stop!(requests),
+      onStartTask: canHandOff ? () => new Promise<void>((proceed) => handOff!(proceed)) : undefined,
     });
+    const settled: Promise<RoundOutcome> = Promise.race([
+      run.execute(context).then((result) => ({ result })),
+      inputRequired.then((inputRequests) => {
+        controller.abort("input required");
+        return { inputRequests };
+      }),
+    ]);
     try {
-      const outcome = await Promise.race([
-        run.execute(context).then((value) => ({ done: value })),
-        inputRequired.then((requests) => ({ input: requests })),
-      ]);
-      if ("done" in outcome) return outcome.done;
-      controller.abort("input required");
-      const state = await this.#codec.seal({ responses: answers ?? {} }, await bindingOf());
-      return { resultType: "input_required", inputRequests: outcome.input, requestState: state };
+      const first = await Promise.race([settled, handedOff.then((proceed) => ({ proceed }))]);
+      if (!("proceed" in first)) return first;
+      detached = true;
+      unfollow();
+      return {
+        resume: (signal) => {
+          unfollow = follow(signal);
+          first.proceed();
+          return settled.finally(finish);
+        },
+      };
     } finally {
-      outer?.removeEventListener("abort", onOuterAbort);
-      if (!controller.signal.aborted) controller.abort("request finished");
+      if (!detached) finish();
     }
   }
 
@@ -822,7 +979,7 @@ export class McpServer {
     method: string,
     params: JsonObject,
     legacy: boolean,
-  ): { identity: unknown; execute: (context: RequestContext) => Promise<JsonObject> } {
+  ): PreparedRun {
     if (method === "tools/call") {
       const name = params.name;
       if (typeof name !== "string") throw invalidParams("tools/call needs a tool name");
@@ -830,7 +987,11 @@ export class McpServer {
       if (!entry) throw invalidParams(`Unknown tool: ${name}`);
       const args = params.arguments ?? {};
       if (!isObject(args)) throw invalidParams("Tool arguments must be an object");
-      return { identity: [name, args], execute: (context) => this.#callTool(entry, args, context) };
+      return {
+        identity: [name, args],
+        execution: entry.definition.execution,
+        execute: (context) => this.#callTool(entry, args, context),
+      };
     }
     if (method === "prompts/get") {
       const name = params.name;
