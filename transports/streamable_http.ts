@@ -82,7 +82,15 @@ interface SessionRecord {
   detach: () => void;
 }
 
-const NAMED_METHODS = new Set(["tools/call", "resources/read", "prompts/get"]);
+/** Methods whose `Mcp-Name` header mirrors a body field (SEP-2243; tasks: SEP-2663). */
+const NAME_FIELD_OF: { [method: string]: string } = {
+  "tools/call": "name",
+  "prompts/get": "name",
+  "resources/read": "uri",
+  "tasks/get": "taskId",
+  "tasks/update": "taskId",
+  "tasks/cancel": "taskId",
+};
 /** The HTTP status of a modern JSON-RPC response. */
 function modernStatus(response: JsonRpcResponse): number {
   if (!("error" in response)) return 200;
@@ -159,10 +167,8 @@ function modernRequestProblem(
       `Mcp-Method header value '${method.trim()}' does not match body value '${message.method}'`,
     );
   }
-  if (NAMED_METHODS.has(message.method)) {
-    const bodyName = message.method === "resources/read"
-      ? message.params?.uri
-      : message.params?.name;
+  if (Object.hasOwn(NAME_FIELD_OF, message.method)) {
+    const bodyName = message.params?.[NAME_FIELD_OF[message.method]];
     const raw = headers.get("mcp-name");
     if (raw === null) return mismatch("the Mcp-Name header is required for " + message.method);
     const name = decodeHeaderValue(raw);
