@@ -25,7 +25,7 @@ const noArgs = { type: "object", properties: {} };
 export function createConformanceServer(): McpServer {
   const server = new McpServer(
     { name: "mcp-conformance-test-server", version: "1.0.0" },
-    { cache: { ttlMs: 300_000, cacheScope: "public" } },
+    { cache: { ttlMs: 300_000, cacheScope: "public" }, tasks: { ttlMs: 600_000 } },
   );
 
   // ---- tools used by both eras (test_simple_text must stay first) ----
@@ -645,7 +645,113 @@ export function createConformanceServer(): McpServer {
       };
     },
   });
+  registerTaskTools(server, askName);
   return server;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+const confirmSchema = {
+  type: "object",
+  properties: { confirm: { type: "boolean" }, name: { type: "string" } },
+} as const;
+
+/** The tools of the tasks extension scenarios (`tasks-*`, 2026-07-28). */
+function registerTaskTools(
+  server: McpServer,
+  askName: (context: RequestContext) => Promise<{ content?: { [key: string]: unknown } }>,
+): void {
+  server.tool({
+    name: "greet",
+    description: "Greets synchronously (never a task)",
+    input: { type: "object", properties: { name: { type: "string" } } },
+    handler: ({ name }: { name?: string }) => `Hello, ${name ?? "World"}!`,
+  });
+  server.tool({
+    name: "slow_compute",
+    description: "Sleeps `seconds`, then reports; runs as a task when the client allows",
+    input: {
+      type: "object",
+      properties: { seconds: { type: "number" }, label: { type: "string" } },
+    },
+    execution: { taskSupport: "optional" },
+    handler: async ({ seconds = 0, label = "" }: { seconds?: number; label?: string }, ctx) => {
+      await pause(seconds * 1000, ctx.signal);
+      return `Computed ${label} in ${seconds}s`;
+    },
+  });
+  server.tool({
+    name: "failing_job",
+    description: "A task that ends with a tool execution error",
+    input: noArgs,
+    execution: { taskSupport: "required" },
+    handler: async (_args, ctx) => {
+      await pause(200, ctx.signal);
+      return { content: [{ type: "text", text: "The job failed" }], isError: true };
+    },
+  });
+  server.tool({
+    name: "protocol_error_job",
+    description: "A task that ends with a JSON-RPC error",
+    input: noArgs,
+    execution: { taskSupport: "optional" },
+    handler: async (_args, ctx) => {
+      await pause(100, ctx.signal);
+      throw new McpError(ErrorCode.InternalError, "The job crashed");
+    },
+  });
+  server.tool({
+    name: "confirm_delete",
+    description: "A task that asks for confirmation before deleting a file",
+    input: { type: "object", properties: { filename: { type: "string" } } },
+    execution: { taskSupport: "optional" },
+    handler: async ({ filename = "" }: { filename?: string }, ctx) => {
+      const answer = await ctx.elicit({
+        message: `Delete ${filename}?`,
+        requestedSchema: confirmSchema,
+      }, { key: "confirm" });
+      const confirmed = answer.action === "accept" && answer.content?.confirm === true;
+      return confirmed ? `Deleted ${filename}` : `Kept ${filename}`;
+    },
+  });
+  server.tool({
+    name: "multi_input",
+    description: "A task that asks for two inputs at once",
+    input: noArgs,
+    execution: { taskSupport: "optional" },
+    handler: async (_args, ctx) => {
+      const ask = (message: string) => ({
+        method: "elicitation/create" as const,
+        params: { message, requestedSchema: confirmSchema },
+      });
+      const answers = await ctx.input({ first: ask("First?"), second: ask("Second?") });
+      const names = [answers.first, answers.second].map((a) =>
+        String((a.content as JsonObject | undefined)?.name ?? "")
+      );
+      return `Got ${names.join(" and ")}`;
+    },
+  });
+  server.tool({
+    name: "test_tool_with_task",
+    description: "Asks for a name over MRTR, then continues as a task",
+    input: noArgs,
+    execution: { taskSupport: "required", taskStart: "handler" },
+    handler: async (_args, ctx) => {
+      const answer = await askName(ctx);
+      await ctx.startTask();
+      await pause(100, ctx.signal);
+      return `Hello, ${String(answer.content?.name ?? "stranger")}!`;
+    },
+  });
 }
 
 if (import.meta.main) {
