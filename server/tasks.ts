@@ -92,10 +92,6 @@ export function isTerminalTaskStatus(status: TaskStatus): boolean {
   return status === "completed" || status === "failed" || status === "cancelled";
 }
 
-function expiresAt(task: Task): number {
-  return task.ttlMs === null ? Infinity : Date.parse(task.createdAt) + task.ttlMs;
-}
-
 /**
  * An in-process task store with a size bound: expired tasks go first, then the
  * oldest finished ones; when every kept task is still running, creation fails.
@@ -110,10 +106,13 @@ export function createMemoryTaskStore(options: MemoryTaskStoreOptions = {}): Tas
   const maxTasks = options.maxTasks ?? 1000;
   const now = options.now ?? Date.now;
   const records = new Map<string, TaskRecord>();
+  // Measured on this store's clock from when it received the task, which is after createdAt.
+  const expiries = new Map<string, number>();
   const live = (taskId: string) => {
     const record = records.get(taskId);
-    if (record && now() >= expiresAt(record.task)) {
+    if (record && now() >= expiries.get(taskId)!) {
       records.delete(taskId);
+      expiries.delete(taskId);
       return undefined;
     }
     return record;
@@ -124,6 +123,7 @@ export function createMemoryTaskStore(options: MemoryTaskStoreOptions = {}): Tas
     for (const [id, record] of records) {
       if (isTerminalTaskStatus(record.task.status)) {
         records.delete(id);
+        expiries.delete(id);
         return true;
       }
     }
@@ -134,7 +134,9 @@ export function createMemoryTaskStore(options: MemoryTaskStoreOptions = {}): Tas
       if (records.size >= maxTasks && !makeRoom()) {
         return Promise.reject(new McpError(ErrorCode.InternalError, "Too many tasks in progress"));
       }
+      const ttlMs = record.task.ttlMs;
       records.set(record.task.taskId, record);
+      expiries.set(record.task.taskId, ttlMs === null ? Infinity : now() + ttlMs);
       return Promise.resolve();
     },
     get: (taskId) => Promise.resolve(live(taskId)),
