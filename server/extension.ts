@@ -80,6 +80,14 @@ export interface ExtensionRequest {
   auth?: AuthInfo;
 }
 
+/** What an extension adds to one `subscriptions/listen` stream. */
+export interface ExtensionSubscription {
+  /** Filter fields it honours, merged into the acknowledgement. */
+  honoured: JsonObject;
+  /** Called when the stream ends. */
+  stop(): void;
+}
+
 /**
  * A protocol extension plugged into `McpServer` with its `extensions` option.
  *
@@ -104,6 +112,15 @@ export interface ServerExtension {
    * request. May throw to refuse the call.
    */
   planHandlerCall?(call: HandlerCall): HandOffPlan | undefined;
+  /**
+   * Joins a `subscriptions/listen` stream (`request.params.notifications` is
+   * the filter); `send` emits a notification on it. `undefined` when the filter
+   * asks nothing of this extension. May throw to refuse the subscription.
+   */
+  listen?(
+    request: ExtensionRequest,
+    send: (method: string, params: JsonObject) => void,
+  ): ExtensionSubscription | undefined;
 }
 
 /** Whether the client declared an extension on this request. */

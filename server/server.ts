@@ -49,6 +49,7 @@ import {
   type RequestScope,
 } from "./context.ts";
 import type {
+  ExtensionSubscription,
   HandOffPlan,
   InputAnswers,
   RoundOutcome,
@@ -608,7 +609,7 @@ export class McpServer {
         return this.#discover();
       case "subscriptions/listen":
         if (!modern) break;
-        return await this.#listen(request, scope);
+        return await this.#listen(request, scope, era.clientCapabilities);
       case "tools/list":
         return this.#list(
           "tools",
@@ -666,7 +667,7 @@ export class McpServer {
     }
     const result: JsonObject = {
       supportedVersions: [...SUPPORTED_VERSIONS],
-      capabilities: capabilities as JsonObject,
+      capabilities,
     };
     if (this.options.instructions) result.instructions = this.options.instructions;
     return result;
@@ -710,7 +711,11 @@ export class McpServer {
     }));
   }
 
-  #listen(request: JsonRpcRequest, scope: RequestScope): Promise<JsonObject> {
+  #listen(
+    request: JsonRpcRequest,
+    scope: RequestScope,
+    clientCapabilities: ClientCapabilities,
+  ): Promise<JsonObject> {
     const params = request.params ?? {};
     const filter = params.notifications;
     if (!isObject(filter)) throw invalidParams("subscriptions/listen needs a notifications filter");
@@ -733,14 +738,28 @@ export class McpServer {
     }
     const watched = new Set(honoured.resourceSubscriptions ?? []);
     const tag = { [MetaKey.subscriptionId]: subscriptionId };
+    const send = (method: string, extra?: JsonObject) =>
+      notify({ jsonrpc: "2.0", method, params: { _meta: tag, ...extra } });
+    const joined: ExtensionSubscription[] = [];
+    try {
+      for (const extension of this.#extensions) {
+        const subscription = extension.listen?.(
+          { method: request.method, params, clientCapabilities, auth: scope.auth },
+          send,
+        );
+        if (subscription) joined.push(subscription);
+      }
+    } catch (error) {
+      for (const { stop } of joined) stop();
+      throw error;
+    }
+    for (const { honoured: extra } of joined) Object.assign(honoured, extra);
     notify({
       jsonrpc: "2.0",
       method: "notifications/subscriptions/acknowledged",
       params: { _meta: tag, notifications: honoured as JsonObject },
     });
     return new Promise((resolve) => {
-      const send = (method: string, extra?: JsonObject) =>
-        notify({ jsonrpc: "2.0", method, params: { _meta: tag, ...extra } });
       const unsubscribe = this.onEvent((event) => {
         if (event.type === "tools" && honoured.toolsListChanged) {
           send("notifications/tools/list_changed");
@@ -754,6 +773,7 @@ export class McpServer {
       });
       const finish = () => {
         unsubscribe();
+        for (const { stop } of joined) stop();
         this.#closers.delete(finish);
         scope.signal?.removeEventListener("abort", finish);
         resolve({ resultType: "complete", _meta: tag });

@@ -4,7 +4,8 @@
  * the client polls with `tasks/get`, feeds input with `tasks/update` and stops
  * with `tasks/cancel`. The handler keeps running in the background; input it
  * needs parks the task in `input_required`, and it is replayed with the
- * answers exactly like a multi round-trip request.
+ * answers exactly like a multi round-trip request. `subscriptions/listen`
+ * with `taskIds` streams `notifications/tasks` with each new state.
  *
  * @module
  */
@@ -160,6 +161,13 @@ export interface TasksOptions {
   pollIntervalMs?: number;
 }
 
+/** A `subscriptions/listen` stream watching some tasks. */
+interface Watcher {
+  taskIds: Set<string>;
+  owner: string;
+  send: (method: string, params: JsonObject) => void;
+}
+
 /** What runs a task in this process. */
 interface Run {
   controller: AbortController;
@@ -219,6 +227,17 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
   const ttlMs = options.ttlMs === undefined ? 3_600_000 : options.ttlMs;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const runs = new Map<string, Run>();
+  const watchers = new Set<Watcher>();
+
+  /** Sends the task's new state to the streams watching it. */
+  const publish = (record: TaskRecord | undefined) => {
+    if (!record) return;
+    for (const watcher of watchers) {
+      if (watcher.owner === record.owner && watcher.taskIds.has(record.task.taskId)) {
+        watcher.send("notifications/tasks", detailedTask(record));
+      }
+    }
+  };
 
   const stamp = (
     record: TaskRecord,
@@ -240,13 +259,13 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
     statusMessage?: string,
   ) => {
     runs.delete(taskId);
-    await store.update(
-      taskId,
-      (record) =>
-        isTerminalTaskStatus(record.task.status)
-          ? record
-          : stamp(record, status, payload, statusMessage),
-    );
+    let changed = false;
+    const record = await store.update(taskId, (current) => {
+      if (isTerminalTaskStatus(current.task.status)) return current;
+      changed = true;
+      return stamp(current, status, payload, statusMessage);
+    });
+    if (changed) publish(record);
   };
 
   /** Drives a handed-off call round after round until it ends or is cancelled. */
@@ -286,6 +305,7 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
         runs.delete(taskId);
         return;
       }
+      publish(parked);
       if (!run.answered) {
         await new Promise<void>((resolve) => {
           run.wake = resolve;
@@ -357,6 +377,18 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
     id: TASKS_EXTENSION,
     settings: {},
     planHandlerCall: plan,
+    listen(request, send) {
+      const filter = request.params.notifications;
+      const requested = isObject(filter) ? filter.taskIds : undefined;
+      if (requested === undefined) return undefined;
+      if (!clientDeclares(request.clientCapabilities, TASKS_EXTENSION)) throw missingCapability();
+      const taskIds = Array.isArray(requested)
+        ? requested.filter((id): id is string => typeof id === "string")
+        : [];
+      const watcher: Watcher = { taskIds: new Set(taskIds), owner: ownerOf(request.auth), send };
+      watchers.add(watcher);
+      return { honoured: { taskIds }, stop: () => watchers.delete(watcher) };
+    },
     methods: {
       "tasks/get": async (request) => ({
         ...detailedTask(await find(request)),
@@ -389,6 +421,7 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
         if (updated?.task.status === "working") {
           run.answered = true;
           run.wake?.();
+          publish(updated);
         }
         return { resultType: "complete" };
       },

@@ -356,6 +356,46 @@ describe("tasks extension: input", () => {
   });
 });
 
+describe("tasks extension: status notifications", () => {
+  test("subscriptions/listen with taskIds streams notifications/tasks", async () => {
+    const server = serverWith();
+    const held = gate();
+    server.tool({
+      name: "job",
+      execution: { taskSupport: "optional" },
+      handler: async () => {
+        await held.promise;
+        return "finished";
+      },
+    });
+    const { taskId } = ok(await call(server, "tools/call", { name: "job" })) as { taskId: string };
+    const sent: JsonObject[] = [];
+    const stream = new AbortController();
+    const listening = server.handleRequest(
+      modern("subscriptions/listen", { notifications: { taskIds: [taskId] } }, WITH_TASKS),
+      { notify: (message) => sent.push(message as unknown as JsonObject), signal: stream.signal },
+    );
+    const ack = sent[0].params as JsonObject;
+    assert.deepEqual(ack.notifications, { taskIds: [taskId] });
+    held.open();
+    await pollUntil(server, taskId, terminal);
+    stream.abort();
+    await listening;
+    const update = sent.find((m) => m.method === "notifications/tasks")?.params as JsonObject;
+    assert.equal(update.taskId, taskId);
+    assert.equal(update.status, "completed");
+    assert.deepEqual((update.result as JsonObject).content, [{ type: "text", text: "finished" }]);
+  });
+
+  test("subscriptions/listen with taskIds but without the extension is -32021", async () => {
+    const reply = await serverWith().handleRequest(
+      modern("subscriptions/listen", { notifications: { taskIds: ["x"] } }, {}),
+      { notify: () => {} },
+    ) as Reply;
+    assert.equal(failure(reply).code, ErrorCode.MissingRequiredClientCapability);
+  });
+});
+
 describe("tasks extension: store", () => {
   test("tasks expire after ttlMs", async () => {
     let now = Date.now();
