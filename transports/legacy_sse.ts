@@ -95,17 +95,21 @@ export function createLegacySseHandler(
     return new Response("Accepted", { status: 202 });
   }
 
-  return async function handle(request: Request): Promise<Response> {
+  return function handle(request: Request): Promise<Response> {
     const refused = originProblem(request, options);
-    if (refused) return rpcError(403, ErrorCode.InvalidRequest, `Forbidden: ${refused}`);
+    if (refused) {
+      return Promise.resolve(rpcError(403, ErrorCode.InvalidRequest, `Forbidden: ${refused}`));
+    }
     if (request.method === "GET") {
       const accept = request.headers.get("accept") ?? "";
       if (accept !== "" && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
-        return rpcError(406, ErrorCode.InvalidRequest, "GET needs Accept: text/event-stream");
+        return Promise.resolve(
+          rpcError(406, ErrorCode.InvalidRequest, "GET needs Accept: text/event-stream"),
+        );
       }
       return open();
     }
     if (request.method === "POST") return post(request);
-    return new Response(null, { status: 405, headers: { allow: "GET, POST" } });
+    return Promise.resolve(new Response(null, { status: 405, headers: { allow: "GET, POST" } }));
   };
 }
