@@ -52,5 +52,5 @@ echo
 if [ "$failed" -gt 0 ]; then
   echo "failed steps: ${failures[*]}"
 fi
-echo "$passed passed, $failed failed"
+echo "steps: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
