@@ -335,7 +335,7 @@ export class McpServer {
   /** Registers a tool. Its schemas are checked now; a broken one throws. */
   tool<Input = JsonObject>(definition: ToolDefinition<Input>): Registration {
     const name = definition.name;
-    if (this.#tools.has(name)) throw new Error(`Tool "${name}" is already registered`);
+    if (this.#tools.has(name)) throw new Error(`"${name}" is already registered`);
     let input: ResolvedSchema;
     let output: ResolvedSchema | undefined;
     try {
@@ -360,43 +360,53 @@ export class McpServer {
     if (definition.annotations) tool.annotations = definition.annotations;
     if (definition.icons) tool.icons = definition.icons;
     if (definition._meta) tool._meta = definition._meta;
-    this.#tools.set(name, {
+    const entry: ToolEntry = {
       definition: definition as unknown as ToolDefinition<never>,
       tool,
       input,
       output,
-    });
-    this.#changed("tools");
-    return { remove: () => this.#tools.delete(name) && this.#changed("tools") };
+    };
+    return this.#register(this.#tools, name, entry, "tools");
   }
 
   /** Registers a fixed resource. */
   resource(definition: ResourceDefinition): Registration {
-    if (this.#resources.has(definition.uri)) {
-      throw new Error(`Resource "${definition.uri}" is already registered`);
-    }
-    this.#resources.set(definition.uri, definition);
-    this.#changed("resources");
-    return { remove: () => this.#resources.delete(definition.uri) && this.#changed("resources") };
+    return this.#register(this.#resources, definition.uri, definition, "resources");
   }
 
   /** Registers a resource template. */
   resourceTemplate(definition: ResourceTemplateDefinition): Registration {
     const key = definition.uriTemplate;
-    if (this.#templates.has(key)) throw new Error(`Template "${key}" is already registered`);
-    this.#templates.set(key, { definition, template: parseUriTemplate(key) });
-    this.#changed("resources");
-    return { remove: () => this.#templates.delete(key) && this.#changed("resources") };
+    if (this.#templates.has(key)) throw new Error(`"${key}" is already registered`);
+    const entry = { definition, template: parseUriTemplate(key) };
+    return this.#register(this.#templates, key, entry, "resources");
   }
 
   /** Registers a prompt. */
   prompt(definition: PromptDefinition): Registration {
-    if (this.#prompts.has(definition.name)) {
-      throw new Error(`Prompt "${definition.name}" is already registered`);
-    }
-    this.#prompts.set(definition.name, definition);
-    this.#changed("prompts");
-    return { remove: () => this.#prompts.delete(definition.name) && this.#changed("prompts") };
+    return this.#register(this.#prompts, definition.name, definition, "prompts");
+  }
+
+  /**
+   * Adds an entry and announces the change. Its `remove` takes out only this
+   * entry, not a later one registered under the same key.
+   */
+  #register<T>(
+    registry: Map<string, T>,
+    key: string,
+    entry: T,
+    kind: "tools" | "prompts" | "resources",
+  ): Registration {
+    if (registry.has(key)) throw new Error(`"${key}" is already registered`);
+    registry.set(key, entry);
+    this.#changed(kind);
+    return {
+      remove: () => {
+        if (registry.get(key) !== entry) return;
+        registry.delete(key);
+        this.#changed(kind);
+      },
+    };
   }
 
   /** Tells subscribed clients that a resource changed. */
@@ -415,11 +425,10 @@ export class McpServer {
     for (const close of [...this.#closers]) close();
   }
 
-  #changed(type: "tools" | "prompts" | "resources"): boolean {
+  #changed(type: "tools" | "prompts" | "resources"): void {
     this.#listCache.delete(type);
     if (type === "resources") this.#listCache.delete("templates");
     this.#emit({ type });
-    return true;
   }
 
   #emit(event: ServerEvent): void {

@@ -219,3 +219,34 @@ describe("legacy era", () => {
     assert.equal(init.protocolVersion, "2025-11-25");
   });
 });
+
+describe("registration", () => {
+  test("a second registration under the same name is refused", () => {
+    const server = sampleServer();
+    assert.throws(() => server.tool({ name: "echo", handler: () => "" }), /already registered/);
+    assert.throws(
+      () => server.prompt({ name: "greet", get: () => ({ messages: [] }) }),
+      /already registered/,
+    );
+  });
+
+  test("remove() takes out only its own entry, not a later one with the same name", async () => {
+    const server = sampleServer();
+    const first = server.tool({ name: "temp", handler: () => "first" });
+    first.remove();
+    server.tool({ name: "temp", handler: () => "second" });
+    first.remove();
+    const r = result(await server.handleRequest(modern("tools/call", { name: "temp" })));
+    assert.deepEqual(r.content, [{ type: "text", text: "second" }]);
+  });
+
+  test("registering and removing announce list changes", () => {
+    const server = sampleServer();
+    const events: string[] = [];
+    server.onEvent((event) => events.push(event.type));
+    const registration = server.resource({ uri: "test://b", name: "b", read: () => "B" });
+    registration.remove();
+    registration.remove();
+    assert.deepEqual(events, ["resources", "resources"]);
+  });
+});
