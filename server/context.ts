@@ -125,6 +125,13 @@ export interface RequestContext {
    * Elsewhere it does nothing.
    */
   closeStream(): void;
+  /**
+   * Legacy 2025-11-25: tells the client that the URL-mode elicitation with
+   * this id finished out of band (`notifications/elicitation/complete`). Keep
+   * the context to call it after the request ended. Modern clients learn the
+   * outcome by retrying, so it does nothing there.
+   */
+  completeElicitation(elicitationId: string): void;
   /** Sends several input requests at once; answers come back by key. */
   input(requests: InputRequests): Promise<{ [key: string]: JsonObject }>;
   /**
@@ -194,6 +201,47 @@ function requireCapability(
       { requiredCapabilities: missing },
     );
   }
+}
+
+/**
+ * URL-mode elicitation differs by era: 2025-11-25 requires an `elicitationId`
+ * (one is made when absent); 2026-07-28 removed it (correlate through
+ * `requestState` instead).
+ */
+function urlElicitationParams(
+  params: ElicitRequestParams,
+  era: "modern" | "legacy",
+): ElicitRequestParams {
+  if (era === "modern") {
+    if (params.elicitationId === undefined) return params;
+    const { elicitationId: _removed, ...rest } = params;
+    return rest;
+  }
+  return params.elicitationId === undefined
+    ? { ...params, elicitationId: crypto.randomUUID() }
+    : params;
+}
+
+/**
+ * The legacy (2025-11-25) error telling a client that a request needs URL-mode
+ * elicitations first (-32042). The 2026-07-28 era must not send it: ask with
+ * `context.elicit({ mode: "url", … })` instead.
+ *
+ * @example
+ * ```ts
+ * import { urlElicitationRequired } from "./context.ts";
+ * throw urlElicitationRequired([{
+ *   mode: "url",
+ *   message: "Connect your account",
+ *   url: "https://example.com/connect?id=42",
+ *   elicitationId: "42",
+ * }]);
+ * ```
+ */
+export function urlElicitationRequired(elicitations: ElicitRequestParams[]): McpError {
+  return new McpError(ErrorCode.UrlElicitationRequired, "URL elicitation required", {
+    elicitations,
+  });
 }
 
 /** Inputs to {@link createContext}. */
@@ -299,6 +347,9 @@ export function createContext(init: ContextInit): RequestContext {
     init.era === "modern" ? askModern(requests) : askLegacy(requests);
   const one = async (request: InputRequest, options?: InputOptions): Promise<JsonObject> => {
     inputCounter += 1;
+    if (request.method === "elicitation/create" && request.params.mode === "url") {
+      request = { method: request.method, params: urlElicitationParams(request.params, init.era) };
+    }
     const key = options?.key ?? `${request.method.replace(/\/.*$/, "")}-${inputCounter}`;
     return (await input({ [key]: request }))[key];
   };
@@ -342,6 +393,14 @@ export function createContext(init: ContextInit): RequestContext {
       >,
     input,
     closeStream: () => scope.closeStream?.(),
+    completeElicitation(elicitationId) {
+      if (init.era !== "legacy" || !scope.session) return;
+      scope.session.sendStandalone({
+        jsonrpc: "2.0",
+        method: "notifications/elicitation/complete",
+        params: { elicitationId },
+      });
+    },
     startTask: () => taskStarted ??= init.onStartTask?.() ?? Promise.resolve(),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { JsonObject } from "../../protocol/jsonrpc.ts";
+import { McpServer } from "../../server/server.ts";
 import { createLegacySession } from "../../server/session.ts";
 import { modern, sampleServer } from "./helpers.ts";
 
@@ -248,5 +249,74 @@ describe("registration", () => {
     registration.remove();
     registration.remove();
     assert.deepEqual(events, ["resources", "resources"]);
+  });
+});
+
+describe("URL-mode elicitation", () => {
+  function urlServer(): McpServer {
+    const server = new McpServer({ name: "u", version: "1" });
+    server.tool({
+      name: "connect",
+      handler: async (_args, context) => {
+        const answer = await context.elicit({
+          mode: "url",
+          message: "Connect your account",
+          url: "https://example.com/connect",
+          elicitationId: context.era === "modern" ? "ignored" : undefined,
+        }, { key: "connect" });
+        context.completeElicitation("done-id");
+        return answer.action;
+      },
+    });
+    return server;
+  }
+
+  test("legacy 2025-11-25: the request gets an elicitationId; completion is announced", async () => {
+    const sent: JsonObject[] = [];
+    const session = createLegacySession((message) => {
+      sent.push(message as unknown as JsonObject);
+      if ((message as { method?: string }).method === "elicitation/create") {
+        queueMicrotask(() =>
+          session.engine.handleResponse({
+            jsonrpc: "2.0",
+            id: (message as { id: string }).id,
+            result: { action: "accept" },
+          })
+        );
+      }
+    });
+    const server = urlServer();
+    await server.handleRequest({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: { elicitation: { url: {} } } },
+    }, { session });
+    const call = result(
+      await server.handleRequest({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "connect" },
+      }, { session }),
+    );
+    assert.deepEqual(call.content, [{ type: "text", text: "accept" }]);
+    const request = sent.find((m) => m.method === "elicitation/create")!;
+    const params = request.params as JsonObject;
+    assert.equal(params.mode, "url");
+    assert.match(String(params.elicitationId), /^[0-9a-f-]{36}$/);
+    const complete = sent.find((m) => m.method === "notifications/elicitation/complete");
+    assert.deepEqual(complete?.params, { elicitationId: "done-id" });
+  });
+
+  test("modern: the input request carries no elicitationId (removed in 2026-07-28)", async () => {
+    const first = result(
+      await urlServer().handleRequest(
+        modern("tools/call", { name: "connect" }, { elicitation: { url: {} } }),
+      ),
+    );
+    const request = (first.inputRequests as JsonObject).connect as JsonObject;
+    assert.equal((request.params as JsonObject).mode, "url");
+    assert.equal("elicitationId" in (request.params as JsonObject), false);
   });
 });
