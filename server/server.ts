@@ -27,10 +27,11 @@ import type {
   InputRequests,
   LoggingLevel,
   Meta,
-  PromptArgument,
+  Prompt,
   ReadResourceResult,
   Resource,
   ResourceContents,
+  ResourceTemplate,
   ServerCapabilities,
   SubscriptionFilter,
   Tool,
@@ -99,36 +100,14 @@ export interface ToolDefinition<Input = JsonObject> {
   handler(args: ToolArgs<Input>, context: RequestContext): ToolReturn | Promise<ToolReturn>;
 }
 
-/** A fixed resource with its reader. */
-export interface ResourceDefinition {
-  /** The URI. */
-  uri: string;
-  /** Programmatic name. */
-  name: string;
-  /** Display title. */
-  title?: string;
-  /** Description. */
-  description?: string;
-  /** MIME type. */
-  mimeType?: string;
-  /** Size in bytes. */
-  size?: number;
-  /** Annotations. */
-  annotations?: Resource["annotations"];
-  /** Icons. */
-  icons?: Icon[];
-  /** Metadata. */
-  _meta?: Meta;
+/** A fixed resource (as listed by `resources/list`) with its reader. */
+export interface ResourceDefinition extends Resource {
   /** Reads the resource. Returning a string yields one text content. */
-  read: (
-    uri: string,
-    context: RequestContext,
-  ) =>
-    | ResourceContents[]
-    | ReadResourceResult
-    | string
-    | Promise<ResourceContents[] | ReadResourceResult | string>;
+  read: (uri: string, context: RequestContext) => ResourceRead | Promise<ResourceRead>;
 }
+
+/** What a resource reader returns: contents, a full result, or text as a shortcut. */
+export type ResourceRead = ResourceContents[] | ReadResourceResult | string;
 
 /** Completes one argument: the value typed so far and the other arguments. */
 export type Completer = (
@@ -136,24 +115,8 @@ export type Completer = (
   context: { arguments: { [name: string]: string } },
 ) => string[] | Promise<string[]>;
 
-/** A resource template (RFC 6570) with its reader. */
-export interface ResourceTemplateDefinition {
-  /** The URI template, e.g. `file:///{path}`. */
-  uriTemplate: string;
-  /** Programmatic name. */
-  name: string;
-  /** Display title. */
-  title?: string;
-  /** Description. */
-  description?: string;
-  /** MIME type of matching resources. */
-  mimeType?: string;
-  /** Annotations. */
-  annotations?: Resource["annotations"];
-  /** Icons. */
-  icons?: Icon[];
-  /** Metadata. */
-  _meta?: Meta;
+/** A resource template (RFC 6570, as listed by `resources/templates/list`) with its reader. */
+export interface ResourceTemplateDefinition extends ResourceTemplate {
   /** Completes template variables. */
   complete?: { [variable: string]: Completer };
   /** Lists concrete resources of this template for `resources/list`. */
@@ -163,27 +126,11 @@ export interface ResourceTemplateDefinition {
     uri: string,
     variables: { [name: string]: string | string[] },
     context: RequestContext,
-  ) =>
-    | ResourceContents[]
-    | ReadResourceResult
-    | string
-    | Promise<ResourceContents[] | ReadResourceResult | string>;
+  ) => ResourceRead | Promise<ResourceRead>;
 }
 
-/** A prompt definition with its renderer. */
-export interface PromptDefinition {
-  /** Unique name. */
-  name: string;
-  /** Display title. */
-  title?: string;
-  /** Description. */
-  description?: string;
-  /** Arguments. */
-  arguments?: PromptArgument[];
-  /** Icons. */
-  icons?: Icon[];
-  /** Metadata. */
-  _meta?: Meta;
+/** A prompt (as listed by `prompts/list`) with its renderer. */
+export interface PromptDefinition extends Prompt {
   /** Completes arguments. */
   complete?: { [argument: string]: Completer };
   /** Renders the prompt. */
@@ -191,6 +138,15 @@ export interface PromptDefinition {
     args: { [name: string]: string },
     context: RequestContext,
   ) => GetPromptResult | Promise<GetPromptResult>;
+}
+
+/** The era-dependent facts of one request, resolved before dispatch. */
+interface RequestEra {
+  era: "modern" | "legacy";
+  protocolVersion: string;
+  clientCapabilities: ClientCapabilities;
+  clientInfo?: Implementation;
+  meta: Meta;
 }
 
 /** Server construction options. */
@@ -602,13 +558,7 @@ export class McpServer {
   async #serve(
     request: JsonRpcRequest,
     scope: RequestScope,
-    era: {
-      era: "modern" | "legacy";
-      protocolVersion: string;
-      clientCapabilities: ClientCapabilities;
-      clientInfo?: Implementation;
-      meta: Meta;
-    },
+    era: RequestEra,
   ): Promise<JsonObject> {
     const params = request.params ?? {};
     const modern = era.era === "modern";
@@ -828,13 +778,7 @@ export class McpServer {
   async #runHandler(
     request: JsonRpcRequest,
     scope: RequestScope,
-    era: {
-      era: "modern" | "legacy";
-      protocolVersion: string;
-      clientCapabilities: ClientCapabilities;
-      clientInfo?: Implementation;
-      meta: Meta;
-    },
+    era: RequestEra,
   ): Promise<JsonObject> {
     const params = request.params ?? {};
     const run = this.#prepare(request.method, params, era.era === "legacy");
@@ -933,13 +877,7 @@ export class McpServer {
   async #round(
     request: JsonRpcRequest,
     scope: RequestScope,
-    era: {
-      era: "modern" | "legacy";
-      protocolVersion: string;
-      clientCapabilities: ClientCapabilities;
-      clientInfo?: Implementation;
-      meta: Meta;
-    },
+    era: RequestEra,
     run: PreparedRun,
     answers: InputAnswers | undefined,
     outer: AbortSignal | undefined,
