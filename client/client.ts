@@ -41,6 +41,7 @@ import type {
   ElicitResult,
   GetPromptResult,
   Implementation,
+  InputResponses,
   LoggingLevel,
   Page,
   Prompt,
@@ -66,6 +67,13 @@ import {
 import { eraCache, eraKeyForCommand, eraKeyForUrl } from "./era_cache.ts";
 import { ClientError, ToolError } from "./errors.ts";
 import { compileSchema, type JsonSchema } from "../schema/mod.ts";
+import {
+  awaitTask,
+  isTaskHandle,
+  type TaskDriver,
+  TASKS_EXTENSION,
+  type TaskState,
+} from "./tasks.ts";
 import {
   applyElicitationDefaults,
   checkStructure,
@@ -141,6 +149,12 @@ export interface ClientOptions {
   onWarning?: (message: string) => void;
   /** Fill form defaults into accepted elicitations (SEP-1034). Default true. */
   applyElicitationDefaults?: boolean;
+  /**
+   * Declare the tasks extension (`io.modelcontextprotocol/tasks`) on modern
+   * requests, so servers may answer `tools/call` with a task; `callTool` then
+   * drives it to the end and returns the final result. Default false.
+   */
+  tasks?: boolean | ClientTaskOptions;
   /** The legacy version offered in `initialize`. Default 2025-11-25. */
   legacyVersion?: string;
   /** HTTP: the `fetch` to use. */
@@ -155,6 +169,12 @@ export interface ClientOptions {
   shutdownGraceMs?: number;
 }
 
+/** Settings of the tasks extension on the client. */
+export interface ClientTaskOptions {
+  /** Polling interval when the server suggests none. Default 1000 ms. */
+  defaultPollIntervalMs?: number;
+}
+
 /** Per-call options. */
 export interface CallOptions {
   /** Timeout in ms for each round trip; `null` for none. */
@@ -167,6 +187,11 @@ export interface CallOptions {
   resetTimeoutOnProgress?: boolean;
   /** Upper bound on total time even with progress. */
   maxTotalTimeoutMs?: number;
+  /**
+   * When the server answers `tools/call` with a task: receives every state
+   * observed, the handle first (e.g. to persist the task id).
+   */
+  onTask?: (task: TaskState) => void;
 }
 
 /** Options of list helpers. */
@@ -199,6 +224,15 @@ interface CacheEntry {
   result: JsonObject;
   freshUntil: number;
   scope: string;
+}
+
+interface MetaMemo {
+  version: string;
+  logLevel: LoggingLevel | undefined;
+  handlers: ClientHandlers | undefined;
+  capabilities: ClientCapabilities | undefined;
+  plain: JsonObject;
+  withTasks: JsonObject;
 }
 
 interface RequestSettings extends CallOptions {
@@ -276,6 +310,7 @@ export class McpClient {
   #connecting = false;
   #closeReason: string | undefined;
   #lifetime = new AbortController();
+  #metaMemo: MetaMemo | undefined;
 
   /** Creates a client; call {@link McpClient.connect} next. */
   constructor(info: Implementation, options: ClientOptions = {}) {
@@ -621,14 +656,41 @@ export class McpClient {
 
   // ---- requests ------------------------------------------------------------
 
-  #meta(): JsonObject {
-    const meta: JsonObject = {
-      [MetaKey.protocolVersion]: this.#version ?? MODERN_VERSIONS[0],
-      [MetaKey.clientCapabilities]: this.capabilities() as JsonObject,
-      [MetaKey.clientInfo]: this.info as unknown as JsonObject,
-    };
-    if (this.#logLevel) meta[MetaKey.logLevel] = this.#logLevel;
-    return meta;
+  /**
+   * The modern `_meta` of a request. It is the same object for every request
+   * until something it is made of changes, so a call builds none; `tasks/*`
+   * requests always declare the tasks extension, which they belong to.
+   */
+  #meta(method: string): JsonObject {
+    const version = this.#version ?? MODERN_VERSIONS[0];
+    let memo = this.#metaMemo;
+    if (
+      memo === undefined || memo.version !== version || memo.logLevel !== this.#logLevel ||
+      memo.handlers !== this.options.handlers || memo.capabilities !== this.options.capabilities
+    ) {
+      const build = (capabilities: ClientCapabilities): JsonObject => {
+        const meta: JsonObject = {
+          [MetaKey.protocolVersion]: version,
+          [MetaKey.clientCapabilities]: capabilities as JsonObject,
+          [MetaKey.clientInfo]: this.info as unknown as JsonObject,
+        };
+        if (this.#logLevel) meta[MetaKey.logLevel] = this.#logLevel;
+        return meta;
+      };
+      const capabilities = this.capabilities();
+      memo = this.#metaMemo = {
+        version,
+        logLevel: this.#logLevel,
+        handlers: this.options.handlers,
+        capabilities: this.options.capabilities,
+        plain: build(capabilities),
+        withTasks: build({
+          ...capabilities,
+          extensions: { ...capabilities.extensions, [TASKS_EXTENSION]: {} },
+        }),
+      };
+    }
+    return this.options.tasks || method.startsWith("tasks/") ? memo.withTasks : memo.plain;
   }
 
   /** One request in the current era, with one retry on -32022 with a mutually supported version. */
@@ -641,9 +703,10 @@ export class McpClient {
     for (let attempt = 0;; attempt++) {
       let finalParams = params;
       if (this.#era === "modern") {
+        const meta = this.#meta(method);
         finalParams = {
           ...params,
-          _meta: { ...(isObject(params?._meta) ? params._meta : {}), ...this.#meta() },
+          _meta: isObject(params?._meta) ? { ...params._meta, ...meta } : meta,
         };
       }
       const transport = this.#transport as Partial<HttpClientTransport> | undefined;
@@ -694,7 +757,15 @@ export class McpClient {
     let extra: JsonObject = {};
     for (let round = 0;; round++) {
       const result = await this.#request(method, { ...params, ...extra }, settings);
-      if (result.resultType !== "input_required") return result;
+      if (result.resultType !== "input_required") {
+        if (isTaskHandle(result) && method !== "tools/call") {
+          throw new ClientError(
+            ErrorCode.InternalError,
+            `The server answered ${method} with a task, which only tools/call may return`,
+          );
+        }
+        return result;
+      }
       if (this.#era !== "modern") {
         throw new ClientError(
           ErrorCode.InvalidRequest,
@@ -1054,7 +1125,80 @@ export class McpClient {
       await this.listTools({ fresh: true });
       result = await call();
     }
+    if (isTaskHandle(result)) {
+      if (!this.options.tasks || this.#era !== "modern") {
+        throw new ClientError(
+          ErrorCode.InternalError,
+          `The server answered tools/call ${name} with a task, which this client did not declare support for`,
+        );
+      }
+      result = await this.awaitTask(result, options);
+    }
     return result as unknown as CallToolResult;
+  }
+
+  // ---- tasks (io.modelcontextprotocol/tasks) --------------------------------
+
+  /**
+   * Follows a task to its end and returns the result of the request it stands
+   * for: polls `tasks/get` at the server's `pollIntervalMs`, answers
+   * `input_required` rounds with the client's handlers through `tasks/update`,
+   * and sends `tasks/cancel` when `options.signal` aborts. Takes a task handle
+   * (`resultType: "task"`) or a task id kept from earlier (e.g. after a restart).
+   *
+   * @example
+   * ```ts
+   * const client = new McpClient({ name: "app", version: "1" }, { tasks: true });
+   * await client.connect("http://127.0.0.1:3000/mcp");
+   * let taskId: string | undefined;
+   * const result = await client.callTool("build", {}, { onTask: (task) => (taskId = task.taskId) });
+   * // ...or, in a later process: await client.awaitTask(taskId);
+   * ```
+   */
+  async awaitTask(
+    task: string | TaskState | JsonObject,
+    options: CallOptions = {},
+  ): Promise<JsonObject> {
+    const handle = typeof task === "string"
+      ? await this.#request("tasks/get", { taskId: task }, options)
+      : task as JsonObject;
+    const perRequest = {
+      timeoutMs: options.timeoutMs,
+      maxTotalTimeoutMs: options.maxTotalTimeoutMs,
+    };
+    const driver: TaskDriver = {
+      get: (taskId, signal) => this.#request("tasks/get", { taskId }, { ...perRequest, signal }),
+      update: (taskId, inputResponses, signal) =>
+        this.#request("tasks/update", { taskId, inputResponses }, { ...perRequest, signal }),
+      cancel: (taskId) => this.#request("tasks/cancel", { taskId }, perRequest),
+      answer: (request, signal) => this.#answerInput(request, signal),
+    };
+    const tasks = typeof this.options.tasks === "object" ? this.options.tasks : {};
+    return await awaitTask(handle, driver, {
+      signal: options.signal,
+      onTask: options.onTask,
+      defaultPollIntervalMs: tasks.defaultPollIntervalMs,
+    });
+  }
+
+  /** `tasks/get`: the task's current state, with its result, error or input requests. */
+  async getTask(taskId: string, options: CallOptions = {}): Promise<TaskState> {
+    const task = await this.#request("tasks/get", { taskId }, options);
+    return task as unknown as TaskState;
+  }
+
+  /** `tasks/update`: answers some of an `input_required` task's requests, by key. */
+  async updateTask(
+    taskId: string,
+    inputResponses: InputResponses,
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.#request("tasks/update", { taskId, inputResponses }, options);
+  }
+
+  /** `tasks/cancel`: asks the server to stop a task (cooperative; acknowledged only). */
+  async cancelTask(taskId: string, options: CallOptions = {}): Promise<void> {
+    await this.#request("tasks/cancel", { taskId }, options);
   }
 
   /**

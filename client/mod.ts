@@ -17,6 +17,7 @@ export {
   type CallOptions,
   type ClientHandlers,
   type ClientOptions,
+  type ClientTaskOptions,
   connectClient,
   type ConnectTarget,
   type HandlerContext,
@@ -26,6 +27,14 @@ export {
   type Subscription,
 } from "./client.ts";
 export { ClientError, ToolError } from "./errors.ts";
+// The extension id, TaskStatus and isTerminalTaskStatus are exported by server/tasks.ts (same values).
+export {
+  awaitTask,
+  type AwaitTaskOptions,
+  isTaskHandle,
+  type TaskDriver,
+  type TaskState,
+} from "./tasks.ts";
 export { eraCache, eraKeyForCommand, eraKeyForUrl, type EraRecord } from "./era_cache.ts";
 export {
   applyElicitationDefaults,

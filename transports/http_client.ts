@@ -85,7 +85,18 @@ interface StreamState {
   retryMs?: number;
 }
 
-const NAMED_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
+/**
+ * Requests whose `Mcp-Name` header mirrors a params field: SEP-2243 (tools,
+ * prompts, resources) and the routing headers of the tasks extension (SEP-2663).
+ */
+const NAME_FIELD_OF: ReadonlyMap<string, string> = new Map([
+  ["tools/call", "name"],
+  ["prompts/get", "name"],
+  ["resources/read", "uri"],
+  ["tasks/get", "taskId"],
+  ["tasks/update", "taskId"],
+  ["tasks/cancel", "taskId"],
+]);
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -296,8 +307,9 @@ export function createHttpClientTransport(
         headers["mcp-protocol-version"] = params.protocolVersion;
       }
       headers["mcp-method"] = message.method;
-      if (NAMED_METHODS.has(message.method)) {
-        const name = message.method === "resources/read" ? params?.uri : params?.name;
+      const nameField = NAME_FIELD_OF.get(message.method);
+      if (nameField !== undefined) {
+        const name = params?.[nameField];
         if (typeof name === "string") headers["mcp-name"] = encodeHeaderValue(name);
       }
     }
