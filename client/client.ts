@@ -13,6 +13,7 @@ import { createRequestEngine, type Progress, type RequestEngine } from "../proto
 import { ErrorCode, McpError, toErrorObject } from "../protocol/errors.ts";
 import {
   encodeHeaderValue,
+  type HeaderParameter,
   headerParameters,
   parameterHeaderText,
   valueAtPath,
@@ -311,6 +312,7 @@ export class McpClient {
   #closeReason: string | undefined;
   #lifetime = new AbortController();
   #metaMemo: MetaMemo | undefined;
+  #headerParameters = new WeakMap<Tool, HeaderParameter[]>();
 
   /** Creates a client; call {@link McpClient.connect} next. */
   constructor(info: Implementation, options: ClientOptions = {}) {
@@ -756,7 +758,11 @@ export class McpClient {
     const maxRounds = this.options.maxInputRounds ?? 10;
     let extra: JsonObject = {};
     for (let round = 0;; round++) {
-      const result = await this.#request(method, { ...params, ...extra }, settings);
+      const result = await this.#request(
+        method,
+        round === 0 ? params : { ...params, ...extra },
+        settings,
+      );
       if (result.resultType !== "input_required") {
         if (isTaskHandle(result) && method !== "tools/call") {
           throw new ClientError(
@@ -1089,17 +1095,26 @@ export class McpClient {
 
   // ---- tools, resources, prompts -------------------------------------------
 
+  /** The `Mcp-Param-*` headers of a call; `undefined` when there are none (the common case). */
   #paramHeaders(name: string, args: JsonObject): Record<string, string> | undefined {
     const transport = this.#transport as Partial<HttpClientTransport> | undefined;
     if (transport?.kind !== "http" || this.#era !== "modern") return undefined;
     const tool = this.#tools.get(name);
-    if (!tool || !isObject(tool.inputSchema)) return {};
-    const found = headerParameters(tool.inputSchema);
-    if (!Array.isArray(found)) return {};
-    const headers: Record<string, string> = {};
+    if (!tool || !isObject(tool.inputSchema)) return undefined;
+    // The schema is walked once per tool definition, not once per call.
+    let found = this.#headerParameters.get(tool);
+    if (found === undefined) {
+      const walked = headerParameters(tool.inputSchema);
+      found = Array.isArray(walked) ? walked : [];
+      this.#headerParameters.set(tool, found);
+    }
+    if (found.length === 0) return undefined;
+    let headers: Record<string, string> | undefined;
     for (const parameter of found) {
       const text = parameterHeaderText(valueAtPath(args, parameter.path));
-      if (text !== undefined) headers[`mcp-param-${parameter.name}`] = encodeHeaderValue(text);
+      if (text !== undefined) {
+        (headers ??= {})[`mcp-param-${parameter.name}`] = encodeHeaderValue(text);
+      }
     }
     return headers;
   }
@@ -1111,11 +1126,10 @@ export class McpClient {
     options: CallOptions = {},
   ): Promise<CallToolResult> {
     const params = { name, arguments: args };
-    const call = () =>
-      this.#withInput("tools/call", params, {
-        ...options,
-        headers: this.#paramHeaders(name, args),
-      });
+    const call = () => {
+      const headers = this.#paramHeaders(name, args);
+      return this.#withInput("tools/call", params, headers ? { ...options, headers } : options);
+    };
     let result: JsonObject;
     try {
       result = await call();

@@ -115,16 +115,6 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function linkedController(...signals: (AbortSignal | undefined)[]): AbortController {
-  const controller = new AbortController();
-  for (const signal of signals) {
-    if (!signal) continue;
-    if (signal.aborted) controller.abort(signal.reason);
-    else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
-  }
-  return controller;
-}
-
 /**
  * Creates a Streamable HTTP client transport for `url`.
  *
@@ -143,6 +133,8 @@ export function createHttpClientTransport(
   const maxReconnects = options.maxReconnects ?? 3;
   const lifetime = new AbortController();
   const exchanges = new Map<RequestId, Exchange>();
+  // POSTs without a response to wait for (notifications, responses); close() aborts them.
+  const oneWay = new Set<AbortController>();
   let sink: TransportSink | undefined;
   let sessionId: string | undefined;
   let legacyVersion: string | undefined;
@@ -151,7 +143,7 @@ export function createHttpClientTransport(
 
   const baseHeaders = (): Record<string, string> => {
     const extra = typeof options.headers === "function" ? options.headers() : options.headers;
-    const headers: Record<string, string> = { ...extra };
+    const headers: Record<string, string> = extra === undefined ? {} : { ...extra };
     if (sessionId !== undefined) headers["mcp-session-id"] = sessionId;
     if (legacyVersion !== undefined) headers["mcp-protocol-version"] = legacyVersion;
     return headers;
@@ -293,11 +285,9 @@ export function createHttpClientTransport(
     message: JsonRpcMessage,
     extra?: Record<string, string>,
   ): Record<string, string> => {
-    const headers: Record<string, string> = {
-      ...baseHeaders(),
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-    };
+    const headers = baseHeaders();
+    headers["content-type"] = "application/json";
+    headers.accept = "application/json, text/event-stream";
     if ("method" in message) {
       const params = message.params;
       const meta = isObject(params?._meta) ? params._meta : undefined;
@@ -313,14 +303,16 @@ export function createHttpClientTransport(
         if (typeof name === "string") headers["mcp-name"] = encodeHeaderValue(name);
       }
     }
-    return { ...headers, ...extra };
+    if (extra !== undefined) Object.assign(headers, extra);
+    return headers;
   };
 
   const postRequest = async (
     message: JsonRpcMessage & { id: RequestId; method: string },
     extra?: Record<string, string>,
   ): Promise<void> => {
-    const exchange: Exchange = { controller: linkedController(lifetime.signal), answered: false };
+    // Not linked to `lifetime` (a listener per request): close() aborts every exchange itself.
+    const exchange: Exchange = { controller: new AbortController(), answered: false };
     exchanges.set(message.id, exchange);
     const signal = exchange.controller.signal;
     try {
@@ -393,7 +385,8 @@ export function createHttpClientTransport(
     message: JsonRpcMessage,
     extra?: Record<string, string>,
   ): Promise<void> => {
-    const controller = linkedController(lifetime.signal);
+    const controller = new AbortController();
+    oneWay.add(controller);
     const timer = setTimeout(() => controller.abort("timeout"), 30_000);
     const label = "method" in message ? message.method : "response";
     try {
@@ -410,6 +403,7 @@ export function createHttpClientTransport(
       throw transportFailure(label, error);
     } finally {
       clearTimeout(timer);
+      oneWay.delete(controller);
     }
   };
 
@@ -484,6 +478,8 @@ export function createHttpClientTransport(
       if (closed) return;
       closed = true;
       lifetime.abort("transport closed");
+      for (const exchange of exchanges.values()) exchange.controller.abort("transport closed");
+      for (const controller of oneWay) controller.abort("transport closed");
       if (sessionId !== undefined) {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), 2000);

@@ -260,3 +260,33 @@ describe("Streamable HTTP client, legacy sessions", () => {
     assert.equal(log[log.length - 1], "DELETE s-1");
   });
 });
+
+describe("Streamable HTTP client, shutdown", () => {
+  test("close() aborts the fetch of every request in flight", async () => {
+    const signals: AbortSignal[] = [];
+    const fakeFetch: typeof fetch = async (_input, init) => {
+      const body = JSON.parse(String(init?.body)) as { id: number; method: string };
+      if (body.method === "server/discover") {
+        return json({
+          jsonrpc: "2.0",
+          id: body.id,
+          result: { supportedVersions: ["2026-07-28"], capabilities: {} },
+        });
+      }
+      const signal = init!.signal!;
+      signals.push(signal);
+      return await new Promise<Response>((_resolve, reject) => {
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      });
+    };
+    const client = new McpClient(info, { fetch: fakeFetch, eraCache: false });
+    await client.connect("http://127.0.0.1:9/mcp");
+    const pending = [client.callTool("a"), client.callTool("b")];
+    for (let i = 0; i < 100 && signals.length < 2; i++) await sleep(1);
+    assert.equal(signals.length, 2);
+    assert.notEqual(signals[0], signals[1]);
+    await client.close();
+    for (const call of pending) await assert.rejects(call, { code: -32000 });
+    assert.ok(signals.every((signal) => signal.aborted));
+  });
+});
