@@ -8,7 +8,7 @@ import { type Annotations, markProperty, mergeAnnotations, newAnnotations } from
 import { isPrimitive, jsonEqual } from "./equal.ts";
 import { compilePattern, FORMATS } from "./formats.ts";
 import { LimitExceeded } from "./limit.ts";
-import { escapeToken, toPointer } from "./pointer.ts";
+import { escapeToken, joinEscaped } from "./pointer.ts";
 import {
   type DialectInfo,
   isSchemaObject,
@@ -30,6 +30,7 @@ import { resolveUri, splitFragment } from "./uri.ts";
 export interface EvalContext {
   collect: boolean;
   errors: ValidationError[];
+  /** Instance location as escaped pointer tokens; joined only when an error is recorded. */
   path: (string | number)[];
   steps: number;
   depth: number;
@@ -102,7 +103,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 function fail(ctx: EvalContext, keyword: string, schemaPath: string, message: string): false {
   if (ctx.collect) {
-    ctx.errors.push({ instancePath: toPointer(ctx.path), schemaPath, keyword, message });
+    ctx.errors.push({ instancePath: joinEscaped(ctx.path), schemaPath, keyword, message });
   }
   return false;
 }
@@ -980,10 +981,12 @@ function compileProperties(
   at: (keyword: string) => string,
 ): Check {
   const keys = properties.map(([key]) => key);
+  const escapedKeys = keys.map(escapeToken);
   const checks = properties.map(([, holder]) => direct(holder));
   const inherited = keys.map((key) => key in Object.prototype);
   const additionalLocation = at("additionalProperties");
-  // Checks the declared properties; returns how many are present, or -1 if any failed.
+  // Checks the declared properties; returns how many are present, or the bitwise complement of
+  // that count (always negative) if any failed, so a failure can still skip the additional scan.
   const checkDeclared = (
     object: Record<string, unknown>,
     ctx: EvalContext,
@@ -997,7 +1000,7 @@ function compileProperties(
       if (value === undefined || (inherited[i] && !hasOwn.call(object, key))) continue;
       present++;
       if (sink !== null) markProperty(sink, key);
-      if (ctx.collect) ctx.path.push(key);
+      if (ctx.collect) ctx.path.push(escapedKeys[i]);
       const valid = checks[i](value, ctx, null);
       if (ctx.collect) ctx.path.pop();
       if (!valid) {
@@ -1005,7 +1008,7 @@ function compileProperties(
         ok = false;
       }
     }
-    return ok ? present : -1;
+    return ok ? present : ~present;
   };
   if (patterns.length === 0 && additional === null) {
     return (v, ctx, sink) => checkDeclared(v as Record<string, unknown>, ctx, sink) >= 0;
@@ -1014,19 +1017,20 @@ function compileProperties(
     const declared = new Set(keys);
     return (v, ctx, sink) => {
       const object = v as Record<string, unknown>;
-      const present = checkDeclared(object, ctx, sink);
-      if (present < 0 && !ctx.collect) return false;
+      const declaredResult = checkDeclared(object, ctx, sink);
+      if (declaredResult < 0 && !ctx.collect) return false;
+      const present = declaredResult < 0 ? ~declaredResult : declaredResult;
       let count = 0;
       for (const key in object) if (hasOwn.call(object, key)) count++;
       ctx.steps += count;
       if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
       if (sink !== null) sink.allProps = true;
       // Every own property is a declared one: nothing is additional.
-      if (count === present) return true;
-      let ok = present >= 0;
+      if (count === present) return declaredResult >= 0;
+      let ok = declaredResult >= 0;
       for (const key in object) {
         if (!hasOwn.call(object, key) || declared.has(key)) continue;
-        if (ctx.collect) ctx.path.push(key);
+        if (ctx.collect) ctx.path.push(escapeToken(key));
         const valid = additionalIsFalse
           ? fail(
             ctx,
@@ -1055,7 +1059,7 @@ function compileProperties(
       const value = object[key];
       let matched = false;
       const declared = index.get(key);
-      if (ctx.collect) ctx.path.push(key);
+      if (ctx.collect) ctx.path.push(escapeToken(key));
       if (declared !== undefined) {
         matched = true;
         if (!declared.check(value, ctx, null)) {
@@ -1125,7 +1129,7 @@ function compileUnevaluatedProperties(
     let ok = true;
     for (const key in object) {
       if (!hasOwn.call(object, key) || (seen !== null && seen.has(key))) continue;
-      if (ctx.collect) ctx.path.push(key);
+      if (ctx.collect) ctx.path.push(escapeToken(key));
       const valid = isFalse
         ? fail(
           ctx,

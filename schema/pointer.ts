@@ -7,10 +7,10 @@ export function escapeToken(token: string | number): string {
   return s.includes("~") || s.includes("/") ? s.replace(/~/g, "~0").replace(/\//g, "~1") : s;
 }
 
-/** Builds a JSON Pointer from path segments; `[]` gives `""`. */
-export function toPointer(segments: readonly (string | number)[]): string {
+/** Joins reference tokens that are already escaped (array indices need no escaping). */
+export function joinEscaped(tokens: readonly (string | number)[]): string {
   let out = "";
-  for (const segment of segments) out += "/" + escapeToken(segment);
+  for (let i = 0; i < tokens.length; i++) out += "/" + tokens[i];
   return out;
 }
 
