@@ -27,6 +27,7 @@ export * from "./protocol/mod.ts";
 export * from "./server/mod.ts";
 export * from "./transports/mod.ts";
 export * from "./client/mod.ts";
+export * from "./auth/mod.ts";
 export {
   compileSchema,
   type Infer,
