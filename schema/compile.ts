@@ -1,8 +1,9 @@
 // Compiles schema nodes into closures ("checks"). Each schema object is compiled once per
 // compilation; keywords are grouped by the instance type they apply to, so a check only runs
-// the closures relevant to the value at hand. Checks run in two modes: a fast boolean mode that
-// stops at the first failure and allocates nothing on success, and a collecting mode (used only
-// after a failure) that tracks the instance path and gathers every error.
+// the closures relevant to the value at hand. Checks run in three modes: a fast boolean mode that
+// stops at the first failure and allocates nothing on success, and, only after a failure, a
+// collecting mode that tracks the instance path and records errors, either stopping at the first
+// failure (`allErrors` false) or gathering every error.
 
 import { type Annotations, markProperty, mergeAnnotations, newAnnotations } from "./annotations.ts";
 import { isPrimitive, jsonEqual } from "./equal.ts";
@@ -28,7 +29,10 @@ import { resolveUri, splitFragment } from "./uri.ts";
 
 /** Mutable per-call evaluation state (reused between calls of one validator). */
 export interface EvalContext {
+  /** Record errors (and track the instance path). */
   collect: boolean;
+  /** Keep evaluating after a failure; only ever true while `collect` is. */
+  allErrors: boolean;
   errors: ValidationError[];
   /** Instance location as escaped pointer tokens; joined only when an error is recorded. */
   path: (string | number)[];
@@ -105,6 +109,12 @@ function fail(ctx: EvalContext, keyword: string, schemaPath: string, message: st
   if (ctx.collect) {
     ctx.errors.push({ instancePath: joinEscaped(ctx.path), schemaPath, keyword, message });
   }
+  return false;
+}
+
+/** Stops at a failure while the current key is still on the instance path: pops it first. */
+function leaveFailed(ctx: EvalContext): false {
+  if (ctx.collect) ctx.path.pop();
   return false;
 }
 
@@ -228,7 +238,7 @@ function fuseTypeGuard(
         if (Number.isInteger(v)) return inner(v, ctx, sink);
         reject(v, ctx, sink);
         // A non-integer number still gets its numeric keywords reported.
-        if (ctx.collect && typeof v === "number") inner(v, ctx, sink);
+        if (ctx.allErrors && typeof v === "number") inner(v, ctx, sink);
         return false;
       };
     case "array":
@@ -241,7 +251,7 @@ function fuseTypeGuard(
   }
 }
 
-/** Combines checks into one: stops at the first failure unless collecting every error. */
+/** Combines checks into one: stops at the first failure unless gathering every error. */
 function all(checks: Check[]): Check {
   switch (checks.length) {
     case 0:
@@ -252,7 +262,7 @@ function all(checks: Check[]): Check {
       const [a, b] = checks;
       return (v, ctx, sink) => {
         if (a(v, ctx, sink)) return b(v, ctx, sink);
-        if (ctx.collect) b(v, ctx, sink);
+        if (ctx.allErrors) b(v, ctx, sink);
         return false;
       };
     }
@@ -260,7 +270,7 @@ function all(checks: Check[]): Check {
       const [a, b, c] = checks;
       return (v, ctx, sink) => {
         if (a(v, ctx, sink) && b(v, ctx, sink)) return c(v, ctx, sink);
-        if (!ctx.collect) return false;
+        if (!ctx.allErrors) return false;
         b(v, ctx, sink);
         c(v, ctx, sink);
         return false;
@@ -271,7 +281,7 @@ function all(checks: Check[]): Check {
         let ok = true;
         for (let i = 0; i < checks.length; i++) {
           if (!checks[i](v, ctx, sink)) {
-            if (!ctx.collect) return false;
+            if (!ctx.allErrors) return false;
             ok = false;
           }
         }
@@ -948,6 +958,7 @@ function compileRequired(
       if (!present) {
         if (!ctx.collect) return false;
         ok = fail(ctx, keyword, location, `must have required property '${key}'${condition}`);
+        if (!ctx.allErrors) return false;
       }
     }
     return ok;
@@ -1004,7 +1015,7 @@ function compileProperties(
       const valid = checks[i](value, ctx, null);
       if (ctx.collect) ctx.path.pop();
       if (!valid) {
-        if (!ctx.collect) return -1;
+        if (!ctx.allErrors) return -1;
         ok = false;
       }
     }
@@ -1018,7 +1029,7 @@ function compileProperties(
     return (v, ctx, sink) => {
       const object = v as Record<string, unknown>;
       const declaredResult = checkDeclared(object, ctx, sink);
-      if (declaredResult < 0 && !ctx.collect) return false;
+      if (declaredResult < 0 && !ctx.allErrors) return false;
       const present = declaredResult < 0 ? ~declaredResult : declaredResult;
       let count = 0;
       for (const key in object) if (hasOwn.call(object, key)) count++;
@@ -1041,7 +1052,7 @@ function compileProperties(
           : additional.check(object[key], ctx, null);
         if (ctx.collect) ctx.path.pop();
         if (!valid) {
-          if (!ctx.collect) return false;
+          if (!ctx.allErrors) return false;
           ok = false;
         }
       }
@@ -1063,7 +1074,7 @@ function compileProperties(
       if (declared !== undefined) {
         matched = true;
         if (!declared.check(value, ctx, null)) {
-          if (!ctx.collect) return false;
+          if (!ctx.allErrors) return leaveFailed(ctx);
           ok = false;
         }
       }
@@ -1071,7 +1082,7 @@ function compileProperties(
         if (!patterns[i][0].test(key)) continue;
         matched = true;
         if (!patterns[i][1](value, ctx, null)) {
-          if (!ctx.collect) return false;
+          if (!ctx.allErrors) return leaveFailed(ctx);
           ok = false;
         }
       }
@@ -1085,7 +1096,7 @@ function compileProperties(
           )
           : additional.check(value, ctx, null);
         if (!valid) {
-          if (!ctx.collect) return false;
+          if (!ctx.allErrors) return leaveFailed(ctx);
           ok = false;
         }
       }
@@ -1101,16 +1112,22 @@ function compileProperties(
 function compilePropertyNames(check: Check, location: string): Check {
   return (v, ctx) => {
     const collect = ctx.collect;
+    const allErrors = ctx.allErrors;
     ctx.collect = false;
+    ctx.allErrors = false;
     let ok = true;
     for (const key in v as Record<string, unknown>) {
       if (!hasOwn.call(v, key) || check(key, ctx, null)) continue;
       ctx.collect = collect;
+      ctx.allErrors = allErrors;
       if (!collect) return false;
       ok = fail(ctx, "propertyNames", location, `property name '${key}' is invalid`);
+      if (!allErrors) return false;
       ctx.collect = false;
+      ctx.allErrors = false;
     }
     ctx.collect = collect;
+    ctx.allErrors = allErrors;
     return ok;
   };
 }
@@ -1140,7 +1157,7 @@ function compileUnevaluatedProperties(
         : sub.check(object[key], ctx, null);
       if (ctx.collect) ctx.path.pop();
       if (!valid) {
-        if (!ctx.collect) return false;
+        if (!ctx.allErrors) return false;
         ok = false;
       }
     }
@@ -1168,7 +1185,7 @@ function compileItems(
       const valid = prefix[i](items[i], ctx, null);
       if (ctx.collect) ctx.path.pop();
       if (!valid) {
-        if (!ctx.collect) return false;
+        if (!ctx.allErrors) return false;
         ok = false;
       }
     }
@@ -1181,7 +1198,7 @@ function compileItems(
         const valid = rest(items[i], ctx, null);
         if (ctx.collect) ctx.path.pop();
         if (!valid) {
-          if (!ctx.collect) return false;
+          if (!ctx.allErrors) return false;
           ok = false;
         }
       }
@@ -1206,7 +1223,9 @@ function compileContains(
   return (v, ctx, sink) => {
     const items = v as unknown[];
     const collect = ctx.collect;
+    const allErrors = ctx.allErrors;
     ctx.collect = false;
+    ctx.allErrors = false;
     let matches = 0;
     for (let i = 0; i < items.length; i++) {
       if (!check(items[i], ctx, null)) continue;
@@ -1220,6 +1239,7 @@ function compileContains(
     }
     ctx.steps += items.length;
     ctx.collect = collect;
+    ctx.allErrors = allErrors;
     if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
     if (matches < min) {
       return fail(ctx, min === 1 ? "contains" : "minContains", location, minMessage);
@@ -1247,7 +1267,7 @@ function compileUnevaluatedItems(
         : sub.check(items[i], ctx, null);
       if (ctx.collect) ctx.path.pop();
       if (!valid) {
-        if (!ctx.collect) return false;
+        if (!ctx.allErrors) return false;
         ok = false;
       }
     }
@@ -1261,7 +1281,7 @@ function compileAllOf(checks: Check[]): Check {
     let ok = true;
     for (let i = 0; i < checks.length; i++) {
       if (!checks[i](v, ctx, sink)) {
-        if (!ctx.collect) return false;
+        if (!ctx.allErrors) return false;
         ok = false;
       }
     }
@@ -1324,9 +1344,12 @@ function compileOneOf(checks: Check[], location: string): Check {
 function compileNot(check: Check, location: string): Check {
   return (v, ctx) => {
     const collect = ctx.collect;
+    const allErrors = ctx.allErrors;
     ctx.collect = false;
+    ctx.allErrors = false;
     const matched = check(v, ctx, null);
     ctx.collect = collect;
+    ctx.allErrors = allErrors;
     return !matched || fail(ctx, "not", location, "must NOT be valid against the schema in 'not'");
   };
 }
@@ -1337,19 +1360,25 @@ function compileIf(condition: Check, then: Check | null, otherwise: Check | null
     return (v, ctx, sink) => {
       if (sink === null) return true;
       const collect = ctx.collect;
+      const allErrors = ctx.allErrors;
       ctx.collect = false;
+      ctx.allErrors = false;
       const branch = newAnnotations();
       if (condition(v, ctx, branch)) mergeAnnotations(sink, branch);
       ctx.collect = collect;
+      ctx.allErrors = allErrors;
       return true;
     };
   }
   return (v, ctx, sink) => {
     const collect = ctx.collect;
+    const allErrors = ctx.allErrors;
     ctx.collect = false;
+    ctx.allErrors = false;
     const branch = sink === null ? null : newAnnotations();
     const holds = condition(v, ctx, branch);
     ctx.collect = collect;
+    ctx.allErrors = allErrors;
     if (holds) {
       if (branch !== null) mergeAnnotations(sink as Annotations, branch);
       return then === null || then(v, ctx, sink);

@@ -9,6 +9,8 @@
  * const validator = compileSchema({ type: "object", required: ["id"], properties: { id: { type: "string", format: "uuid" } } });
  * const result = validator.validate({ id: "nope" });
  * if (!result.valid) console.log(result.errors); // [{ instancePath: "/id", keyword: "format", ... }]
+ * // Stop at the first failing keyword (cheaper on invalid input; all errors is the default):
+ * validator.validate({ id: "nope" }, { allErrors: false });
  * ```
  *
  * @example Typed tool arguments
@@ -35,6 +37,7 @@ export type {
   Dialect,
   JsonSchema,
   JsonSchemaObject,
+  ValidateOptions,
   ValidationError,
   ValidationLimits,
   ValidationResult,

@@ -29,12 +29,34 @@ export type ValidationResult =
   | { readonly valid: true }
   | { readonly valid: false; readonly errors: readonly ValidationError[] };
 
+/** Options of {@link Validator.validate}. */
+export interface ValidateOptions {
+  /**
+   * `true` (the default): report every error. `false`: stop at the first failing keyword, which
+   * is much cheaper on invalid input. `errors[0]` is then the same error as in the default
+   * mode; when the failure is an `anyOf`/`oneOf`, `errors` also holds the first error of each
+   * branch before the combinator's own error, so the result still explains the failure.
+   */
+  readonly allErrors?: boolean;
+}
+
 /** A compiled schema, ready to validate many values. */
 export interface Validator {
   /** The schema this validator was compiled from. */
   readonly schema: JsonSchema;
-  /** Validates a JSON value; never throws for any input value (limits become errors). */
-  validate(value: unknown): ValidationResult;
+  /**
+   * Validates a JSON value; never throws for any input value (limits become errors). Reports
+   * every error unless `options.allErrors` is `false`.
+   *
+   * @example
+   * ```ts
+   * import { compileSchema } from "@emcee/mcp/schema";
+   * const validator = compileSchema({ type: "object", required: ["a", "b"] });
+   * validator.validate({}); // errors for 'a' and for 'b'
+   * validator.validate({}, { allErrors: false }); // only the error for 'a'
+   * ```
+   */
+  validate(value: unknown, options?: ValidateOptions): ValidationResult;
   /** Same as `validate(value).valid`, without building error details. */
   is(value: unknown): boolean;
 }

@@ -32,6 +32,9 @@ export const DEFAULT_LIMITS: ValidationLimits = Object.freeze({
 export const DEFAULT_BASE_URI = "emcee:/schema.json";
 
 const VALID: ValidationResult = Object.freeze({ valid: true });
+const NO_ERRORS = 0;
+const FIRST_ERROR = 1;
+const ALL_ERRORS = 2;
 const EMPTY_OPTIONS: CompileOptions = Object.freeze({});
 const defaultCache = new WeakMap<object, Validator>();
 const optionCache = new WeakMap<object, WeakMap<CompileOptions, Validator>>();
@@ -39,6 +42,7 @@ const optionCache = new WeakMap<object, WeakMap<CompileOptions, Validator>>();
 function newContext(limits: ValidationLimits): EvalContext {
   return {
     collect: false,
+    allErrors: false,
     errors: [],
     path: [],
     steps: 0,
@@ -49,8 +53,9 @@ function newContext(limits: ValidationLimits): EvalContext {
   };
 }
 
-function resetContext(ctx: EvalContext, collect: boolean): void {
+function resetContext(ctx: EvalContext, collect: boolean, allErrors: boolean): void {
   ctx.collect = collect;
+  ctx.allErrors = allErrors;
   if (ctx.errors.length > 0) ctx.errors = [];
   if (ctx.path.length > 0) ctx.path.length = 0;
   ctx.steps = 0;
@@ -97,12 +102,13 @@ function buildValidator(schema: JsonSchema, options: CompileOptions): Validator 
   const check = root.check;
   let idle: EvalContext | null = newContext(limits);
 
-  function run(value: unknown, wantErrors: boolean): ValidationResult {
+  // `report`: NO_ERRORS (only validity), FIRST_ERROR or ALL_ERRORS.
+  function run(value: unknown, report: number): ValidationResult {
     // Reuse one context; a re-entrant call (a custom format validating again) gets its own.
     const ctx = idle ?? newContext(limits);
     idle = null;
     try {
-      resetContext(ctx, false);
+      resetContext(ctx, false, false);
       let ok: boolean;
       try {
         ok = check(value, ctx, null);
@@ -111,8 +117,8 @@ function buildValidator(schema: JsonSchema, options: CompileOptions): Validator 
         throw error;
       }
       if (ok) return VALID;
-      if (!wantErrors) return INVALID_WITHOUT_DETAILS;
-      resetContext(ctx, true);
+      if (report === NO_ERRORS) return INVALID_WITHOUT_DETAILS;
+      resetContext(ctx, true, report === ALL_ERRORS);
       try {
         check(value, ctx, null);
       } catch (error) {
@@ -134,8 +140,9 @@ function buildValidator(schema: JsonSchema, options: CompileOptions): Validator 
 
   return {
     schema,
-    validate: (value) => run(value, true),
-    is: (value) => run(value, false).valid,
+    validate: (value, options) =>
+      run(value, options !== undefined && options.allErrors === false ? FIRST_ERROR : ALL_ERRORS),
+    is: (value) => run(value, NO_ERRORS).valid,
   };
 }
 

@@ -159,6 +159,75 @@ describe("validation errors", () => {
   });
 });
 
+describe("first-error mode (allErrors: false)", () => {
+  const invalidPerson = { name: "A", age: -1.5, emails: ["nope"], extra: true };
+
+  test("reports only the first error, the same one the default mode reports first", () => {
+    const validator = compileSchema(person);
+    const all = validator.validate(invalidPerson);
+    const first = validator.validate(invalidPerson, { allErrors: false });
+    assert.equal(all.valid, false);
+    assert.equal(first.valid, false);
+    if (all.valid || first.valid) return;
+    assert.ok(all.errors.length > 1);
+    assert.deepEqual(first.errors, [all.errors[0]]);
+  });
+
+  test("valid values share the same result as in the default mode", () => {
+    const validator = compileSchema(person);
+    const value = { name: "Ada", address: {} };
+    assert.equal(validator.validate(value, { allErrors: false }), validator.validate(value));
+  });
+
+  test("allErrors: true is the default", () => {
+    const validator = compileSchema(person);
+    assert.deepEqual(
+      validator.validate(invalidPerson, { allErrors: true }),
+      validator.validate(invalidPerson),
+    );
+  });
+
+  test("a failing anyOf keeps the first error of each branch, then its own", () => {
+    const schema = {
+      anyOf: [{ type: "string", minLength: 5 }, { type: "integer", minimum: 10 }],
+    };
+    const result = compileSchema(schema).validate(2.5, { allErrors: false });
+    assert.equal(result.valid, false);
+    if (result.valid) return;
+    assert.deepEqual(result.errors.map((e) => `${e.schemaPath} ${e.keyword}`), [
+      "#/anyOf/0/type type",
+      "#/anyOf/1/type type",
+      "#/anyOf anyOf",
+    ]);
+  });
+
+  test("the instance path is restored after a failing branch stops early", () => {
+    const schema = {
+      anyOf: [
+        { patternProperties: { "^a": { type: "string" } } },
+        { required: ["zzz"] },
+      ],
+    };
+    const result = compileSchema(schema).validate({ a: 1 }, { allErrors: false });
+    assert.equal(result.valid, false);
+    if (result.valid) return;
+    assert.deepEqual(result.errors.map((e) => `${e.instancePath} ${e.keyword}`), [
+      "/a type",
+      " required",
+      " anyOf",
+    ]);
+  });
+
+  test("required stops at the first missing property", () => {
+    const validator = compileSchema({ required: ["a", "b"] });
+    const result = validator.validate({}, { allErrors: false });
+    assert.equal(result.valid, false);
+    if (!result.valid) {
+      assert.deepEqual(result.errors.map((e) => e.message), ["must have required property 'a'"]);
+    }
+  });
+});
+
 describe("compilation", () => {
   test("compiled validators are cached per schema object", () => {
     const schema = { type: "string" };
