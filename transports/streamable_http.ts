@@ -76,6 +76,8 @@ export type HttpHandler = (request: Request) => Promise<Response>;
 
 interface SessionRecord {
   session: LegacySession;
+  /** Who created the session; only they may use it. */
+  principal: string;
   inflight: InflightRequests;
   standalone?: SseWriter;
   standaloneStreamId: string;
@@ -106,6 +108,11 @@ function modernStatus(response: JsonRpcResponse): number {
     default:
       return 200;
   }
+}
+
+/** The identity a legacy session is bound to: the authenticated subject or client, if any. */
+function principalOf(auth: AuthInfo | undefined): string {
+  return auth ? `${auth.subject ?? ""}|${auth.clientId ?? ""}` : "";
 }
 
 /**
@@ -250,12 +257,13 @@ export function createHttpHandler(
     if (ended.size > rememberEnded) ended.delete(ended.values().next().value!);
   }
 
-  function createSession(): SessionRecord {
+  function createSession(auth: AuthInfo | undefined): SessionRecord {
     if (sessions.size >= maxSessions) endSession(sessions.keys().next().value!);
     const id = randomId();
     const standaloneStreamId = `${id}-get`;
     const record: SessionRecord = {
       standaloneStreamId,
+      principal: principalOf(auth),
       inflight: createInflightRequests(),
       session: undefined as unknown as LegacySession,
       detach: () => {},
@@ -271,9 +279,10 @@ export function createHttpHandler(
     return record;
   }
 
-  function lookupSession(id: string): SessionRecord | Response {
+  function lookupSession(id: string, auth: AuthInfo | undefined): SessionRecord | Response {
     const record = sessions.get(id);
-    if (!record) {
+    // A session id is no credential: another principal's request must not reach it.
+    if (!record || record.principal !== principalOf(auth)) {
       const why = ended.has(id) ? "Session ended" : "Session not found";
       return rpcError(404, ErrorCode.ConnectionClosed, why);
     }
@@ -409,7 +418,7 @@ export function createHttpHandler(
 
     const sessionId = request.headers.get("mcp-session-id");
     if (legacy && sessionId !== null) {
-      const found = lookupSession(sessionId);
+      const found = lookupSession(sessionId, auth);
       if (found instanceof Response) return found;
       return servePostInSession(request, incoming, found, auth, acceptsSse);
     }
@@ -429,7 +438,7 @@ export function createHttpHandler(
           },
         );
       }
-      const record = createSession();
+      const record = createSession(auth);
       const response = await answer(incoming.message, request, { session: record.session, auth }, {
         modern: false,
         record,
@@ -584,7 +593,7 @@ export function createHttpHandler(
     }
     const sessionId = request.headers.get("mcp-session-id");
     if (legacy && sessionId !== null && (method === "GET" || method === "DELETE")) {
-      const found = lookupSession(sessionId);
+      const found = lookupSession(sessionId, auth);
       if (found instanceof Response) return found;
       if (method === "DELETE") {
         endSession(sessionId);
