@@ -7,7 +7,7 @@
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { Transport } from "../protocol/transport.ts";
-import type { LegacySession } from "./context.ts";
+import type { AuthInfo, LegacySession } from "./context.ts";
 import type { McpServer } from "./server.ts";
 import { createInflightRequests, createLegacySession } from "./session.ts";
 
@@ -19,6 +19,12 @@ export interface ServerConnection {
   close(): Promise<void>;
   /** The legacy session of this connection (populated by `initialize`). */
   session: LegacySession;
+}
+
+/** Options of {@link connectServer}. */
+export interface ConnectOptions {
+  /** The principal every request on this connection is served as. */
+  auth?: AuthInfo;
 }
 
 /**
@@ -36,6 +42,7 @@ export interface ServerConnection {
 export async function connectServer(
   server: McpServer,
   transport: Transport,
+  options: ConnectOptions = {},
 ): Promise<ServerConnection> {
   const send = (message: Parameters<Transport["send"]>[0]) => transport.send(message);
   const session = createLegacySession(send);
@@ -45,6 +52,7 @@ export async function connectServer(
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   const scopeBase = {
     session,
+    auth: options.auth,
     notify: (message: Parameters<Transport["send"]>[0]) => {
       send(message).catch(() => {});
     },

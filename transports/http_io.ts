@@ -7,6 +7,7 @@
  */
 import { errorResponse, type RequestId } from "../protocol/jsonrpc.ts";
 import { encodeSseComment } from "../protocol/sse.ts";
+import type { AuthInfo } from "../server/context.ts";
 
 /** A server-sent event stream to hand out as a response body. */
 export interface SseWriter {
@@ -142,4 +143,9 @@ export async function readBody(request: Request, limit: number): Promise<string 
 export function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The identity a legacy session is bound to: the authenticated subject or client, if any. */
+export function principalOf(auth: AuthInfo | undefined): string {
+  return auth ? `${auth.subject ?? ""}|${auth.clientId ?? ""}` : "";
 }

@@ -11,8 +11,16 @@ import { type Classified, type JsonRpcMessage, parseMessage } from "../protocol/
 import { encodeSseEvent } from "../protocol/sse.ts";
 import type { Transport, TransportSink } from "../protocol/transport.ts";
 import { connectServer } from "../server/connect.ts";
+import type { AuthInfo } from "../server/context.ts";
 import type { McpServer } from "../server/server.ts";
-import { createSseWriter, randomId, readBody, rpcError, SSE_HEADERS } from "./http_io.ts";
+import {
+  createSseWriter,
+  principalOf,
+  randomId,
+  readBody,
+  rpcError,
+  SSE_HEADERS,
+} from "./http_io.ts";
 import { type OriginPolicy, originProblem } from "./origin_guard.ts";
 
 /** Options for {@link createLegacySseHandler}. */
@@ -25,6 +33,14 @@ export interface LegacySseOptions extends OriginPolicy {
   maxSessions?: number;
   /** Interval of keep-alive comments, ms. Default 15 000. */
   keepAliveMs?: number;
+  /**
+   * Runs before anything else (e.g. `bearerAuth(…)` from auth/); return a
+   * Response to refuse, or the principal. A session is bound to the principal
+   * that opened it: POSTs from anyone else get 404.
+   */
+  authenticate?: (
+    request: Request,
+  ) => Promise<AuthInfo | Response | undefined> | AuthInfo | Response | undefined;
 }
 
 /**
@@ -47,9 +63,9 @@ export function createLegacySseHandler(
   const messagesPath = options.messagesPath ?? "/messages";
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const maxSessions = options.maxSessions ?? 1000;
-  const sinks = new Map<string, TransportSink>();
+  const sinks = new Map<string, { sink: TransportSink; principal: string }>();
 
-  async function open(): Promise<Response> {
+  async function open(auth: AuthInfo | undefined): Promise<Response> {
     if (sinks.size >= maxSessions) {
       return rpcError(503, ErrorCode.InternalError, "Too many open SSE sessions");
     }
@@ -63,7 +79,7 @@ export function createLegacySseHandler(
     const transport: Transport = {
       start(target) {
         sink = target;
-        sinks.set(id, target);
+        sinks.set(id, { sink: target, principal: principalOf(auth) });
       },
       send(message: JsonRpcMessage) {
         if (writer.closed) return Promise.reject(new Error("SSE stream closed"));
@@ -76,15 +92,18 @@ export function createLegacySseHandler(
         return Promise.resolve();
       },
     };
-    await connectServer(server, transport);
+    await connectServer(server, transport, { auth });
     writer.write(encodeSseEvent({ event: "endpoint", data: `${messagesPath}?sessionId=${id}` }));
     return new Response(writer.readable, { status: 200, headers: SSE_HEADERS });
   }
 
-  async function post(request: Request): Promise<Response> {
+  async function post(request: Request, auth: AuthInfo | undefined): Promise<Response> {
     const sessionId = new URL(request.url).searchParams.get("sessionId");
-    const sink = sessionId === null ? undefined : sinks.get(sessionId);
-    if (!sink) return rpcError(404, ErrorCode.InvalidRequest, "Unknown or ended sessionId");
+    const entry = sessionId === null ? undefined : sinks.get(sessionId);
+    if (!entry || entry.principal !== principalOf(auth)) {
+      return rpcError(404, ErrorCode.InvalidRequest, "Unknown or ended sessionId");
+    }
+    const sink = entry.sink;
     const text = await readBody(request, maxBody);
     if (text === undefined) {
       return rpcError(413, ErrorCode.InvalidRequest, `Message exceeds ${maxBody} bytes`);
@@ -95,21 +114,23 @@ export function createLegacySseHandler(
     return new Response("Accepted", { status: 202 });
   }
 
-  return function handle(request: Request): Promise<Response> {
+  return async function handle(request: Request): Promise<Response> {
     const refused = originProblem(request, options);
-    if (refused) {
-      return Promise.resolve(rpcError(403, ErrorCode.InvalidRequest, `Forbidden: ${refused}`));
+    if (refused) return rpcError(403, ErrorCode.InvalidRequest, `Forbidden: ${refused}`);
+    let auth: AuthInfo | undefined;
+    if (options.authenticate) {
+      const outcome = await options.authenticate(request);
+      if (outcome instanceof Response) return outcome;
+      auth = outcome;
     }
     if (request.method === "GET") {
       const accept = request.headers.get("accept") ?? "";
       if (accept !== "" && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
-        return Promise.resolve(
-          rpcError(406, ErrorCode.InvalidRequest, "GET needs Accept: text/event-stream"),
-        );
+        return rpcError(406, ErrorCode.InvalidRequest, "GET needs Accept: text/event-stream");
       }
-      return open();
+      return await open(auth);
     }
-    if (request.method === "POST") return post(request);
-    return Promise.resolve(new Response(null, { status: 405, headers: { allow: "GET, POST" } }));
+    if (request.method === "POST") return await post(request, auth);
+    return new Response(null, { status: 405, headers: { allow: "GET, POST" } });
   };
 }

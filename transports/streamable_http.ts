@@ -37,6 +37,7 @@ import { createMemoryEventStore, type EventStore } from "./event_store.ts";
 import {
   createSseWriter,
   json,
+  principalOf,
   randomId,
   readBody,
   rpcError,
@@ -108,11 +109,6 @@ function modernStatus(response: JsonRpcResponse): number {
     default:
       return 200;
   }
-}
-
-/** The identity a legacy session is bound to: the authenticated subject or client, if any. */
-function principalOf(auth: AuthInfo | undefined): string {
-  return auth ? `${auth.subject ?? ""}|${auth.clientId ?? ""}` : "";
 }
 
 /**

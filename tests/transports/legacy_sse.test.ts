@@ -101,3 +101,31 @@ describe("HTTP+SSE (2024-11-05) server transport", () => {
     await reader.cancel().catch(() => {});
   });
 });
+
+test("HTTP+SSE with authenticate: the session belongs to whoever opened it", async () => {
+  const server = createDemoServer();
+  const handler = createLegacySseHandler(server, {
+    authenticate: (request) => {
+      const token = request.headers.get("authorization")?.slice(7);
+      return token === "alice" || token === "bob"
+        ? { token, subject: token, scopes: [] }
+        : new Response(null, { status: 401 });
+    },
+  });
+  assert.equal((await handler(new Request("http://127.0.0.1/sse"))).status, 401);
+  const opened = await handler(
+    new Request("http://127.0.0.1/sse", { headers: { authorization: "Bearer alice" } }),
+  );
+  const reader = opened.body!.getReader();
+  const { value } = await reader.read();
+  const endpoint = /data: (\S+)/.exec(new TextDecoder().decode(value))![1];
+  const message = (token: string) =>
+    new Request(new URL(endpoint, "http://127.0.0.1"), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: '{"jsonrpc":"2.0","method":"notifications/initialized"}',
+    });
+  assert.equal((await handler(message("bob"))).status, 404);
+  assert.equal((await handler(message("alice"))).status, 202);
+  await reader.cancel();
+});
