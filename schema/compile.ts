@@ -9,7 +9,7 @@ import { type Annotations, markProperty, mergeAnnotations, newAnnotations } from
 import { isPrimitive, jsonEqual } from "./equal.ts";
 import { compilePattern, FORMATS } from "./formats.ts";
 import { LimitExceeded } from "./limit.ts";
-import { escapeToken, joinEscaped } from "./pointer.ts";
+import { escapeToken, indexStep, joinSteps, keyStep } from "./pointer.ts";
 import {
   type DialectInfo,
   isSchemaObject,
@@ -34,8 +34,8 @@ export interface EvalContext {
   /** Keep evaluating after a failure; only ever true while `collect` is. */
   allErrors: boolean;
   errors: ValidationError[];
-  /** Instance location as escaped pointer tokens; joined only when an error is recorded. */
-  path: (string | number)[];
+  /** Instance location as pointer steps (`"/key"`); joined only when an error is recorded. */
+  path: string[];
   steps: number;
   depth: number;
   scope: Resource[];
@@ -107,7 +107,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 function fail(ctx: EvalContext, keyword: string, schemaPath: string, message: string): false {
   if (ctx.collect) {
-    ctx.errors.push({ instancePath: joinEscaped(ctx.path), schemaPath, keyword, message });
+    ctx.errors.push({ instancePath: joinSteps(ctx.path), schemaPath, keyword, message });
   }
   return false;
 }
@@ -992,7 +992,7 @@ function compileProperties(
   at: (keyword: string) => string,
 ): Check {
   const keys = properties.map(([key]) => key);
-  const escapedKeys = keys.map(escapeToken);
+  const keySteps = keys.map(keyStep);
   const checks = properties.map(([, holder]) => direct(holder));
   const inherited = keys.map((key) => key in Object.prototype);
   const additionalLocation = at("additionalProperties");
@@ -1011,7 +1011,7 @@ function compileProperties(
       if (value === undefined || (inherited[i] && !hasOwn.call(object, key))) continue;
       present++;
       if (sink !== null) markProperty(sink, key);
-      if (ctx.collect) ctx.path.push(escapedKeys[i]);
+      if (ctx.collect) ctx.path.push(keySteps[i]);
       const valid = checks[i](value, ctx, null);
       if (ctx.collect) ctx.path.pop();
       if (!valid) {
@@ -1031,8 +1031,7 @@ function compileProperties(
       const declaredResult = checkDeclared(object, ctx, sink);
       if (declaredResult < 0 && !ctx.allErrors) return false;
       const present = declaredResult < 0 ? ~declaredResult : declaredResult;
-      let count = 0;
-      for (const key in object) if (hasOwn.call(object, key)) count++;
+      const count = Object.keys(object).length;
       ctx.steps += count;
       if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
       if (sink !== null) sink.allProps = true;
@@ -1041,7 +1040,7 @@ function compileProperties(
       let ok = declaredResult >= 0;
       for (const key in object) {
         if (!hasOwn.call(object, key) || declared.has(key)) continue;
-        if (ctx.collect) ctx.path.push(escapeToken(key));
+        if (ctx.collect) ctx.path.push(keyStep(key));
         const valid = additionalIsFalse
           ? fail(
             ctx,
@@ -1070,7 +1069,7 @@ function compileProperties(
       const value = object[key];
       let matched = false;
       const declared = index.get(key);
-      if (ctx.collect) ctx.path.push(escapeToken(key));
+      if (ctx.collect) ctx.path.push(keyStep(key));
       if (declared !== undefined) {
         matched = true;
         if (!declared.check(value, ctx, null)) {
@@ -1146,7 +1145,7 @@ function compileUnevaluatedProperties(
     let ok = true;
     for (const key in object) {
       if (!hasOwn.call(object, key) || (seen !== null && seen.has(key))) continue;
-      if (ctx.collect) ctx.path.push(escapeToken(key));
+      if (ctx.collect) ctx.path.push(keyStep(key));
       const valid = isFalse
         ? fail(
           ctx,
@@ -1181,7 +1180,7 @@ function compileItems(
     let ok = true;
     const end = n < prefixCount ? n : prefixCount;
     for (let i = 0; i < end; i++) {
-      if (ctx.collect) ctx.path.push(i);
+      if (ctx.collect) ctx.path.push(indexStep(i));
       const valid = prefix[i](items[i], ctx, null);
       if (ctx.collect) ctx.path.pop();
       if (!valid) {
@@ -1194,7 +1193,7 @@ function compileItems(
         return fail(ctx, "items", restLocation, `must NOT have more than ${prefixCount} items`);
       }
       for (let i = prefixCount; i < n; i++) {
-        if (ctx.collect) ctx.path.push(i);
+        if (ctx.collect) ctx.path.push(indexStep(i));
         const valid = rest(items[i], ctx, null);
         if (ctx.collect) ctx.path.pop();
         if (!valid) {
@@ -1261,7 +1260,7 @@ function compileUnevaluatedItems(
     let ok = true;
     for (let i = annotations.items; i < items.length; i++) {
       if (annotations.itemIndices !== null && annotations.itemIndices.has(i)) continue;
-      if (ctx.collect) ctx.path.push(i);
+      if (ctx.collect) ctx.path.push(indexStep(i));
       const valid = isFalse
         ? fail(ctx, "unevaluatedItems", location, `item ${i} is not allowed (unevaluated)`)
         : sub.check(items[i], ctx, null);

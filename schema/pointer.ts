@@ -7,11 +7,37 @@ export function escapeToken(token: string | number): string {
   return s.includes("~") || s.includes("/") ? s.replace(/~/g, "~0").replace(/\//g, "~1") : s;
 }
 
-/** Joins reference tokens that are already escaped (array indices need no escaping). */
-export function joinEscaped(tokens: readonly (string | number)[]): string {
-  let out = "";
-  for (let i = 0; i < tokens.length; i++) out += "/" + tokens[i];
-  return out;
+/** One pointer step for an object key: `"/"` plus the escaped key. */
+export function keyStep(key: string): string {
+  return "/" + escapeToken(key);
+}
+
+// Steps of small array indices, made on first use: errors inside arrays then cost no
+// number-to-string conversion.
+const INDEX_STEPS: string[] = [];
+const CACHED_INDICES = 1024;
+
+/** One pointer step for an array index: `"/"` plus the index. */
+export function indexStep(index: number): string {
+  if (index >= CACHED_INDICES) return "/" + index;
+  return INDEX_STEPS[index] ?? (INDEX_STEPS[index] = "/" + index);
+}
+
+/** Joins pointer steps into a JSON Pointer; `[]` gives `""`. */
+export function joinSteps(steps: readonly string[]): string {
+  switch (steps.length) {
+    case 0:
+      return "";
+    case 1:
+      return steps[0];
+    case 2:
+      return steps[0] + steps[1];
+    default: {
+      let out = steps[0] + steps[1];
+      for (let i = 2; i < steps.length; i++) out += steps[i];
+      return out;
+    }
+  }
 }
 
 /** Splits a JSON Pointer into unescaped tokens, or returns undefined if it is malformed. */

@@ -8,7 +8,7 @@
 import { type Compiled, createCompiler, type EvalContext } from "./compile.ts";
 import { LimitExceeded } from "./limit.ts";
 import { META_SCHEMAS } from "./metaschemas.ts";
-import { joinEscaped } from "./pointer.ts";
+import { joinSteps } from "./pointer.ts";
 import { createRegistry, DRAFT_07, DRAFT_2020_12, isSchemaObject } from "./registry.ts";
 import {
   type CompileOptions,
@@ -69,7 +69,7 @@ function limitError(ctx: EvalContext, error: unknown): ValidationResult {
     : "validation exceeded the call stack (value or schema recursion too deep)";
   return {
     valid: false,
-    errors: [{ instancePath: joinEscaped(ctx.path), schemaPath: "", keyword: "limit", message }],
+    errors: [{ instancePath: joinSteps(ctx.path), schemaPath: "", keyword: "limit", message }],
   };
 }
 
