@@ -33,9 +33,6 @@ export type TokenVerifier = (
   request: Request,
 ) => VerifiedToken | undefined | Promise<VerifiedToken | undefined>;
 
-/** The `authenticate` hook of `createHttpHandler`. */
-export type Authenticate = (request: Request) => Promise<AuthInfo | Response>;
-
 /**
  * A token the verifier refuses; its message becomes the `error_description`
  * of the 401 (other errors give a generic one, so they leak nothing).
@@ -172,7 +169,9 @@ function exactScope(granted: readonly string[], required: string): boolean {
  * });
  * ```
  */
-export function bearerAuth(options: BearerAuthOptions): Authenticate {
+export function bearerAuth(
+  options: BearerAuthOptions,
+): (request: Request) => Promise<AuthInfo | Response> {
   const resource = canonicalResourceUri(options.resource);
   const resourceMetadata = options.resourceMetadataUrl ?? protectedResourceMetadataUrl(resource);
   const satisfies = options.scopeSatisfies ?? exactScope;

@@ -7,7 +7,9 @@
  */
 import { errorResponse, type RequestId } from "../protocol/jsonrpc.ts";
 import { encodeSseComment } from "../protocol/sse.ts";
+import { ErrorCode } from "../protocol/errors.ts";
 import type { AuthInfo } from "../server/context.ts";
+import { type OriginPolicy, originProblem } from "./origin_guard.ts";
 
 /** A server-sent event stream to hand out as a response body. */
 export interface SseWriter {
@@ -148,4 +150,27 @@ export function randomId(): string {
 /** The identity a legacy session is bound to: the authenticated subject or client, if any. */
 export function principalOf(auth: AuthInfo | undefined): string {
   return auth ? `${auth.subject ?? ""}|${auth.clientId ?? ""}` : "";
+}
+
+/**
+ * Decides who a request is served as: the principal, a Response that refuses
+ * it, or `undefined` to serve it anonymously (e.g. `bearerAuth(…)` from auth/).
+ */
+export type Authenticate = (
+  request: Request,
+) => Promise<AuthInfo | Response | undefined> | AuthInfo | Response | undefined;
+
+/**
+ * Admits a request to an MCP endpoint: the origin guard (403), then
+ * `authenticate`. Returns the Response that refuses it, or the principal.
+ */
+export async function admit(
+  request: Request,
+  options: OriginPolicy & { authenticate?: Authenticate },
+): Promise<{ auth?: AuthInfo } | Response> {
+  const refused = originProblem(request, options);
+  if (refused) return rpcError(403, ErrorCode.InvalidRequest, `Forbidden: ${refused}`);
+  if (!options.authenticate) return {};
+  const outcome = await options.authenticate(request);
+  return outcome instanceof Response ? outcome : { auth: outcome };
 }

@@ -14,6 +14,8 @@ import { connectServer } from "../server/connect.ts";
 import type { AuthInfo } from "../server/context.ts";
 import type { McpServer } from "../server/server.ts";
 import {
+  admit,
+  type Authenticate,
   createSseWriter,
   principalOf,
   randomId,
@@ -21,7 +23,7 @@ import {
   rpcError,
   SSE_HEADERS,
 } from "./http_io.ts";
-import { type OriginPolicy, originProblem } from "./origin_guard.ts";
+import type { OriginPolicy } from "./origin_guard.ts";
 
 /** Options for {@link createLegacySseHandler}. */
 export interface LegacySseOptions extends OriginPolicy {
@@ -38,9 +40,7 @@ export interface LegacySseOptions extends OriginPolicy {
    * Response to refuse, or the principal. A session is bound to the principal
    * that opened it: POSTs from anyone else get 404.
    */
-  authenticate?: (
-    request: Request,
-  ) => Promise<AuthInfo | Response | undefined> | AuthInfo | Response | undefined;
+  authenticate?: Authenticate;
 }
 
 /**
@@ -115,14 +115,9 @@ export function createLegacySseHandler(
   }
 
   return async function handle(request: Request): Promise<Response> {
-    const refused = originProblem(request, options);
-    if (refused) return rpcError(403, ErrorCode.InvalidRequest, `Forbidden: ${refused}`);
-    let auth: AuthInfo | undefined;
-    if (options.authenticate) {
-      const outcome = await options.authenticate(request);
-      if (outcome instanceof Response) return outcome;
-      auth = outcome;
-    }
+    const admitted = await admit(request, options);
+    if (admitted instanceof Response) return admitted;
+    const auth = admitted.auth;
     if (request.method === "GET") {
       const accept = request.headers.get("accept") ?? "";
       if (accept !== "" && !accept.includes("text/event-stream") && !accept.includes("*/*")) {

@@ -36,3 +36,4 @@ export {
   toNodeHandler,
 } from "./runtime.ts";
 export * from "./legacy_sse.ts";
+export type { Authenticate } from "./http_io.ts";

@@ -35,6 +35,8 @@ import {
 } from "../server/session.ts";
 import { createMemoryEventStore, type EventStore } from "./event_store.ts";
 import {
+  admit,
+  type Authenticate,
   createSseWriter,
   json,
   principalOf,
@@ -44,7 +46,7 @@ import {
   SSE_HEADERS,
   type SseWriter,
 } from "./http_io.ts";
-import { type OriginPolicy, originProblem } from "./origin_guard.ts";
+import type { OriginPolicy } from "./origin_guard.ts";
 
 /** Options of the legacy (session-based) side of the endpoint. */
 export interface LegacyHttpOptions {
@@ -65,9 +67,7 @@ export interface HttpHandlerOptions extends OriginPolicy {
   /** Legacy sessions, or `false` to serve only 2026-07-28. Default on. */
   legacy?: LegacyHttpOptions | false;
   /** Runs before anything else; return a Response to refuse, or the principal to serve as. */
-  authenticate?: (
-    request: Request,
-  ) => Promise<AuthInfo | Response | undefined> | AuthInfo | Response | undefined;
+  authenticate?: Authenticate;
   /** Interval of keep-alive comments on long-lived streams, ms. Default 15 000. */
   keepAliveMs?: number;
 }
@@ -567,14 +567,9 @@ export function createHttpHandler(
   }
 
   return async function handle(request: Request): Promise<Response> {
-    const refused = originProblem(request, options);
-    if (refused) return rpcError(403, ErrorCode.InvalidRequest, `Forbidden: ${refused}`);
-    let auth: AuthInfo | undefined;
-    if (options.authenticate) {
-      const outcome = await options.authenticate(request);
-      if (outcome instanceof Response) return outcome;
-      auth = outcome;
-    }
+    const admitted = await admit(request, options);
+    if (admitted instanceof Response) return admitted;
+    const auth = admitted.auth;
     const method = request.method;
     if (method === "POST") {
       try {
