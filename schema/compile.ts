@@ -1,15 +1,16 @@
 // Compiles schema nodes into closures ("checks"). Each schema object is compiled once per
 // compilation; keywords are grouped by the instance type they apply to, so a check only runs
-// the closures relevant to the value at hand. Checks run in three modes: a fast boolean mode that
-// stops at the first failure and allocates nothing on success, and, only after a failure, a
-// collecting mode that tracks the instance path and records errors, either stopping at the first
-// failure (`allErrors` false) or gathering every error.
+// the closures relevant to the value at hand. Checks run in two modes: a fast boolean mode that
+// stops at the first failure and allocates nothing, and a collecting mode that records errors,
+// either stopping at the first failure (`allErrors` false) or gathering every error. A recorded
+// error's instance path starts relative to the failing check; each enclosing property or item
+// prepends its step as the failure bubbles up, so passing subtrees cost no path bookkeeping.
 
 import { type Annotations, markProperty, mergeAnnotations, newAnnotations } from "./annotations.ts";
 import { isPrimitive, jsonEqual } from "./equal.ts";
 import { compilePattern, FORMATS } from "./formats.ts";
 import { LimitExceeded } from "./limit.ts";
-import { escapeToken, indexStep, joinSteps, keyStep } from "./pointer.ts";
+import { escapeToken, indexStep, keyStep } from "./pointer.ts";
 import {
   type DialectInfo,
   isSchemaObject,
@@ -22,19 +23,31 @@ import {
   type JsonSchema,
   type JsonSchemaObject,
   SchemaError,
-  type ValidationError,
   type ValidationLimits,
 } from "./types.ts";
 import { resolveUri, splitFragment } from "./uri.ts";
 
+/** An error being recorded: `instancePath` grows at the front while the failure bubbles up. */
+export interface RecordedError {
+  instancePath: string;
+  readonly schemaPath: string;
+  readonly keyword: string;
+  readonly message: string;
+}
+
 /** Mutable per-call evaluation state (reused between calls of one validator). */
 export interface EvalContext {
-  /** Record errors (and track the instance path). */
+  /** Record errors. */
   collect: boolean;
   /** Keep evaluating after a failure; only ever true while `collect` is. */
   allErrors: boolean;
-  errors: ValidationError[];
-  /** Instance location as pointer steps (`"/key"`); joined only when an error is recorded. */
+  errors: RecordedError[];
+  /**
+   * Also keep `path` up to date while collecting: only to locate a limit error, in a re-run
+   * after a collecting pass exceeded a limit.
+   */
+  trackPath: boolean;
+  /** Instance location as pointer steps (`"/key"`), maintained only when `trackPath` is set. */
   path: string[];
   steps: number;
   depth: number;
@@ -105,16 +118,65 @@ function describeType(value: unknown): string {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** Records an error at the current location (when collecting). */
 function fail(ctx: EvalContext, keyword: string, schemaPath: string, message: string): false {
-  if (ctx.collect) {
-    ctx.errors.push({ instancePath: joinSteps(ctx.path), schemaPath, keyword, message });
-  }
+  if (ctx.collect) ctx.errors.push({ instancePath: "", schemaPath, keyword, message });
   return false;
 }
 
-/** Stops at a failure while the current key is still on the instance path: pops it first. */
-function leaveFailed(ctx: EvalContext): false {
-  if (ctx.collect) ctx.path.pop();
+/** Records an error one step below the current location (only called when collecting). */
+function failBelow(
+  ctx: EvalContext,
+  step: string,
+  keyword: string,
+  schemaPath: string,
+  message: string,
+): false {
+  ctx.errors.push({ instancePath: step, schemaPath, keyword, message });
+  return false;
+}
+
+/** Prepends `step` to the instance paths of the errors recorded since `mark`. */
+function prependStep(errors: RecordedError[], mark: number, step: string): void {
+  for (let i = mark; i < errors.length; i++) errors[i].instancePath = step + errors[i].instancePath;
+}
+
+function checkTracked(check: Check, value: unknown, ctx: EvalContext, step: string): boolean {
+  const mark = ctx.errors.length;
+  ctx.path.push(step);
+  const valid = check(value, ctx, null);
+  ctx.path.pop();
+  if (!valid) prependStep(ctx.errors, mark, step);
+  return valid;
+}
+
+/** Applies `check` to a child value one known `step` below the current location. */
+function checkAtStep(check: Check, value: unknown, ctx: EvalContext, step: string): boolean {
+  if (!ctx.collect) return check(value, ctx, null);
+  if (ctx.trackPath) return checkTracked(check, value, ctx, step);
+  const mark = ctx.errors.length;
+  if (check(value, ctx, null)) return true;
+  prependStep(ctx.errors, mark, step);
+  return false;
+}
+
+/** Applies `check` to the value of property `key`; the step is only built when needed. */
+function checkAtKey(check: Check, value: unknown, ctx: EvalContext, key: string): boolean {
+  if (!ctx.collect) return check(value, ctx, null);
+  if (ctx.trackPath) return checkTracked(check, value, ctx, keyStep(key));
+  const mark = ctx.errors.length;
+  if (check(value, ctx, null)) return true;
+  prependStep(ctx.errors, mark, keyStep(key));
+  return false;
+}
+
+/** Applies `check` to array item `index`; the step is only looked up when needed. */
+function checkAtIndex(check: Check, value: unknown, ctx: EvalContext, index: number): boolean {
+  if (!ctx.collect) return check(value, ctx, null);
+  if (ctx.trackPath) return checkTracked(check, value, ctx, indexStep(index));
+  const mark = ctx.errors.length;
+  if (check(value, ctx, null)) return true;
+  prependStep(ctx.errors, mark, indexStep(index));
   return false;
 }
 
@@ -1011,10 +1073,7 @@ function compileProperties(
       if (value === undefined || (inherited[i] && !hasOwn.call(object, key))) continue;
       present++;
       if (sink !== null) markProperty(sink, key);
-      if (ctx.collect) ctx.path.push(keySteps[i]);
-      const valid = checks[i](value, ctx, null);
-      if (ctx.collect) ctx.path.pop();
-      if (!valid) {
+      if (!checkAtStep(checks[i], value, ctx, keySteps[i])) {
         if (!ctx.allErrors) return -1;
         ok = false;
       }
@@ -1040,16 +1099,15 @@ function compileProperties(
       let ok = declaredResult >= 0;
       for (const key in object) {
         if (!hasOwn.call(object, key) || declared.has(key)) continue;
-        if (ctx.collect) ctx.path.push(keyStep(key));
         const valid = additionalIsFalse
-          ? fail(
+          ? ctx.collect && failBelow(
             ctx,
+            keyStep(key),
             "additionalProperties",
             additionalLocation,
             `property '${key}' is not allowed`,
           )
-          : additional.check(object[key], ctx, null);
-        if (ctx.collect) ctx.path.pop();
+          : checkAtKey(additional.check, object[key], ctx, key);
         if (!valid) {
           if (!ctx.allErrors) return false;
           ok = false;
@@ -1069,37 +1127,36 @@ function compileProperties(
       const value = object[key];
       let matched = false;
       const declared = index.get(key);
-      if (ctx.collect) ctx.path.push(keyStep(key));
       if (declared !== undefined) {
         matched = true;
-        if (!declared.check(value, ctx, null)) {
-          if (!ctx.allErrors) return leaveFailed(ctx);
+        if (!checkAtKey(declared.check, value, ctx, key)) {
+          if (!ctx.allErrors) return false;
           ok = false;
         }
       }
       for (let i = 0; i < patterns.length; i++) {
         if (!patterns[i][0].test(key)) continue;
         matched = true;
-        if (!patterns[i][1](value, ctx, null)) {
-          if (!ctx.allErrors) return leaveFailed(ctx);
+        if (!checkAtKey(patterns[i][1], value, ctx, key)) {
+          if (!ctx.allErrors) return false;
           ok = false;
         }
       }
       if (!matched && additional !== null) {
         const valid = additionalIsFalse
-          ? fail(
+          ? ctx.collect && failBelow(
             ctx,
+            keyStep(key),
             "additionalProperties",
             additionalLocation,
             `property '${key}' is not allowed`,
           )
-          : additional.check(value, ctx, null);
+          : checkAtKey(additional.check, value, ctx, key);
         if (!valid) {
-          if (!ctx.allErrors) return leaveFailed(ctx);
+          if (!ctx.allErrors) return false;
           ok = false;
         }
       }
-      if (ctx.collect) ctx.path.pop();
       if (sink !== null && (matched || additional !== null)) markProperty(sink, key);
     }
     ctx.steps += count;
@@ -1145,16 +1202,15 @@ function compileUnevaluatedProperties(
     let ok = true;
     for (const key in object) {
       if (!hasOwn.call(object, key) || (seen !== null && seen.has(key))) continue;
-      if (ctx.collect) ctx.path.push(keyStep(key));
       const valid = isFalse
-        ? fail(
+        ? ctx.collect && failBelow(
           ctx,
+          keyStep(key),
           "unevaluatedProperties",
           location,
           `property '${key}' is not allowed (unevaluated)`,
         )
-        : sub.check(object[key], ctx, null);
-      if (ctx.collect) ctx.path.pop();
+        : checkAtKey(sub.check, object[key], ctx, key);
       if (!valid) {
         if (!ctx.allErrors) return false;
         ok = false;
@@ -1180,10 +1236,7 @@ function compileItems(
     let ok = true;
     const end = n < prefixCount ? n : prefixCount;
     for (let i = 0; i < end; i++) {
-      if (ctx.collect) ctx.path.push(indexStep(i));
-      const valid = prefix[i](items[i], ctx, null);
-      if (ctx.collect) ctx.path.pop();
-      if (!valid) {
+      if (!checkAtIndex(prefix[i], items[i], ctx, i)) {
         if (!ctx.allErrors) return false;
         ok = false;
       }
@@ -1193,10 +1246,7 @@ function compileItems(
         return fail(ctx, "items", restLocation, `must NOT have more than ${prefixCount} items`);
       }
       for (let i = prefixCount; i < n; i++) {
-        if (ctx.collect) ctx.path.push(indexStep(i));
-        const valid = rest(items[i], ctx, null);
-        if (ctx.collect) ctx.path.pop();
-        if (!valid) {
+        if (!checkAtIndex(rest, items[i], ctx, i)) {
           if (!ctx.allErrors) return false;
           ok = false;
         }
@@ -1260,11 +1310,16 @@ function compileUnevaluatedItems(
     let ok = true;
     for (let i = annotations.items; i < items.length; i++) {
       if (annotations.itemIndices !== null && annotations.itemIndices.has(i)) continue;
-      if (ctx.collect) ctx.path.push(indexStep(i));
       const valid = isFalse
-        ? fail(ctx, "unevaluatedItems", location, `item ${i} is not allowed (unevaluated)`)
-        : sub.check(items[i], ctx, null);
-      if (ctx.collect) ctx.path.pop();
+        ? ctx.collect &&
+          failBelow(
+            ctx,
+            indexStep(i),
+            "unevaluatedItems",
+            location,
+            `item ${i} is not allowed (unevaluated)`,
+          )
+        : checkAtIndex(sub.check, items[i], ctx, i);
       if (!valid) {
         if (!ctx.allErrors) return false;
         ok = false;

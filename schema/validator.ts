@@ -44,6 +44,7 @@ function newContext(limits: ValidationLimits): EvalContext {
     collect: false,
     allErrors: false,
     errors: [],
+    trackPath: false,
     path: [],
     steps: 0,
     depth: 0,
@@ -53,9 +54,15 @@ function newContext(limits: ValidationLimits): EvalContext {
   };
 }
 
-function resetContext(ctx: EvalContext, collect: boolean, allErrors: boolean): void {
+function resetContext(
+  ctx: EvalContext,
+  collect: boolean,
+  allErrors: boolean,
+  trackPath: boolean,
+): void {
   ctx.collect = collect;
   ctx.allErrors = allErrors;
+  ctx.trackPath = trackPath;
   if (ctx.errors.length > 0) ctx.errors = [];
   if (ctx.path.length > 0) ctx.path.length = 0;
   ctx.steps = 0;
@@ -102,37 +109,56 @@ function buildValidator(schema: JsonSchema, options: CompileOptions): Validator 
   const check = root.check;
   let idle: EvalContext | null = newContext(limits);
 
+  // Evaluates once in the given mode; a limit failure becomes a limit error located by `ctx.path`.
+  function evaluate(
+    ctx: EvalContext,
+    value: unknown,
+    collect: boolean,
+    allErrors: boolean,
+    trackPath: boolean,
+  ): boolean | ValidationResult {
+    resetContext(ctx, collect, allErrors, trackPath);
+    try {
+      return check(value, ctx, null);
+    } catch (error) {
+      if (isLimitFailure(error)) return limitError(ctx, error);
+      throw error;
+    }
+  }
+
+  function invalid(ctx: EvalContext): ValidationResult {
+    const errors: readonly ValidationError[] = ctx.errors.length > 0 ? ctx.errors : [{
+      instancePath: "",
+      schemaPath: "#",
+      keyword: "schema",
+      message: "value does not match the schema",
+    }];
+    ctx.errors = [];
+    return { valid: false, errors };
+  }
+
   // `report`: NO_ERRORS (only validity), FIRST_ERROR or ALL_ERRORS.
   function run(value: unknown, report: number): ValidationResult {
     // Reuse one context; a re-entrant call (a custom format validating again) gets its own.
     const ctx = idle ?? newContext(limits);
     idle = null;
     try {
-      resetContext(ctx, false, false);
-      let ok: boolean;
-      try {
-        ok = check(value, ctx, null);
-      } catch (error) {
-        if (isLimitFailure(error)) return limitError(ctx, error);
-        throw error;
-      }
-      if (ok) return VALID;
-      if (report === NO_ERRORS) return INVALID_WITHOUT_DETAILS;
-      resetContext(ctx, true, report === ALL_ERRORS);
-      try {
-        check(value, ctx, null);
-      } catch (error) {
-        if (isLimitFailure(error)) return limitError(ctx, error);
-        throw error;
-      }
-      const errors: readonly ValidationError[] = ctx.errors.length > 0 ? ctx.errors : [{
-        instancePath: "",
-        schemaPath: "#",
-        keyword: "schema",
-        message: "value does not match the schema",
-      }];
-      ctx.errors = [];
-      return { valid: false, errors };
+      const allErrors = report === ALL_ERRORS;
+      // Collecting costs next to nothing while checks pass, so one pass serves valid and
+      // invalid values alike.
+      const outcome = evaluate(ctx, value, report !== NO_ERRORS, allErrors, false);
+      if (outcome === true) return VALID;
+      if (outcome === false) return report === NO_ERRORS ? INVALID_WITHOUT_DETAILS : invalid(ctx);
+      if (report === NO_ERRORS) return outcome;
+      // A collecting pass hit a limit. Locate it as a check-then-collect evaluation would: a
+      // limit that plain checking also hits is reported at the root; a valid value stays valid;
+      // otherwise re-run collecting with the path tracked, to report where the limit was hit.
+      const checked = evaluate(ctx, value, false, false, false);
+      if (checked === true) return VALID;
+      if (checked !== false) return checked;
+      const located = evaluate(ctx, value, true, allErrors, true);
+      if (located === true) return VALID;
+      return located === false ? invalid(ctx) : located;
     } finally {
       idle = ctx;
     }
