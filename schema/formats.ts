@@ -131,18 +131,11 @@ export function isIpv6(value: string): boolean {
   return parts.length === groups && parts.every((p) => HEX_GROUP.test(p));
 }
 
+const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
 /** RFC 4122 textual UUID (any version). */
 export function isUuid(value: string): boolean {
-  if (value.length !== 36) return false;
-  for (let i = 0; i < 36; i++) {
-    const c = value.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return false;
-    } else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) {
-      return false;
-    }
-  }
-  return true;
+  return UUID.test(value);
 }
 
 const JSON_POINTER = /^(?:\/(?:[^~/]|~[01])*)*$/;
@@ -302,14 +295,24 @@ function isUriLike(value: string, requireScheme: boolean): boolean {
   return scanUriChars(value, pathEnd + 1, n, QUERY_CHARS);
 }
 
+// The everyday shape, `scheme://host[:port][/path][?query][#fragment]` without userinfo, IP
+// literals or percent-encoding, in one native regex match. It accepts only strings the full
+// check accepts; everything else gets the full check.
+const PLAIN_URI = new RegExp(
+  "^[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]+(?::[0-9]*)?" +
+    "(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]*)?" +
+    "(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*)?" +
+    "(?:#[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*)?$",
+);
+
 /** RFC 3986 absolute URI (scheme required; fragment allowed). */
 export function isUri(value: string): boolean {
-  return isUriLike(value, true);
+  return PLAIN_URI.test(value) || isUriLike(value, true);
 }
 
 /** RFC 3986 URI reference (absolute or relative). */
 export function isUriReference(value: string): boolean {
-  return isUriLike(value, false);
+  return PLAIN_URI.test(value) || isUriLike(value, false);
 }
 
 // ---- Host names (RFC 1123, with IDNA2008 A-labels checked per RFC 5891/5892) ----
@@ -571,8 +574,15 @@ function isDotAtom(text: string, end: number): boolean {
   return !previousDot;
 }
 
+// The everyday shape: a dot-atom local part at a host name of letters and digits only (no
+// hyphens, so no A-label or reserved-hyphen rules apply), at most 254 characters so the host
+// is at most 253. It accepts only strings the full check accepts.
+const PLAIN_EMAIL =
+  /^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+)*@[A-Za-z0-9]{1,63}(?:\.[A-Za-z0-9]{1,63})*$/;
+
 /** RFC 5321 mailbox: dot-atom or quoted local part; host name or bracketed IP literal. */
 export function isEmail(value: string): boolean {
+  if (value.length <= 254 && PLAIN_EMAIL.test(value)) return true;
   const at = value.lastIndexOf("@");
   if (at <= 0) return false;
   if (!isDotAtom(value, at) && !QUOTED_STRING.test(value.slice(0, at))) return false;
