@@ -197,6 +197,8 @@ const INVALID_WITHOUT_DETAILS: ValidationResult = Object.freeze({
  * validator.validate({ city: "Paris" }); // { valid: true }
  * const result = validator.validate({ city: 3 });
  * // result.errors[0]: { instancePath: "/city", keyword: "type", schemaPath: "#/properties/city/type", ... }
+ * // Only the first failure (much cheaper on invalid input; every error is the default):
+ * validator.validate({ city: 3 }, { allErrors: false });
  * ```
  */
 export function compileSchema(schema: JsonSchema, options?: CompileOptions): Validator {

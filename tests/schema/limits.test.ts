@@ -111,6 +111,20 @@ describe("limits against hostile instances", () => {
     assert.match(limitError(validator.validate(cyclic)), /maxEvaluationDepth/);
   });
 
+  test("a limit only the error-collecting evaluation reaches is located where it was hit", () => {
+    const validator = compileSchema({
+      properties: { a: { type: "string" }, b: { type: "array", items: { type: "integer" } } },
+    }, { limits: { maxSteps: 1_000 } });
+    const value = { a: 1, b: new Array(5_000).fill(1) };
+    assert.equal(validator.is(value), false);
+    const all = validator.validate(value);
+    assert.match(limitError(all), /maxSteps \(1000\)/);
+    if (!all.valid) assert.equal(all.errors[0].instancePath, "/b");
+    const first = validator.validate(value, { allErrors: false });
+    assert.equal(first.valid, false);
+    if (!first.valid) assert.deepEqual(first.errors.map((e) => e.keyword), ["type"]);
+  });
+
   test("the validator stays usable after hitting a limit", () => {
     const validator = compileSchema({ type: "array", items: { $ref: "#" } });
     limitError(validator.validate(nestedArray(10_000)));
