@@ -608,22 +608,15 @@ export function createCompiler(registry: Registry, options: CompilerOptions): Co
       }
       return value;
     };
-    const bound = (
-      keyword: string,
-      list: Check[],
-      test: (v: number, limit: number) => boolean,
-      describe: string,
-    ) => {
+    const bounds: NumberBound[] = [];
+    for (let kind = 0; kind < BOUND_KEYWORDS.length; kind++) {
+      const keyword = BOUND_KEYWORDS[kind];
       const limit = num(keyword);
-      if (limit === undefined) return;
-      const location = at(keyword);
-      const message = `must be ${describe} ${limit}`;
-      list.push((v, ctx) => test(v as number, limit) || fail(ctx, keyword, location, message));
-    };
-    bound("minimum", numbers, (v, l) => v >= l, ">=");
-    bound("maximum", numbers, (v, l) => v <= l, "<=");
-    bound("exclusiveMinimum", numbers, (v, l) => v > l, ">");
-    bound("exclusiveMaximum", numbers, (v, l) => v < l, "<");
+      if (limit === undefined) continue;
+      const message = `must be ${BOUND_RELATIONS[kind]} ${limit}`;
+      bounds.push({ kind, limit, keyword, location: at(keyword), message });
+    }
+    if (bounds.length > 0) numbers.push(compileBounds(bounds));
     const multipleOf = num("multipleOf");
     if (multipleOf !== undefined) {
       if (multipleOf <= 0) throw new SchemaError("multipleOf must be > 0", at("multipleOf"));
@@ -946,6 +939,51 @@ function compileType(type: unknown, location: string): Check {
     default:
       return (v, ctx) => (typeBitsOf(v) & mask) !== 0 || report(v, ctx);
   }
+}
+
+// Numeric bound keywords in evaluation order; a bound's `kind` is its index here.
+const BOUND_KEYWORDS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const;
+const BOUND_RELATIONS = [">=", "<=", ">", "<"] as const;
+
+interface NumberBound {
+  readonly kind: number;
+  readonly limit: number;
+  readonly keyword: string;
+  readonly location: string;
+  readonly message: string;
+}
+
+function boundHolds(kind: number, n: number, limit: number): boolean {
+  switch (kind) {
+    case 0:
+      return n >= limit;
+    case 1:
+      return n <= limit;
+    case 2:
+      return n > limit;
+    default:
+      return n < limit;
+  }
+}
+
+/** All numeric bounds of one schema in one check (most schemas pair minimum with maximum). */
+function compileBounds(bounds: readonly NumberBound[]): Check {
+  if (bounds.length === 1) {
+    const { kind, limit, keyword, location, message } = bounds[0];
+    return (v, ctx) =>
+      boundHolds(kind, v as number, limit) || fail(ctx, keyword, location, message);
+  }
+  return (v, ctx) => {
+    let ok = true;
+    for (let i = 0; i < bounds.length; i++) {
+      const bound = bounds[i];
+      if (boundHolds(bound.kind, v as number, bound.limit)) continue;
+      if (!ctx.collect) return false;
+      ok = fail(ctx, bound.keyword, bound.location, bound.message);
+      if (!ctx.allErrors) return false;
+    }
+    return ok;
+  };
 }
 
 function compileEnum(values: unknown, location: string): Check {
