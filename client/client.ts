@@ -68,13 +68,8 @@ import {
 import { eraCache, eraKeyForCommand, eraKeyForUrl } from "./era_cache.ts";
 import { ClientError, ToolError } from "./errors.ts";
 import { compileSchema, type JsonSchema } from "../schema/mod.ts";
-import {
-  awaitTask,
-  isTaskHandle,
-  type TaskDriver,
-  TASKS_EXTENSION,
-  type TaskState,
-} from "./tasks.ts";
+import { awaitTask, isTaskHandle, type TaskDriver } from "./tasks.ts";
+import { type DetailedTask, TASKS_EXTENSION } from "../protocol/tasks.ts";
 import {
   applyElicitationDefaults,
   checkStructure,
@@ -192,7 +187,7 @@ export interface CallOptions {
    * When the server answers `tools/call` with a task: receives every state
    * observed, the handle first (e.g. to persist the task id).
    */
-  onTask?: (task: TaskState) => void;
+  onTask?: (task: DetailedTask) => void;
 }
 
 /** Options of list helpers. */
@@ -1170,7 +1165,7 @@ export class McpClient {
    * ```
    */
   async awaitTask(
-    task: string | TaskState | JsonObject,
+    task: string | DetailedTask | JsonObject,
     options: CallOptions = {},
   ): Promise<JsonObject> {
     const handle = typeof task === "string"
@@ -1196,9 +1191,9 @@ export class McpClient {
   }
 
   /** `tasks/get`: the task's current state, with its result, error or input requests. */
-  async getTask(taskId: string, options: CallOptions = {}): Promise<TaskState> {
+  async getTask(taskId: string, options: CallOptions = {}): Promise<DetailedTask> {
     const task = await this.#request("tasks/get", { taskId }, options);
-    return task as unknown as TaskState;
+    return task as unknown as DetailedTask;
   }
 
   /** `tasks/update`: answers some of an `input_required` task's requests, by key. */

@@ -27,14 +27,8 @@ export {
   type Subscription,
 } from "./client.ts";
 export { ClientError, ToolError } from "./errors.ts";
-// The extension id, TaskStatus and isTerminalTaskStatus are exported by server/tasks.ts (same values).
-export {
-  awaitTask,
-  type AwaitTaskOptions,
-  isTaskHandle,
-  type TaskDriver,
-  type TaskState,
-} from "./tasks.ts";
+// Task wire types (DetailedTask, TaskStatus, TASKS_EXTENSION) live in protocol/tasks.ts.
+export { awaitTask, type AwaitTaskOptions, isTaskHandle, type TaskDriver } from "./tasks.ts";
 export { eraCache, eraKeyForCommand, eraKeyForUrl, type EraRecord } from "./era_cache.ts";
 export {
   applyElicitationDefaults,

@@ -7,40 +7,11 @@
  *
  * @module
  */
+import { type DetailedTask, isTerminalTaskStatus } from "../protocol/tasks.ts";
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
 import type { InputRequests, InputResponses } from "../protocol/types.ts";
 import { ClientError } from "./errors.ts";
-
-/** The extension identifier, declared in per-request client capabilities. */
-export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
-
-/** Where a task is in its life; `completed`, `failed` and `cancelled` are terminal. */
-export type TaskStatus = "working" | "input_required" | "completed" | "failed" | "cancelled";
-
-/** A task as the server reports it (`CreateTaskResult`, `tasks/get`, `notifications/tasks`). */
-export interface TaskState {
-  /** The server's identifier for the task. */
-  taskId: string;
-  /** Current status. */
-  status: TaskStatus;
-  /** Human-readable detail about the status. */
-  statusMessage?: string;
-  /** ISO 8601 creation time. */
-  createdAt: string;
-  /** ISO 8601 time of the last change. */
-  lastUpdatedAt: string;
-  /** How long after creation the server keeps the task, in ms; `null` for ever. */
-  ttlMs: number | null;
-  /** Suggested polling interval in ms. */
-  pollIntervalMs?: number;
-  /** Outstanding input requests, while `input_required`. */
-  inputRequests?: InputRequests;
-  /** The final result of the original request, once `completed`. */
-  result?: JsonObject;
-  /** The JSON-RPC error, once `failed`. */
-  error?: JsonObject;
-}
 
 /** What {@link awaitTask} needs from a connected client. */
 export interface TaskDriver {
@@ -61,12 +32,7 @@ export interface AwaitTaskOptions {
   /** Polling interval when the server suggests none. Default 1000 ms. */
   defaultPollIntervalMs?: number;
   /** Receives every state observed, the handle first (e.g. to persist the task id). */
-  onTask?: (task: TaskState) => void;
-}
-
-/** Whether a status is final. */
-export function isTerminalTaskStatus(status: unknown): boolean {
-  return status === "completed" || status === "failed" || status === "cancelled";
+  onTask?: (task: DetailedTask) => void;
 }
 
 /** Whether a result is a task handle (`CreateTaskResult`) rather than the request's own result. */
@@ -79,14 +45,14 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 /** Checks the shape a task must have; a malformed one is a protocol violation by the server. */
-function toTaskState(value: JsonObject, method: string): TaskState {
+function toTaskState(value: JsonObject, method: string): DetailedTask {
   if (typeof value.taskId !== "string" || typeof value.status !== "string") {
     throw new ClientError(
       ErrorCode.InternalError,
       `The server answered ${method} with a task that has no taskId or status`,
     );
   }
-  return value as unknown as TaskState;
+  return value as unknown as DetailedTask;
 }
 
 function cancelledError(reason: unknown): McpError {
@@ -112,7 +78,7 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** The terminal state's outcome: the result, or the error the task failed with. */
-function outcomeOf(task: TaskState): JsonObject {
+function outcomeOf(task: DetailedTask): JsonObject {
   if (task.status === "completed") {
     if (!isObject(task.result)) {
       throw new ClientError(

@@ -8,6 +8,24 @@
  */
 import type { JsonObject } from "./jsonrpc.ts";
 
+/**
+ * Methods whose `Mcp-Name` header mirrors a body field: tools, prompts and
+ * resources (SEP-2243), and the routing headers of the tasks extension (SEP-2663).
+ */
+export const MCP_NAME_FIELD: { readonly [method: string]: string } = {
+  "tools/call": "name",
+  "prompts/get": "name",
+  "resources/read": "uri",
+  "tasks/get": "taskId",
+  "tasks/update": "taskId",
+  "tasks/cancel": "taskId",
+};
+
+/** The body field a method's `Mcp-Name` header mirrors, if it has one. */
+export function mcpNameField(method: string): string | undefined {
+  return Object.hasOwn(MCP_NAME_FIELD, method) ? MCP_NAME_FIELD[method] : undefined;
+}
+
 const SENTINEL_PREFIX = "=?base64?";
 const SENTINEL_SUFFIX = "?=";
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -21,3 +21,4 @@ export * from "./engine.ts";
 export * from "./transport.ts";
 export * from "./sse.ts";
 export * from "./headers.ts";
+export * from "./tasks.ts";

@@ -9,6 +9,12 @@
  *
  * @module
  */
+import {
+  isTerminalTaskStatus,
+  type Task,
+  TASKS_EXTENSION,
+  type TaskStatus,
+} from "../protocol/tasks.ts";
 import { ErrorCode, McpError, toErrorObject } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
 import type { ClientCapabilities, InputRequests } from "../protocol/types.ts";
@@ -22,30 +28,6 @@ import {
   type InputAnswers,
   type ServerExtension,
 } from "./extension.ts";
-
-/** The extension identifier. */
-export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
-
-/** Where a task is in its life; the last three are terminal. */
-export type TaskStatus = "working" | "input_required" | "completed" | "failed" | "cancelled";
-
-/** A task as it goes on the wire. */
-export interface Task {
-  /** Unguessable identifier. */
-  taskId: string;
-  /** Current status. */
-  status: TaskStatus;
-  /** Human-readable detail about the status. */
-  statusMessage?: string;
-  /** ISO 8601 creation time. */
-  createdAt: string;
-  /** ISO 8601 time of the last change. */
-  lastUpdatedAt: string;
-  /** How long after creation the task is kept, in ms; `null` for ever. */
-  ttlMs: number | null;
-  /** Suggested polling interval in ms. */
-  pollIntervalMs?: number;
-}
 
 /** A task with what `tasks/get` reports for its status. */
 export interface TaskRecord {
@@ -86,11 +68,6 @@ export interface MemoryTaskStoreOptions {
   maxTasks?: number;
   /** Clock, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
-}
-
-/** Whether a status is final. */
-export function isTerminalTaskStatus(status: TaskStatus): boolean {
-  return status === "completed" || status === "failed" || status === "cancelled";
 }
 
 /**
@@ -437,3 +414,5 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
     },
   };
 }
+
+export { isTerminalTaskStatus, type Task, TASKS_EXTENSION, type TaskStatus };

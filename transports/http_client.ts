@@ -8,7 +8,7 @@
  * @module
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
-import { encodeHeaderValue } from "../protocol/headers.ts";
+import { encodeHeaderValue, mcpNameField } from "../protocol/headers.ts";
 import {
   classifyMessage,
   type JsonObject,
@@ -84,19 +84,6 @@ interface StreamState {
   lastEventId?: string;
   retryMs?: number;
 }
-
-/**
- * Requests whose `Mcp-Name` header mirrors a params field: SEP-2243 (tools,
- * prompts, resources) and the routing headers of the tasks extension (SEP-2663).
- */
-const NAME_FIELD_OF: ReadonlyMap<string, string> = new Map([
-  ["tools/call", "name"],
-  ["prompts/get", "name"],
-  ["resources/read", "uri"],
-  ["tasks/get", "taskId"],
-  ["tasks/update", "taskId"],
-  ["tasks/cancel", "taskId"],
-]);
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -297,7 +284,7 @@ export function createHttpClientTransport(
         headers["mcp-protocol-version"] = params.protocolVersion;
       }
       headers["mcp-method"] = message.method;
-      const nameField = NAME_FIELD_OF.get(message.method);
+      const nameField = mcpNameField(message.method);
       if (nameField !== undefined) {
         const name = params?.[nameField];
         if (typeof name === "string") headers["mcp-name"] = encodeHeaderValue(name);

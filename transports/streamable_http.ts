@@ -11,6 +11,7 @@ import { ErrorCode, McpError } from "../protocol/errors.ts";
 import {
   decodeHeaderValue,
   headerParameters,
+  mcpNameField,
   parameterHeaderText,
   valueAtPath,
 } from "../protocol/headers.ts";
@@ -85,15 +86,6 @@ interface SessionRecord {
   detach: () => void;
 }
 
-/** Methods whose `Mcp-Name` header mirrors a body field (SEP-2243; tasks: SEP-2663). */
-const NAME_FIELD_OF: { [method: string]: string } = {
-  "tools/call": "name",
-  "prompts/get": "name",
-  "resources/read": "uri",
-  "tasks/get": "taskId",
-  "tasks/update": "taskId",
-  "tasks/cancel": "taskId",
-};
 /** The HTTP status of a modern JSON-RPC response. */
 function modernStatus(response: JsonRpcResponse): number {
   if (!("error" in response)) return 200;
@@ -170,8 +162,9 @@ function modernRequestProblem(
       `Mcp-Method header value '${method.trim()}' does not match body value '${message.method}'`,
     );
   }
-  if (Object.hasOwn(NAME_FIELD_OF, message.method)) {
-    const bodyName = message.params?.[NAME_FIELD_OF[message.method]];
+  const nameField = mcpNameField(message.method);
+  if (nameField !== undefined) {
+    const bodyName = message.params?.[nameField];
     const raw = headers.get("mcp-name");
     if (raw === null) return mismatch("the Mcp-Name header is required for " + message.method);
     const name = decodeHeaderValue(raw);

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ClientError, McpClient, type TaskState } from "../../client/mod.ts";
+import { ClientError, McpClient } from "../../client/mod.ts";
+import type { DetailedTask } from "../../protocol/tasks.ts";
 import type { ClientOptions } from "../../client/mod.ts";
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonObject, JsonRpcMessage } from "../../protocol/jsonrpc.ts";
@@ -143,7 +144,7 @@ for (
     test("callTool follows a task to its result and reports each state", async () => {
       const { client, close } = await connect({ tasks: true });
       try {
-        const seen: TaskState[] = [];
+        const seen: DetailedTask[] = [];
         const result = await client.callTool("job", {}, { onTask: (task) => seen.push(task) });
         assert.deepEqual(result.content, [{ type: "text", text: "done" }]);
         assert.equal(seen[0].status, "working");
