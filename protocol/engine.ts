@@ -132,13 +132,14 @@ export function createRequestEngine(
         : requestOptions.timeoutMs;
       const maxTotal = Math.min(requestOptions.maxTotalTimeoutMs ?? hardMax, hardMax);
       const startedAt = Date.now();
+      // One timer, armed for whichever comes first: the timeout or the hard deadline.
+      const deadline = startedAt + maxTotal;
       let timer: ReturnType<typeof setTimeout> | undefined;
 
       const cleanup = () => {
         pending.delete(id);
         byProgressToken.delete(id);
-        if (timer !== undefined) clearTimeout(timer);
-        clearTimeout(hardTimer);
+        clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
       };
       const cancel = (reason: string, error: McpError) => {
@@ -170,9 +171,11 @@ export function createRequestEngine(
           }),
         );
       const restartTimer = () => {
-        if (timeoutMs === null) return;
-        if (timer !== undefined) clearTimeout(timer);
-        timer = setTimeout(onTimeout, Math.min(timeoutMs, maxTotal));
+        clearTimeout(timer);
+        const left = deadline - Date.now();
+        const wait = timeoutMs === null ? left : Math.min(timeoutMs, left);
+        // Timers overflow past 2^31-1 ms and would fire at once.
+        timer = setTimeout(onTimeout, Math.min(wait, 2_147_483_647));
       };
 
       const entry: Pending = {
@@ -190,7 +193,6 @@ export function createRequestEngine(
       pending.set(id, entry);
       if (requestOptions.onProgress) byProgressToken.set(id, entry);
       restartTimer();
-      const hardTimer = setTimeout(onTimeout, maxTotal);
       signal?.addEventListener("abort", onAbort, { once: true });
 
       const message = finalParams === undefined
