@@ -32,9 +32,6 @@ export const DEFAULT_LIMITS: ValidationLimits = Object.freeze({
 export const DEFAULT_BASE_URI = "emcee:/schema.json";
 
 const VALID: ValidationResult = Object.freeze({ valid: true });
-const NO_ERRORS = 0;
-const FIRST_ERROR = 1;
-const ALL_ERRORS = 2;
 const EMPTY_OPTIONS: CompileOptions = Object.freeze({});
 const defaultCache = new WeakMap<object, Validator>();
 const optionCache = new WeakMap<object, WeakMap<CompileOptions, Validator>>();
@@ -137,19 +134,30 @@ function buildValidator(schema: JsonSchema, options: CompileOptions): Validator 
     return { valid: false, errors };
   }
 
-  // `report`: NO_ERRORS (only validity), FIRST_ERROR or ALL_ERRORS.
-  function run(value: unknown, report: number): ValidationResult {
+  function is(value: unknown): boolean {
+    const ctx = idle ?? newContext(limits);
+    idle = null;
+    try {
+      resetContext(ctx, false, false, false);
+      return check(value, ctx, null);
+    } catch (error) {
+      if (isLimitFailure(error)) return false;
+      throw error;
+    } finally {
+      idle = ctx;
+    }
+  }
+
+  function run(value: unknown, allErrors: boolean): ValidationResult {
     // Reuse one context; a re-entrant call (a custom format validating again) gets its own.
     const ctx = idle ?? newContext(limits);
     idle = null;
     try {
-      const allErrors = report === ALL_ERRORS;
       // Collecting costs next to nothing while checks pass, so one pass serves valid and
       // invalid values alike.
-      const outcome = evaluate(ctx, value, report !== NO_ERRORS, allErrors, false);
+      const outcome = evaluate(ctx, value, true, allErrors, false);
       if (outcome === true) return VALID;
-      if (outcome === false) return report === NO_ERRORS ? INVALID_WITHOUT_DETAILS : invalid(ctx);
-      if (report === NO_ERRORS) return outcome;
+      if (outcome === false) return invalid(ctx);
       // A collecting pass hit a limit. Locate it as a check-then-collect evaluation would: a
       // limit that plain checking also hits is reported at the root; a valid value stays valid;
       // otherwise re-run collecting with the path tracked, to report where the limit was hit.
@@ -166,16 +174,10 @@ function buildValidator(schema: JsonSchema, options: CompileOptions): Validator 
 
   return {
     schema,
-    validate: (value, options) =>
-      run(value, options !== undefined && options.allErrors === false ? FIRST_ERROR : ALL_ERRORS),
-    is: (value) => run(value, NO_ERRORS).valid,
+    validate: (value, options) => run(value, options === undefined || options.allErrors !== false),
+    is,
   };
 }
-
-const INVALID_WITHOUT_DETAILS: ValidationResult = Object.freeze({
-  valid: false,
-  errors: Object.freeze([]) as readonly ValidationError[],
-});
 
 /**
  * Compiles a JSON Schema into a reusable validator. The result is cached per schema object (and
