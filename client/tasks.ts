@@ -10,7 +10,7 @@
 import { type DetailedTask, isTerminalTaskStatus } from "../protocol/tasks.ts";
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
-import type { InputRequests, InputResponses } from "../protocol/types.ts";
+import type { InputResponses } from "../protocol/types.ts";
 import { ClientError } from "./errors.ts";
 
 /** What {@link awaitTask} needs from a connected client. */
