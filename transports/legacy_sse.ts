@@ -23,6 +23,7 @@ import {
   rpcError,
   SSE_HEADERS,
 } from "./http_io.ts";
+import { type CorsOptions, withCors } from "./cors.ts";
 import type { OriginPolicy } from "./origin_guard.ts";
 
 /** Options for {@link createLegacySseHandler}. */
@@ -33,6 +34,11 @@ export interface LegacySseOptions extends OriginPolicy {
   maxBodyBytes?: number;
   /** Live streams kept at once; a new one past this is refused with 503. Default 1 000. */
   maxSessions?: number;
+  /**
+   * Answer CORS preflights and add CORS headers for the origins the origin
+   * policy allows, so browser clients can call this endpoint. Default off.
+   */
+  cors?: boolean | CorsOptions;
   /** Interval of keep-alive comments, ms. Default 15 000. */
   keepAliveMs?: number;
   /**
@@ -114,7 +120,7 @@ export function createLegacySseHandler(
     return new Response("Accepted", { status: 202 });
   }
 
-  return async function handle(request: Request): Promise<Response> {
+  const handle = async (request: Request): Promise<Response> => {
     const admitted = await admit(request, options);
     if (admitted instanceof Response) return admitted;
     const auth = admitted.auth;
@@ -128,4 +134,7 @@ export function createLegacySseHandler(
     if (request.method === "POST") return await post(request, auth);
     return new Response(null, { status: 405, headers: { allow: "GET, POST" } });
   };
+  return options.cors
+    ? withCors(handle, { ...options, ...(options.cors === true ? {} : options.cors) })
+    : handle;
 }

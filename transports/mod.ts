@@ -37,3 +37,4 @@ export {
 } from "./runtime.ts";
 export * from "./legacy_sse.ts";
 export type { Authenticate } from "./http_io.ts";
+export * from "./cors.ts";

@@ -45,18 +45,22 @@ export function originProblem(request: Request, policy: OriginPolicy): string | 
     if (!allowed) return `Host ${host} is not allowed`;
   }
   const origin = request.headers.get("origin");
-  if (origin !== null && (localhostOnly || policy.allowedOrigins)) {
-    let allowed = policy.allowedOrigins?.includes(origin) ?? false;
-    if (!allowed && localhostOnly) {
-      try {
-        const url = new URL(origin);
-        allowed = (url.protocol === "http:" || url.protocol === "https:") &&
-          LOOPBACK.has(url.hostname);
-      } catch {
-        allowed = false;
-      }
-    }
-    if (!allowed) return `Origin ${origin} is not allowed`;
+  if (
+    origin !== null && (localhostOnly || policy.allowedOrigins) && !originAllowed(origin, policy)
+  ) {
+    return `Origin ${origin} is not allowed`;
   }
   return undefined;
+}
+
+/** Whether an `Origin` header value is allowed by a policy (loopback by default, plus `allowedOrigins`). */
+export function originAllowed(origin: string, policy: OriginPolicy): boolean {
+  if (policy.allowedOrigins?.includes(origin)) return true;
+  if (policy.localhostOnly === false) return policy.allowedOrigins === undefined;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === "http:" || url.protocol === "https:") && LOOPBACK.has(url.hostname);
+  } catch {
+    return false;
+  }
 }

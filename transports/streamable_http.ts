@@ -47,6 +47,7 @@ import {
   SSE_HEADERS,
   type SseWriter,
 } from "./http_io.ts";
+import { type CorsOptions, withCors } from "./cors.ts";
 import type { OriginPolicy } from "./origin_guard.ts";
 
 /** Options of the legacy (session-based) side of the endpoint. */
@@ -69,6 +70,11 @@ export interface HttpHandlerOptions extends OriginPolicy {
   legacy?: LegacyHttpOptions | false;
   /** Runs before anything else; return a Response to refuse, or the principal to serve as. */
   authenticate?: Authenticate;
+  /**
+   * Answer CORS preflights and add CORS headers for the origins the origin
+   * policy allows, so browser clients can call this endpoint. Default off.
+   */
+  cors?: boolean | CorsOptions;
   /** Interval of keep-alive comments on long-lived streams, ms. Default 15 000. */
   keepAliveMs?: number;
 }
@@ -559,7 +565,7 @@ export function createHttpHandler(
     return new Response(writer.readable, { status: 200, headers: SSE_HEADERS });
   }
 
-  return async function handle(request: Request): Promise<Response> {
+  const handle = async (request: Request): Promise<Response> => {
     const admitted = await admit(request, options);
     if (admitted instanceof Response) return admitted;
     const auth = admitted.auth;
@@ -598,4 +604,7 @@ export function createHttpHandler(
       },
     );
   };
+  return options.cors
+    ? withCors(handle, { ...options, ...(options.cors === true ? {} : options.cors) })
+    : handle;
 }
