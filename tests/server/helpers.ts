@@ -57,6 +57,12 @@ export function sampleServer(): McpServer {
       throw new Error("boom");
     },
   });
+  addSampleContent(server);
+  return server;
+}
+
+/** The sample resource, template (with completion) and prompt that test servers share. */
+export function addSampleContent(server: McpServer): void {
   server.resource({ uri: "test://a", name: "a", mimeType: "text/plain", read: () => "A" });
   server.resourceTemplate({
     uriTemplate: "test://items/{id}",
@@ -71,5 +77,4 @@ export function sampleServer(): McpServer {
       messages: [{ role: "user", content: { type: "text", text: `Hello ${args.who}` } }],
     }),
   });
-  return server;
 }
