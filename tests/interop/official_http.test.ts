@@ -14,7 +14,7 @@ import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createDemoServer } from "../../examples/demo/server.ts";
 import { type HttpServerHandle, serveHttp } from "../../transports/runtime.ts";
 import { createHttpHandler } from "../../transports/streamable_http.ts";
-import { exerciseDemo, exerciseElicitation, type OfficialClientLike } from "./fixtures/exercise.ts";
+import { exerciseAll } from "./fixtures/exercise.ts";
 import { within } from "./fixtures/helpers.ts";
 
 interface Recorded {
@@ -77,12 +77,7 @@ describe("official clients over Streamable HTTP", () => {
         await within(client.connect(transport), TIMEOUT, "connect");
         assert.equal(client.getNegotiatedProtocolVersion(), version);
         assert.equal(client.getServerVersion()?.name, "emcee-demo");
-        await within(exerciseDemo(client as unknown as OfficialClientLike), TIMEOUT, "exercise");
-        await within(
-          exerciseElicitation(client as unknown as OfficialClientLike),
-          TIMEOUT,
-          "elicitation",
-        );
+        await exerciseAll(client, TIMEOUT);
       } finally {
         await client.close();
       }
@@ -127,12 +122,7 @@ describe("official clients over Streamable HTTP", () => {
       assert.equal(client.getServerVersion()?.name, "emcee-demo");
       assert.equal(transport.protocolVersion, "2025-11-25");
       assert.equal(typeof transport.sessionId, "string");
-      await within(exerciseDemo(client as unknown as OfficialClientLike), TIMEOUT, "exercise");
-      await within(
-        exerciseElicitation(client as unknown as OfficialClientLike),
-        TIMEOUT,
-        "elicitation",
-      );
+      await exerciseAll(client, TIMEOUT);
       await transport.terminateSession();
     } finally {
       await client.close();

@@ -12,7 +12,7 @@ import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client";
 import { StdioClientTransport as LegacyStdioTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { exerciseDemo, exerciseElicitation, type OfficialClientLike } from "./fixtures/exercise.ts";
+import { exerciseAll } from "./fixtures/exercise.ts";
 import { demoStdioCommand, within } from "./fixtures/helpers.ts";
 import { getEnv } from "../../transports/runtime.ts";
 
@@ -47,12 +47,7 @@ describe("official clients over stdio", () => {
         await within(client.connect(transport), TIMEOUT, "connect");
         assert.equal(client.getNegotiatedProtocolVersion(), version);
         assert.equal(client.getServerVersion()?.name, "emcee-demo");
-        await within(exerciseDemo(client as unknown as OfficialClientLike), TIMEOUT, "exercise");
-        await within(
-          exerciseElicitation(client as unknown as OfficialClientLike),
-          TIMEOUT,
-          "elicitation",
-        );
+        await exerciseAll(client, TIMEOUT);
       } finally {
         await client.close();
       }
@@ -69,12 +64,7 @@ describe("official clients over stdio", () => {
     try {
       await within(client.connect(transport), TIMEOUT, "connect");
       assert.equal(client.getServerVersion()?.name, "emcee-demo");
-      await within(exerciseDemo(client as unknown as OfficialClientLike), TIMEOUT, "exercise");
-      await within(
-        exerciseElicitation(client as unknown as OfficialClientLike),
-        TIMEOUT,
-        "elicitation",
-      );
+      await exerciseAll(client, TIMEOUT);
     } finally {
       await client.close();
     }
