@@ -9,7 +9,7 @@ import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { Transport } from "../protocol/transport.ts";
 import type { AuthInfo, LegacySession } from "./context.ts";
 import type { McpServer } from "./server.ts";
-import { createInflightRequests, createLegacySession } from "./session.ts";
+import { createInflightRequests, createLegacySession, routeClientMessage } from "./session.ts";
 
 /** A running server connection. */
 export interface ServerConnection {
@@ -65,16 +65,9 @@ export async function connectServer(
           send(incoming.error).catch(() => {});
           return;
         case "response":
-          session.engine.handleResponse(incoming.message);
+        case "notification":
+          routeClientMessage(server, incoming, inflight, scopeBase);
           return;
-        case "notification": {
-          const { method, params } = incoming.message;
-          if (method === "notifications/cancelled") {
-            inflight.cancel(params?.requestId, params?.reason);
-          } else if (method === "notifications/progress") session.engine.handleProgress(params);
-          else server.handleNotification(incoming.message, scopeBase);
-          return;
-        }
         case "request": {
           const request = incoming.message;
           const { signal, end } = inflight.begin(request.id);

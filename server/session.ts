@@ -6,8 +6,14 @@
  * @module
  */
 import { createRequestEngine } from "../protocol/engine.ts";
-import type { JsonRpcMessage, JsonRpcNotification, RequestId } from "../protocol/jsonrpc.ts";
-import type { LegacySession } from "./context.ts";
+import type {
+  JsonRpcMessage,
+  JsonRpcNotification,
+  JsonRpcResponse,
+  RequestId,
+} from "../protocol/jsonrpc.ts";
+import type { LegacySession, RequestScope } from "./context.ts";
+import type { McpServer } from "./server.ts";
 
 /**
  * Creates an uninitialized session whose standalone messages and
@@ -65,4 +71,29 @@ export function createInflightRequests(): InflightRequests {
       controllers.clear();
     },
   };
+}
+
+/**
+ * Routes what a legacy client sends that is not a request: a response goes to
+ * the session's server-to-client requests; `notifications/cancelled` aborts a
+ * request in flight; progress reaches its request; anything else goes to the
+ * server.
+ */
+export function routeClientMessage(
+  server: McpServer,
+  incoming: { kind: "response"; message: JsonRpcResponse } | {
+    kind: "notification";
+    message: JsonRpcNotification;
+  },
+  inflight: InflightRequests,
+  scope: RequestScope & { session: LegacySession },
+): void {
+  if (incoming.kind === "response") {
+    scope.session.engine.handleResponse(incoming.message);
+    return;
+  }
+  const { method, params } = incoming.message;
+  if (method === "notifications/cancelled") inflight.cancel(params?.requestId, params?.reason);
+  else if (method === "notifications/progress") scope.session.engine.handleProgress(params);
+  else server.handleNotification(incoming.message, scope);
 }

@@ -33,6 +33,7 @@ import {
   createInflightRequests,
   createLegacySession,
   type InflightRequests,
+  routeClientMessage,
 } from "../server/session.ts";
 import { createMemoryEventStore, type EventStore } from "./event_store.ts";
 import {
@@ -491,16 +492,9 @@ export function createHttpHandler(
     const session = record.session;
     switch (incoming.kind) {
       case "response":
-        session.engine.handleResponse(incoming.message);
+      case "notification":
+        routeClientMessage(server, incoming, record.inflight, { session, auth });
         return new Response(null, { status: 202 });
-      case "notification": {
-        const { method, params } = incoming.message;
-        if (method === "notifications/cancelled") {
-          record.inflight.cancel(params?.requestId, params?.reason);
-        } else if (method === "notifications/progress") session.engine.handleProgress(params);
-        else server.handleNotification(incoming.message, { session, auth });
-        return new Response(null, { status: 202 });
-      }
       case "request": {
         if (incoming.message.method === "initialize") {
           return rpcError(
