@@ -154,16 +154,6 @@ export interface InputOptions {
   key?: string;
 }
 
-/** Signals that a modern request must end with an `InputRequiredResult`. */
-export class InputRequired {
-  /** The requests gathered before the handler was stopped. */
-  readonly requests: InputRequests;
-  /** Creates the signal. */
-  constructor(requests: InputRequests) {
-    this.requests = requests;
-  }
-}
-
 const CAPABILITY_OF: { [method: string]: string } = {
   "elicitation/create": "elicitation",
   "sampling/createMessage": "sampling",

@@ -12,7 +12,6 @@ import {
   type JsonRpcNotification,
   type JsonRpcRequest,
   type JsonRpcResponse,
-  type RequestId,
   resultResponse,
 } from "../protocol/jsonrpc.ts";
 import { MetaKey } from "../protocol/meta.ts";
@@ -1063,11 +1062,6 @@ export class McpServer {
         send("notifications/resources/updated", { uri: event.uri });
       }
     });
-  }
-
-  /** Whether a request id is the id of a live legacy session request (for tests). */
-  static isRequestId(value: unknown): value is RequestId {
-    return typeof value === "string" || typeof value === "number";
   }
 }
 
