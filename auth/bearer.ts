@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { AuthInfo } from "../server/context.ts";
+import type { AuthInfo } from "../protocol/server_endpoint.ts";
 import { type BearerChallenge, bearerErrorResponse } from "./challenge.ts";
 import {
   audienceIncludes,
@@ -152,7 +152,7 @@ function exactScope(granted: readonly string[], required: string): boolean {
  * @example
  * ```ts
  * import { McpServer } from "../server/server.ts";
- * import { createHttpHandler } from "../transports/streamable_http.ts";
+ * import { createHttpHandler } from "../transports/http/server.ts";
  * import { bearerAuth } from "./bearer.ts";
  * import { staticTokenVerifier } from "./static_verifier.ts";
  *

@@ -9,7 +9,7 @@ import {
   createHttpHandler,
   type HttpHandler,
   type HttpHandlerOptions,
-} from "../transports/streamable_http.ts";
+} from "../transports/http/server.ts";
 import { bearerAuth, type BearerAuthOptions } from "./bearer.ts";
 import {
   protectedResourceMetadataHandler,
@@ -28,7 +28,7 @@ export type McpAuthOptions = BearerAuthOptions & ProtectedResourceMetadataOption
  * @example
  * ```ts
  * import { McpServer } from "../server/server.ts";
- * import { createHttpHandler } from "../transports/streamable_http.ts";
+ * import { createHttpHandler } from "../transports/http/server.ts";
  * import { bearerAuth } from "./bearer.ts";
  * import { staticTokenVerifier } from "./static_verifier.ts";
  * import { withResourceMetadata } from "./with_auth.ts";

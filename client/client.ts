@@ -59,12 +59,12 @@ import {
   createHttpClientTransport,
   type HttpClientTransport,
   HttpStatusError,
-} from "../transports/http_client.ts";
-import { createLegacySseClientTransport } from "../transports/legacy_sse_client.ts";
+} from "../transports/http/client.ts";
+import { createLegacySseClientTransport } from "../transports/legacy_sse/client.ts";
 import {
   createStdioClientTransport,
   type StdioServerParameters,
-} from "../transports/stdio_client.ts";
+} from "../transports/stdio/client.ts";
 import { eraCache, eraKeyForCommand, eraKeyForUrl } from "./era_cache.ts";
 import { ClientError, ToolError } from "./errors.ts";
 import { compileSchema, type JsonSchema } from "../schema/mod.ts";

@@ -42,15 +42,15 @@ export {
   type HttpClientTransportOptions,
   type HttpSendOptions,
   HttpStatusError,
-} from "../transports/http_client.ts";
+} from "../transports/http/client.ts";
 export {
   createLegacySseClientTransport,
   type LegacySseClientOptions,
   type LegacySseClientTransport,
-} from "../transports/legacy_sse_client.ts";
+} from "../transports/legacy_sse/client.ts";
 export {
   createStdioClientTransport,
   type StdioClientOptions,
   type StdioClientTransport,
   type StdioServerParameters,
-} from "../transports/stdio_client.ts";
+} from "../transports/stdio/client.ts";

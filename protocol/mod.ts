@@ -22,3 +22,4 @@ export * from "./transport.ts";
 export * from "./sse.ts";
 export * from "./headers.ts";
 export * from "./tasks.ts";
+export * from "./server_endpoint.ts";

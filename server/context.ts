@@ -5,14 +5,9 @@
  *
  * @module
  */
-import type { RequestEngine } from "../protocol/engine.ts";
+import type { AuthInfo, RequestScope } from "../protocol/server_endpoint.ts";
 import { ErrorCode, McpError } from "../protocol/errors.ts";
-import type {
-  JsonObject,
-  JsonRpcMessage,
-  JsonRpcNotification,
-  RequestId,
-} from "../protocol/jsonrpc.ts";
+import type { JsonObject, RequestId } from "../protocol/jsonrpc.ts";
 import {
   type ClientCapabilities,
   type CreateMessageRequestParams,
@@ -27,65 +22,6 @@ import {
   type LoggingLevel,
   type Meta,
 } from "../protocol/types.ts";
-
-/** The authenticated principal, when an auth layer ran before the server. */
-export interface AuthInfo {
-  /** The bearer token. */
-  token: string;
-  /** OAuth client id. */
-  clientId?: string;
-  /** Subject (user) the token was issued for. */
-  subject?: string;
-  /** Granted scopes. */
-  scopes: string[];
-  /** Expiry, seconds since the epoch. */
-  expiresAt?: number;
-  /** Anything else the verifier adds. */
-  extra?: { [key: string]: unknown };
-}
-
-/**
- * State of a legacy (initialize-based) connection: one per stdio process,
- * in-memory pair, or HTTP session.
- */
-export interface LegacySession {
-  /** The `Mcp-Session-Id`, for HTTP sessions. */
-  id?: string;
-  /** The negotiated protocol version. */
-  protocolVersion?: string;
-  /** What the client declared at initialize. */
-  clientCapabilities: ClientCapabilities;
-  /** Who the client is. */
-  clientInfo?: Implementation;
-  /** Whether `notifications/initialized` arrived. */
-  initialized: boolean;
-  /** Minimum level set by `logging/setLevel`. */
-  logLevel?: LoggingLevel;
-  /** URIs subscribed with `resources/subscribe`. */
-  subscriptions: Set<string>;
-  /** Server-to-client requests; responses are fed back by the transport. */
-  engine: RequestEngine;
-  /** Sends a message outside any request (stdio, or the HTTP GET stream). */
-  sendStandalone(message: JsonRpcNotification): void;
-}
-
-/**
- * Per-request information a transport hands to the server.
- */
-export interface RequestScope {
-  /** The legacy session this request belongs to, if any. */
-  session?: LegacySession;
-  /** Sends a notification related to this request on its own stream. */
-  notify?: (message: JsonRpcNotification) => void;
-  /** Legacy HTTP: closes this request's SSE stream so the client resumes by polling (SEP-1699). */
-  closeStream?: () => void;
-  /** Sends a server-to-client request on this request's stream (legacy HTTP). */
-  sendRelated?: (message: JsonRpcMessage) => void | Promise<void>;
-  /** Aborted when the client disconnects or cancels. */
-  signal?: AbortSignal;
-  /** The authenticated principal. */
-  auth?: AuthInfo;
-}
 
 /** Everything a tool, resource or prompt handler may use. */
 export interface RequestContext {

@@ -7,7 +7,7 @@
  */
 import type { JsonObject } from "../protocol/jsonrpc.ts";
 import type { ClientCapabilities, InputRequests } from "../protocol/types.ts";
-import type { AuthInfo } from "./context.ts";
+import type { AuthInfo } from "../protocol/server_endpoint.ts";
 
 /** Answers to input requests, by key (MRTR `inputResponses`). */
 export type InputAnswers = { [key: string]: JsonObject };

@@ -15,8 +15,6 @@ export * from "./server.ts";
 export * from "./context.ts";
 export * from "./extension.ts";
 export * from "./tasks.ts";
-export * from "./connect.ts";
-export * from "./session.ts";
 export * from "./pagination.ts";
 export * from "./request_state.ts";
 export * from "./uri_template.ts";

@@ -42,12 +42,8 @@ import {
   negotiateLegacyVersion,
   SUPPORTED_VERSIONS,
 } from "../protocol/versions.ts";
-import {
-  createContext,
-  type LegacySession,
-  type RequestContext,
-  type RequestScope,
-} from "./context.ts";
+import type { LegacySession, RequestScope, ServerEndpoint } from "../protocol/server_endpoint.ts";
+import { createContext, type RequestContext } from "./context.ts";
 import type {
   ExtensionSubscription,
   HandOffPlan,
@@ -248,7 +244,7 @@ function definedFields<T extends object>(source: T, keys: readonly (keyof T)[]):
  * });
  * ```
  */
-export class McpServer {
+export class McpServer implements ServerEndpoint {
   /** The server's identity. */
   readonly info: Implementation;
   /** The options it was built with. */

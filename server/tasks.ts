@@ -18,7 +18,7 @@ import {
 import { ErrorCode, McpError, toErrorObject } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
 import type { ClientCapabilities, InputRequests } from "../protocol/types.ts";
-import type { AuthInfo } from "./context.ts";
+import type { AuthInfo } from "../protocol/server_endpoint.ts";
 import {
   clientDeclares,
   type ExtensionRequest,

@@ -13,12 +13,14 @@
  *
  * @module
  */
-export * from "./streamable_http.ts";
-export * from "./stdio.ts";
+export * from "./http/server.ts";
+export * from "./stdio/server.ts";
 export * from "./memory.ts";
+export * from "./connect.ts";
+export * from "./session.ts";
 export * from "./stream.ts";
-export * from "./event_store.ts";
-export * from "./origin_guard.ts";
+export * from "./http/event_store.ts";
+export * from "./http/origin_guard.ts";
 export {
   type ChildProcessExit,
   type ChildProcessHandle,
@@ -34,7 +36,7 @@ export {
   spawnProcess,
   stdio,
   toNodeHandler,
-} from "./runtime.ts";
-export * from "./legacy_sse.ts";
-export type { Authenticate } from "./http_io.ts";
-export * from "./cors.ts";
+} from "../runtime/runtime.ts";
+export * from "./legacy_sse/server.ts";
+export type { Authenticate } from "./http/io.ts";
+export * from "./http/cors.ts";

@@ -13,7 +13,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { McpClient } from "../../client/mod.ts";
-import { runtimeName, spawnProcess } from "../../transports/runtime.ts";
+import { runtimeName, spawnProcess } from "../../runtime/runtime.ts";
 
 const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const NODE = `${ROOT}node_modules/.bin/node`;

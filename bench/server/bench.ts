@@ -47,7 +47,7 @@ import {
   getEnv,
   runtimeName,
   spawnProcess,
-} from "../../transports/runtime.ts";
+} from "../../runtime/runtime.ts";
 import type { ServerKind } from "./servers.ts";
 import { availableParallelism, loadavg } from "node:os";
 

@@ -3,7 +3,7 @@
 // (`{"user":µs,"system":µs}`), and closes the server and exits when stdin ends. Spawned by
 // bench.ts with the same runtime, so the load generator and the server each get their own core.
 
-import { stdio } from "../../transports/runtime.ts";
+import { stdio } from "../../runtime/runtime.ts";
 import { serveKind, type ServerKind } from "./servers.ts";
 
 const [kindArg = "emcee", schemaArg = "zod"] = process.argv.slice(2);

@@ -10,8 +10,8 @@
 // BENCH_MS sets the timed run per row (default 2000, after a quarter of that as warm-up).
 
 import type { JsonRpcRequest } from "../../protocol/jsonrpc.ts";
-import { getEnv, runtimeName } from "../../transports/runtime.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { getEnv, runtimeName } from "../../runtime/runtime.ts";
+import { createHttpHandler } from "../../transports/http/server.ts";
 import { McpServer } from "../../server/server.ts";
 
 const durationMs = Number(getEnv("BENCH_MS") ?? "2000");

@@ -9,8 +9,8 @@ import {
 } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import { McpServer } from "../../server/server.ts";
-import { type HttpServerHandle, serveHttp } from "../../transports/runtime.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { type HttpServerHandle, serveHttp } from "../../runtime/runtime.ts";
+import { createHttpHandler } from "../../transports/http/server.ts";
 
 /** Which server a bench child serves; `floor` is the HTTP layer alone, without MCP. */
 export type ServerKind = "emcee" | "official" | "floor";

@@ -11,7 +11,7 @@
  */
 import { McpClient } from "../../client/mod.ts";
 import type { ElicitResult, JsonObject, Tool } from "../../protocol/mod.ts";
-import { exitProcess, getEnv } from "../../transports/runtime.ts";
+import { exitProcess, getEnv } from "../../runtime/runtime.ts";
 
 /** Command-line arguments on Deno, Bun and Node. */
 function commandArguments(): string[] {

@@ -10,8 +10,8 @@ import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonObject } from "../../protocol/jsonrpc.ts";
 import type { RequestContext } from "../../server/context.ts";
 import { McpServer } from "../../server/server.ts";
-import { getEnv, serveHttp } from "../../transports/runtime.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { getEnv, serveHttp } from "../../runtime/runtime.ts";
+import { createHttpHandler } from "../../transports/http/server.ts";
 
 const PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";

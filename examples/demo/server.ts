@@ -13,9 +13,9 @@
  * @module
  */
 import { McpServer } from "../../server/server.ts";
-import { getEnv, serveHttp } from "../../transports/runtime.ts";
-import { serveStdio } from "../../transports/stdio.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { getEnv, serveHttp } from "../../runtime/runtime.ts";
+import { serveStdio } from "../../transports/stdio/server.ts";
+import { createHttpHandler } from "../../transports/http/server.ts";
 
 const NOTES: { [id: string]: { title: string; body: string } } = {
   "1": { title: "Welcome", body: "emcee serves MCP from one web-standard handler." },

@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { bearerAuth, type BearerAuthOptions, InvalidTokenError } from "../../auth/bearer.ts";
 import { staticTokenVerifier } from "../../auth/static_verifier.ts";
-import type { AuthInfo } from "../../server/context.ts";
+import type { AuthInfo } from "../../protocol/server_endpoint.ts";
 import { requestWith, RESOURCE } from "./helpers.ts";
 
 const METADATA = "http://127.0.0.1/.well-known/oauth-protected-resource/mcp";

@@ -1,5 +1,5 @@
 /** Shared fixtures for client tests: child-process servers and small HTTP servers. */
-import { type ChildProcessHandle, spawnProcess } from "../../transports/runtime.ts";
+import { type ChildProcessHandle, spawnProcess } from "../../runtime/runtime.ts";
 
 /** Absolute path of a file relative to the repository root. */
 export function repoPath(relative: string): string {

@@ -4,10 +4,10 @@ import { eraCache, McpClient, ToolError } from "../../client/mod.ts";
 import type { ClientOptions } from "../../client/mod.ts";
 import type { JsonRpcMessage } from "../../protocol/mod.ts";
 import type { Transport } from "../../protocol/transport.ts";
-import { connectServer } from "../../server/connect.ts";
+import { connectServer } from "../../transports/connect.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
-import { serveHttp } from "../../transports/runtime.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { serveHttp } from "../../runtime/runtime.ts";
+import { createHttpHandler } from "../../transports/http/server.ts";
 import { buildServer } from "./fixtures/emcee_server.ts";
 import { repoPath, sleep } from "./helpers.ts";
 

@@ -6,11 +6,11 @@ import type { ClientOptions } from "../../client/mod.ts";
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonObject, JsonRpcMessage } from "../../protocol/jsonrpc.ts";
 import type { Transport, TransportSink } from "../../protocol/transport.ts";
-import { connectServer } from "../../server/connect.ts";
+import { connectServer } from "../../transports/connect.ts";
 import { McpServer } from "../../server/server.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
-import { serveHttp } from "../../transports/runtime.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { serveHttp } from "../../runtime/runtime.ts";
+import { createHttpHandler } from "../../transports/http/server.ts";
 import { sleep } from "./helpers.ts";
 
 const info = { name: "tasks-test", version: "1.0.0" };

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { createDemoServer } from "../../examples/demo/server.ts";
-import { type HttpServerHandle, serveHttp, spawnProcess } from "../../transports/runtime.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { type HttpServerHandle, serveHttp, spawnProcess } from "../../runtime/runtime.ts";
+import { createHttpHandler } from "../../transports/http/server.ts";
 import { demoStdioCommand, within } from "./fixtures/helpers.ts";
 
 const NODE = new URL("../../node_modules/.bin/node", import.meta.url).pathname;

@@ -12,8 +12,8 @@ import { StreamableHTTPClientTransport as LegacyHttpTransport } from "@modelcont
 // @ts-types="@modelcontextprotocol/sdk/types"
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createDemoServer } from "../../examples/demo/server.ts";
-import { type HttpServerHandle, serveHttp } from "../../transports/runtime.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { type HttpServerHandle, serveHttp } from "../../runtime/runtime.ts";
+import { createHttpHandler } from "../../transports/http/server.ts";
 import { exerciseAll } from "./fixtures/exercise.ts";
 import { within } from "./fixtures/helpers.ts";
 

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { JsonObject } from "../../protocol/jsonrpc.ts";
 import { McpServer } from "../../server/server.ts";
-import { createLegacySession } from "../../server/session.ts";
+import { createLegacySession } from "../../transports/session.ts";
 import { modern, sampleServer } from "./helpers.ts";
 
 function result(response: unknown): JsonObject {

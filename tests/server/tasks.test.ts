@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonObject } from "../../protocol/jsonrpc.ts";
 import { McpServer, type ServerOptions } from "../../server/server.ts";
-import { createLegacySession } from "../../server/session.ts";
+import { createLegacySession } from "../../transports/session.ts";
 import { createMemoryTaskStore, type Task, TASKS_EXTENSION } from "../../server/tasks.ts";
 import { modern } from "./helpers.ts";
 

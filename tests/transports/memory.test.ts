@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Classified, JsonObject, JsonRpcMessage } from "../../protocol/jsonrpc.ts";
 import type { Transport } from "../../protocol/transport.ts";
-import { connectServer, type ServerConnection } from "../../server/connect.ts";
+import { connectServer, type ServerConnection } from "../../transports/connect.ts";
 import { McpServer } from "../../server/server.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
 import { deferred, within } from "../interop/fixtures/helpers.ts";

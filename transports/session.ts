@@ -12,8 +12,7 @@ import type {
   JsonRpcResponse,
   RequestId,
 } from "../protocol/jsonrpc.ts";
-import type { LegacySession, RequestScope } from "./context.ts";
-import type { McpServer } from "./server.ts";
+import type { LegacySession, RequestScope, ServerEndpoint } from "../protocol/server_endpoint.ts";
 
 /**
  * Creates an uninitialized session whose standalone messages and
@@ -80,7 +79,7 @@ export function createInflightRequests(): InflightRequests {
  * server.
  */
 export function routeClientMessage(
-  server: McpServer,
+  server: ServerEndpoint,
   incoming: { kind: "response"; message: JsonRpcResponse } | {
     kind: "notification";
     message: JsonRpcNotification;

@@ -7,18 +7,18 @@
  *
  * @module
  */
-import { ErrorCode, McpError } from "../protocol/errors.ts";
-import { encodeHeaderValue, mcpNameField } from "../protocol/headers.ts";
+import { ErrorCode, McpError } from "../../protocol/errors.ts";
+import { encodeHeaderValue, mcpNameField } from "../../protocol/headers.ts";
 import {
   classifyMessage,
   type JsonObject,
   type JsonRpcMessage,
   type RequestId,
-} from "../protocol/jsonrpc.ts";
-import { MetaKey } from "../protocol/meta.ts";
-import { parseSse } from "../protocol/sse.ts";
-import type { Transport, TransportSink } from "../protocol/transport.ts";
-import { isModernVersion } from "../protocol/versions.ts";
+} from "../../protocol/jsonrpc.ts";
+import { MetaKey } from "../../protocol/meta.ts";
+import { parseSse } from "../../protocol/sse.ts";
+import type { Transport, TransportSink } from "../../protocol/transport.ts";
+import { isModernVersion } from "../../protocol/versions.ts";
 
 /**
  * An HTTP answer that was not a success. `code` is the JSON-RPC error code of
@@ -107,7 +107,7 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
  *
  * @example
  * ```ts
- * import { createHttpClientTransport } from "./http_client.ts";
+ * import { createHttpClientTransport } from "./client.ts";
  * const transport = createHttpClientTransport(new URL("http://127.0.0.1:3000/mcp"));
  * ```
  */

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { ErrorCode, McpError } from "../protocol/errors.ts";
-import { type JsonRpcMessage, parseMessage } from "../protocol/jsonrpc.ts";
-import { parseSse } from "../protocol/sse.ts";
-import type { Transport, TransportSink } from "../protocol/transport.ts";
-import { HttpStatusError } from "./http_client.ts";
+import { ErrorCode, McpError } from "../../protocol/errors.ts";
+import { type JsonRpcMessage, parseMessage } from "../../protocol/jsonrpc.ts";
+import { parseSse } from "../../protocol/sse.ts";
+import type { Transport, TransportSink } from "../../protocol/transport.ts";
+import { HttpStatusError } from "../http/client.ts";
 
 /** Options for {@link createLegacySseClientTransport}. */
 export interface LegacySseClientOptions {
@@ -38,7 +38,7 @@ export interface LegacySseClientTransport extends Transport {
  *
  * @example
  * ```ts
- * import { createLegacySseClientTransport } from "./legacy_sse_client.ts";
+ * import { createLegacySseClientTransport } from "./client.ts";
  * const transport = createLegacySseClientTransport(new URL("http://127.0.0.1:3000/sse"));
  * ```
  */

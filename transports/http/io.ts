@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { errorResponse, type RequestId } from "../protocol/jsonrpc.ts";
-import { encodeSseComment } from "../protocol/sse.ts";
-import { ErrorCode } from "../protocol/errors.ts";
-import type { AuthInfo } from "../server/context.ts";
+import { errorResponse, type RequestId } from "../../protocol/jsonrpc.ts";
+import { encodeSseComment } from "../../protocol/sse.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import type { AuthInfo } from "../../protocol/server_endpoint.ts";
 import { type OriginPolicy, originProblem } from "./origin_guard.ts";
 
 /** A server-sent event stream to hand out as a response body. */

@@ -6,8 +6,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { McpServer } from "../../server/server.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { McpServer } from "../../../server/server.ts";
+import { createHttpHandler } from "../../../transports/http/server.ts";
 
 test("a modern request whose client left during the body read runs with an aborted signal", async () => {
   let sawAborted: boolean | undefined;

@@ -7,14 +7,14 @@
  *
  * @module
  */
-import { ErrorCode, McpError } from "../protocol/errors.ts";
+import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import {
   decodeHeaderValue,
   headerParameters,
   mcpNameField,
   parameterHeaderText,
   valueAtPath,
-} from "../protocol/headers.ts";
+} from "../../protocol/headers.ts";
 import {
   type Classified,
   errorResponse,
@@ -23,18 +23,22 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
   parseMessage,
-} from "../protocol/jsonrpc.ts";
-import { MetaKey } from "../protocol/meta.ts";
-import { encodeSseEvent } from "../protocol/sse.ts";
-import { isLegacyVersion, isModernVersion } from "../protocol/versions.ts";
-import type { AuthInfo, LegacySession, RequestScope } from "../server/context.ts";
-import type { McpServer } from "../server/server.ts";
+} from "../../protocol/jsonrpc.ts";
+import { MetaKey } from "../../protocol/meta.ts";
+import { encodeSseEvent } from "../../protocol/sse.ts";
+import { isLegacyVersion, isModernVersion } from "../../protocol/versions.ts";
+import type {
+  AuthInfo,
+  LegacySession,
+  RequestScope,
+  ServerEndpoint,
+} from "../../protocol/server_endpoint.ts";
 import {
   createInflightRequests,
   createLegacySession,
   type InflightRequests,
   routeClientMessage,
-} from "../server/session.ts";
+} from "../session.ts";
 import { createMemoryEventStore, type EventStore } from "./event_store.ts";
 import {
   admit,
@@ -47,7 +51,7 @@ import {
   rpcError,
   SSE_HEADERS,
   type SseWriter,
-} from "./http_io.ts";
+} from "./io.ts";
 import { type CorsOptions, withCors } from "./cors.ts";
 import type { OriginPolicy } from "./origin_guard.ts";
 
@@ -143,7 +147,7 @@ function headerParametersOf(schema: JsonObject): ReturnType<typeof headerParamet
 function modernRequestProblem(
   request: Request,
   message: JsonRpcRequest,
-  server: McpServer,
+  server: ServerEndpoint,
 ): McpError | undefined {
   const headers = request.headers;
   const mismatch = (text: string) =>
@@ -219,8 +223,8 @@ function modernRequestProblem(
  *
  * @example
  * ```ts
- * import { McpServer } from "../server/server.ts";
- * import { createHttpHandler } from "./streamable_http.ts";
+ * import { McpServer } from "../../server/server.ts";
+ * import { createHttpHandler } from "./server.ts";
  * const server = new McpServer({ name: "demo", version: "1.0.0" });
  * const handler = createHttpHandler(server);
  * // Deno.serve({ hostname: "127.0.0.1", port: 3000 }, handler);
@@ -228,7 +232,7 @@ function modernRequestProblem(
  * ```
  */
 export function createHttpHandler(
-  server: McpServer,
+  server: ServerEndpoint,
   options: HttpHandlerOptions = {},
 ): HttpHandler {
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;

@@ -11,12 +11,12 @@ import {
   serveHttp,
   spawnProcess,
   toNodeHandler,
-} from "../../transports/runtime.ts";
+} from "../../runtime/runtime.ts";
 import { parseSse } from "../../protocol/sse.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const runtimeModuleUrl = new URL("../../transports/runtime.ts", import.meta.url).href;
+const runtimeModuleUrl = new URL("../../runtime/runtime.ts", import.meta.url).href;
 
 /** Rejects after `ms` so a regression fails the test instead of hanging it. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -459,7 +459,7 @@ describe("spawnProcess", () => {
 
 describe("module loading", () => {
   test("has no static node:* imports, so it loads on edge runtimes", () => {
-    const source = readFileSync(new URL("../../transports/runtime.ts", import.meta.url), "utf8");
+    const source = readFileSync(new URL("../../runtime/runtime.ts", import.meta.url), "utf8");
     assert.doesNotMatch(source, /^\s*import\s[^(]*["']node:/m);
     assert.doesNotMatch(source, /^\s*export\s[^(]*\sfrom\s+["']node:/m);
   });

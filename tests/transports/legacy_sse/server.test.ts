@@ -8,13 +8,13 @@ import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client";
 // The 1.x "./*" export maps "x.js" types to "x.js.d.ts"; name the declaration file for Deno.
 // @ts-types="@modelcontextprotocol/sdk/client/sse"
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { createDemoServer } from "../../examples/demo/server.ts";
-import { McpClient } from "../../client/mod.ts";
-import { createLegacySseClientTransport } from "../../transports/legacy_sse_client.ts";
-import { createLegacySseHandler } from "../../transports/legacy_sse.ts";
-import { type HttpServerHandle, serveHttp } from "../../transports/runtime.ts";
-import { exerciseDemo, type OfficialClientLike } from "../interop/fixtures/exercise.ts";
-import { within } from "../interop/fixtures/helpers.ts";
+import { createDemoServer } from "../../../examples/demo/server.ts";
+import { McpClient } from "../../../client/mod.ts";
+import { createLegacySseClientTransport } from "../../../transports/legacy_sse/client.ts";
+import { createLegacySseHandler } from "../../../transports/legacy_sse/server.ts";
+import { type HttpServerHandle, serveHttp } from "../../../runtime/runtime.ts";
+import { exerciseDemo, type OfficialClientLike } from "../../interop/fixtures/exercise.ts";
+import { within } from "../../interop/fixtures/helpers.ts";
 
 describe("HTTP+SSE (2024-11-05) server transport", () => {
   let http: HttpServerHandle;

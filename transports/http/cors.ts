@@ -42,8 +42,8 @@ function requestedHeadersAllowed(requested: string | null): string | undefined {
  *
  * @example
  * ```ts
- * import { McpServer } from "../server/server.ts";
- * import { createHttpHandler } from "./streamable_http.ts";
+ * import { McpServer } from "../../server/server.ts";
+ * import { createHttpHandler } from "./server.ts";
  * import { withCors } from "./cors.ts";
  * const server = new McpServer({ name: "web", version: "1.0.0" });
  * const policy = { allowedOrigins: ["https://app.example.com"], localhostOnly: false };

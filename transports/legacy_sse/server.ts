@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { ErrorCode } from "../protocol/errors.ts";
-import { type Classified, type JsonRpcMessage, parseMessage } from "../protocol/jsonrpc.ts";
-import { encodeSseEvent } from "../protocol/sse.ts";
-import type { Transport, TransportSink } from "../protocol/transport.ts";
-import { connectServer } from "../server/connect.ts";
-import type { AuthInfo } from "../server/context.ts";
-import type { McpServer } from "../server/server.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import { type Classified, type JsonRpcMessage, parseMessage } from "../../protocol/jsonrpc.ts";
+import { encodeSseEvent } from "../../protocol/sse.ts";
+import type { Transport, TransportSink } from "../../protocol/transport.ts";
+import { connectServer } from "../connect.ts";
+import type { AuthInfo, ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import {
   admit,
   type Authenticate,
@@ -22,9 +21,9 @@ import {
   readBody,
   rpcError,
   SSE_HEADERS,
-} from "./http_io.ts";
-import { type CorsOptions, withCors } from "./cors.ts";
-import type { OriginPolicy } from "./origin_guard.ts";
+} from "../http/io.ts";
+import { type CorsOptions, withCors } from "../http/cors.ts";
+import type { OriginPolicy } from "../http/origin_guard.ts";
 
 /** Options for {@link createLegacySseHandler}. */
 export interface LegacySseOptions extends OriginPolicy {
@@ -55,15 +54,15 @@ export interface LegacySseOptions extends OriginPolicy {
  *
  * @example
  * ```ts
- * import { McpServer } from "../server/server.ts";
- * import { createLegacySseHandler } from "./legacy_sse.ts";
- * import { serveHttp } from "./runtime.ts";
+ * import { McpServer } from "../../server/server.ts";
+ * import { createLegacySseHandler } from "./server.ts";
+ * import { serveHttp } from "../../runtime/runtime.ts";
  * const handler = createLegacySseHandler(new McpServer({ name: "old", version: "1.0.0" }));
  * await serveHttp(handler, { port: 3000 }); // clients connect to http://127.0.0.1:3000/sse
  * ```
  */
 export function createLegacySseHandler(
-  server: McpServer,
+  server: ServerEndpoint,
   options: LegacySseOptions = {},
 ): (request: Request) => Promise<Response> {
   const messagesPath = options.messagesPath ?? "/messages";

@@ -4,9 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AuthInfo } from "../../server/context.ts";
-import { McpServer } from "../../server/server.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import type { AuthInfo } from "../../../protocol/server_endpoint.ts";
+import { McpServer } from "../../../server/server.ts";
+import { createHttpHandler } from "../../../transports/http/server.ts";
 
 const USERS: { [token: string]: AuthInfo } = {
   alice: { token: "alice", subject: "alice", scopes: [] },

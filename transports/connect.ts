@@ -7,8 +7,7 @@
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { Transport } from "../protocol/transport.ts";
-import type { AuthInfo, LegacySession } from "./context.ts";
-import type { McpServer } from "./server.ts";
+import type { AuthInfo, LegacySession, ServerEndpoint } from "../protocol/server_endpoint.ts";
 import { createInflightRequests, createLegacySession, routeClientMessage } from "./session.ts";
 
 /** A running server connection. */
@@ -32,15 +31,15 @@ export interface ConnectOptions {
  *
  * @example
  * ```ts
- * import { McpServer } from "./server.ts";
+ * import { McpServer } from "../server/server.ts";
  * import { connectServer } from "./connect.ts";
- * import { createMemoryPair } from "../transports/memory.ts";
+ * import { createMemoryPair } from "./memory.ts";
  * const [serverSide] = createMemoryPair();
  * const connection = await connectServer(new McpServer({ name: "s", version: "1" }), serverSide);
  * ```
  */
 export async function connectServer(
-  server: McpServer,
+  server: ServerEndpoint,
   transport: Transport,
   options: ConnectOptions = {},
 ): Promise<ServerConnection> {

@@ -5,17 +5,17 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDemoServer } from "../../examples/demo/server.ts";
-import type { JsonObject } from "../../protocol/jsonrpc.ts";
-import { createSseDecoderStream, type SseEvent } from "../../protocol/sse.ts";
-import type { McpServer } from "../../server/server.ts";
-import { serveHttp } from "../../transports/runtime.ts";
+import { createDemoServer } from "../../../examples/demo/server.ts";
+import type { JsonObject } from "../../../protocol/jsonrpc.ts";
+import { createSseDecoderStream, type SseEvent } from "../../../protocol/sse.ts";
+import type { McpServer } from "../../../server/server.ts";
+import { serveHttp } from "../../../runtime/runtime.ts";
 import {
   createHttpHandler,
   type HttpHandler,
   type HttpHandlerOptions,
-} from "../../transports/streamable_http.ts";
-import { deferred, sleep, within } from "../interop/fixtures/helpers.ts";
+} from "../../../transports/http/server.ts";
+import { deferred, sleep, within } from "../../interop/fixtures/helpers.ts";
 
 const ENDPOINT = "http://127.0.0.1/mcp";
 const MODERN = "2026-07-28";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { originProblem } from "../../transports/origin_guard.ts";
+import { originProblem } from "../../../transports/http/origin_guard.ts";
 
 const at = (headers: { [name: string]: string }) =>
   new Request("http://127.0.0.1/mcp", { headers });

@@ -5,9 +5,13 @@
  *
  * @module
  */
-import type { Transport, TransportSink } from "../protocol/transport.ts";
-import { type ChildProcessExit, type ChildProcessHandle, spawnProcess } from "./runtime.ts";
-import { createStreamTransport } from "./stream.ts";
+import type { Transport, TransportSink } from "../../protocol/transport.ts";
+import {
+  type ChildProcessExit,
+  type ChildProcessHandle,
+  spawnProcess,
+} from "../../runtime/runtime.ts";
+import { createStreamTransport } from "../stream.ts";
 
 /** What to start. */
 export interface StdioServerParameters {
@@ -74,7 +78,7 @@ function waitFor(promise: Promise<unknown>, ms: number): Promise<boolean> {
  *
  * @example
  * ```ts
- * import { createStdioClientTransport } from "./stdio_client.ts";
+ * import { createStdioClientTransport } from "./client.ts";
  * const transport = createStdioClientTransport({ command: "node", args: ["server.js"] });
  * ```
  */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { JsonRpcMessage } from "../protocol/jsonrpc.ts";
+import type { JsonRpcMessage } from "../../protocol/jsonrpc.ts";
 
 /** Where legacy SSE events are kept for replay. */
 export interface EventStore {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { McpServer } from "../../server/server.ts";
-import { createHttpHandler } from "../../transports/streamable_http.ts";
+import { McpServer } from "../../../server/server.ts";
+import { createHttpHandler } from "../../../transports/http/server.ts";
 
 function preflight(origin: string, requestHeaders: string): Request {
   return new Request("http://127.0.0.1/mcp", {

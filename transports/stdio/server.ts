@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { Transport } from "../protocol/transport.ts";
-import { connectServer, type ServerConnection } from "../server/connect.ts";
-import type { McpServer } from "../server/server.ts";
-import { stdio } from "./runtime.ts";
-import { createStreamTransport } from "./stream.ts";
+import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
+import type { Transport } from "../../protocol/transport.ts";
+import { connectServer, type ServerConnection } from "../connect.ts";
+import { stdio } from "../../runtime/runtime.ts";
+import { createStreamTransport } from "../stream.ts";
 
 /** The process's stdin/stdout as a JSON-RPC transport. */
 export function stdioServerTransport(): Transport {
@@ -24,13 +24,13 @@ export function stdioServerTransport(): Transport {
  *
  * @example
  * ```ts
- * import { McpServer } from "../server/server.ts";
- * import { serveStdio } from "./stdio.ts";
+ * import { McpServer } from "../../server/server.ts";
+ * import { serveStdio } from "./server.ts";
  * const server = new McpServer({ name: "demo", version: "1.0.0" });
  * const connection = await serveStdio(server);
  * await connection.closed;
  * ```
  */
-export function serveStdio(server: McpServer): Promise<ServerConnection> {
+export function serveStdio(server: ServerEndpoint): Promise<ServerConnection> {
   return connectServer(server, stdioServerTransport());
 }
