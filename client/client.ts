@@ -21,6 +21,7 @@ import {
 import {
   type Classified,
   errorResponse,
+  isObject,
   type JsonObject,
   type JsonRpcMessage,
   type JsonRpcNotification,
@@ -247,10 +248,6 @@ const LIST_CHANGED: Record<string, string[]> = {
   "notifications/prompts/list_changed": ["prompts/list"],
   "notifications/resources/list_changed": ["resources/list", "resources/templates/list"],
 };
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isTransport(target: ConnectTarget): target is Transport {
   return typeof target === "object" && !(target instanceof URL) && "send" in target &&

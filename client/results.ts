@@ -7,6 +7,7 @@
  */
 import type { JsonObject } from "../protocol/jsonrpc.ts";
 import type { CallToolResult, ContentBlock, ElicitResult } from "../protocol/types.ts";
+import { isObject } from "../protocol/jsonrpc.ts";
 
 /** One reason a value does not match a schema. */
 export interface StructuralIssue {
@@ -14,10 +15,6 @@ export interface StructuralIssue {
   path: string;
   /** Why it failed. */
   message: string;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function typeOf(value: unknown): string {

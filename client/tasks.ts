@@ -12,6 +12,7 @@ import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
 import type { InputResponses } from "../protocol/types.ts";
 import { ClientError } from "./errors.ts";
+import { isObject } from "../protocol/jsonrpc.ts";
 
 /** What {@link awaitTask} needs from a connected client. */
 export interface TaskDriver {
@@ -38,10 +39,6 @@ export interface AwaitTaskOptions {
 /** Whether a result is a task handle (`CreateTaskResult`) rather than the request's own result. */
 export function isTaskHandle(result: JsonObject): boolean {
   return result.resultType === "task";
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Checks the shape a task must have; a malformed one is a protocol violation by the server. */

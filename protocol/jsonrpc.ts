@@ -77,7 +77,17 @@ export type Classified =
   | { kind: "response"; message: JsonRpcResponse }
   | { kind: "invalid"; error: JsonRpcErrorResponse };
 
-function isObject(value: unknown): value is JsonObject {
+/**
+ * Whether `value` is a JSON object (not `null`, not an array).
+ *
+ * @example
+ * ```ts
+ * import { isObject } from "./jsonrpc.ts";
+ * isObject({ a: 1 }); // true
+ * isObject([1]); // false
+ * ```
+ */
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -8,6 +8,7 @@
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import {
   errorResponseFrom,
+  isObject,
   type JsonObject,
   type JsonRpcNotification,
   type JsonRpcRequest,
@@ -215,10 +216,6 @@ const CACHEABLE = new Set([
 ]);
 
 const MRTR_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function invalidParams(message: string): McpError {
   return new McpError(ErrorCode.InvalidParams, message);

@@ -28,6 +28,7 @@ import {
   type InputAnswers,
   type ServerExtension,
 } from "./extension.ts";
+import { isObject } from "../protocol/jsonrpc.ts";
 
 /** A task with what `tasks/get` reports for its status. */
 export interface TaskRecord {
@@ -164,10 +165,6 @@ function missingCapability(): McpError {
 
 function ownerOf(auth: AuthInfo | undefined): string {
   return auth?.subject ?? auth?.clientId ?? "";
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The `tasks/get` view of a record: the task with its status's payload. */

@@ -11,6 +11,7 @@ import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import { encodeHeaderValue, mcpNameField } from "../../protocol/headers.ts";
 import {
   classifyMessage,
+  isObject,
   type JsonObject,
   type JsonRpcMessage,
   type RequestId,
@@ -83,10 +84,6 @@ interface Exchange {
 interface StreamState {
   lastEventId?: string;
   retryMs?: number;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
