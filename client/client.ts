@@ -77,6 +77,7 @@ import {
   resultToContent,
   type StructuralIssue,
 } from "./results.ts";
+import { formatIssues } from "../schema/issues.ts";
 
 /** What {@link McpClient.connect} accepts: a URL, a command to spawn, or a ready transport. */
 export type ConnectTarget = string | URL | StdioServerParameters | Transport;
@@ -1225,7 +1226,7 @@ export class McpClient {
     if (schema) {
       const issues = outputIssues(result.structuredContent, schema);
       if (issues.length > 0) {
-        const reasons = issues.map((issue) => `${issue.path || "/"}: ${issue.message}`).join("; ");
+        const reasons = formatIssues(issues);
         throw new ClientError(
           ErrorCode.InvalidParams,
           `Tool ${name} returned structuredContent that does not match its output schema: ${reasons}`,

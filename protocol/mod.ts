@@ -23,3 +23,4 @@ export * from "./sse.ts";
 export * from "./headers.ts";
 export * from "./tasks.ts";
 export * from "./server_endpoint.ts";
+export * from "./subscriptions.ts";

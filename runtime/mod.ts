@@ -29,3 +29,4 @@ export {
   stdio,
   toNodeHandler,
 } from "./runtime.ts";
+export { backgroundInterval, backgroundTimeout, type BackgroundTimer } from "./timers.ts";

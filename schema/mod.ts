@@ -71,6 +71,7 @@ export type {
   StandardResult,
   StandardSchemaV1,
 } from "./standard.ts";
+export { formatIssues, type FormatIssuesOptions, type IssueLike } from "./issues.ts";
 export { issuePathToPointer, toToolSchema } from "./tool_schema.ts";
 export type {
   InferToolArgs,

@@ -16,6 +16,7 @@ import {
 } from "./standard.ts";
 import { type CompileOptions, type JsonSchemaObject, SchemaError } from "./types.ts";
 import { compileSchema, validateSchema } from "./validator.ts";
+import { formatIssues } from "./issues.ts";
 
 /** One reason arguments were rejected: where (JSON pointer, `""` = the whole value) and why. */
 export interface ToolSchemaIssue {
@@ -143,9 +144,9 @@ function fromJsonSchema<T>(
 ): ToolSchema<T> {
   const problems = validateSchema(input, options?.compile);
   if (problems.length > 0) {
-    const list = problems.slice(0, 5).map((p) => `${p.instancePath || "(root)"}: ${p.message}`);
-    const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : "";
-    throw new SchemaError(`invalid tool schema: ${list.join("; ")}${more}`, problems[0].schemaPath);
+    const issues = problems.map((p) => ({ path: p.instancePath, message: p.message }));
+    const list = formatIssues(issues, { limit: 5 });
+    throw new SchemaError(`invalid tool schema: ${list}`, problems[0].schemaPath);
   }
   const validator = compileSchema(input, options?.compile);
   return {

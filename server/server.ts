@@ -68,6 +68,7 @@ import {
 } from "./tool_schema.ts";
 import { createTasksExtension, type TasksOptions } from "./tasks.ts";
 import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
+import { formatIssues } from "../schema/issues.ts";
 
 /** What a tool handler may return: a full result, or text as a shortcut. */
 export type ToolReturn = CallToolResult | string;
@@ -1001,7 +1002,7 @@ export class McpServer implements ServerEndpoint {
   ): Promise<JsonObject> {
     const checked = await entry.input.validate(args);
     if (!checked.ok) {
-      const reasons = checked.issues.map((i) => `${i.path || "/"}: ${i.message}`).join("; ");
+      const reasons = formatIssues(checked.issues);
       return toolError(`Invalid arguments for tool ${entry.tool.name}: ${reasons}`);
     }
     let returned: ToolReturn;
@@ -1023,7 +1024,7 @@ export class McpServer implements ServerEndpoint {
       }
       const out = await entry.output.validate(result.structuredContent);
       if (!out.ok) {
-        const reasons = out.issues.map((i) => `${i.path || "/"}: ${i.message}`).join("; ");
+        const reasons = formatIssues(out.issues);
         throw new McpError(
           ErrorCode.InternalError,
           `Tool ${entry.tool.name} returned structuredContent that does not match its output schema: ${reasons}`,

@@ -13,6 +13,7 @@ import {
   toToolSchema,
   validateSchema,
 } from "../schema/mod.ts";
+import { formatIssues } from "../schema/issues.ts";
 
 /** A validation issue in terms a model can read. */
 export interface SchemaIssue {
@@ -66,7 +67,7 @@ export function resolveSchema(input: unknown): ResolvedSchema {
  */
 export function schemaProblems(schema: JsonObject, requireObject: boolean): string[] {
   const problems = validateSchema(schema).map((error) =>
-    `${error.instancePath || "/"}: ${error.message}`
+    formatIssues([{ path: error.instancePath, message: error.message }])
   );
   if (problems.length === 0 && requireObject && schema.type !== "object") {
     problems.push(`the root must have "type": "object"`);

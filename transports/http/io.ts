@@ -10,6 +10,7 @@ import { encodeSseComment } from "../../protocol/sse.ts";
 import { ErrorCode } from "../../protocol/errors.ts";
 import type { AuthInfo } from "../../protocol/server_endpoint.ts";
 import { type OriginPolicy, originProblem } from "./origin_guard.ts";
+import { backgroundInterval } from "../../runtime/timers.ts";
 
 /** A server-sent event stream to hand out as a response body. */
 export interface SseWriter {
@@ -79,9 +80,7 @@ export function createSseWriter(onCancel: () => void, keepAliveMs?: number): Sse
     },
   };
   if (keepAliveMs && keepAliveMs > 0) {
-    timer = setInterval(() => writer.write(encodeSseComment()), keepAliveMs);
-    // Deno and Node: a keep-alive timer must not hold the process open.
-    (timer as unknown as { unref?: () => void }).unref?.();
+    timer = backgroundInterval(() => writer.write(encodeSseComment()), keepAliveMs);
   }
   return writer;
 }

@@ -54,6 +54,7 @@ import {
 } from "./io.ts";
 import { type CorsOptions, withCors } from "./cors.ts";
 import type { OriginPolicy } from "./origin_guard.ts";
+import { backgroundTimeout } from "../../runtime/timers.ts";
 
 /** Options of the legacy (session-based) side of the endpoint. */
 export interface LegacyHttpOptions {
@@ -395,7 +396,7 @@ export function createHttpHandler(
           live.done = true;
           live.writer?.close();
           // Keep the finished stream resumable for a while, then forget it.
-          setTimeout(() => liveStreams.delete(streamId), 60_000).unref?.();
+          backgroundTimeout(() => liveStreams.delete(streamId), 60_000);
         });
       });
     });
