@@ -12,7 +12,6 @@ import { encodeHeaderValue, mcpNameField } from "../../protocol/headers.ts";
 import {
   classifyMessage,
   isObject,
-  type JsonObject,
   type JsonRpcMessage,
   type RequestId,
 } from "../../protocol/jsonrpc.ts";
