@@ -6,6 +6,10 @@
 # flag to exclude them, so every other scenario of `client --suite all` is listed from the
 # harness itself (`list --client`) and run one by one with --scenario, which keeps each check and
 # each exit code exactly as the harness reports it.
+#
+# A scenario that exits 0 with zero checks did not pass. Scenarios of features the client does not
+# have yet (KNOWN_MISSING: the skills extension, SEP-2640) are counted apart as known missing; any
+# other zero-check scenario, or an empty scenario list, fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=node_modules/.bin
@@ -17,11 +21,17 @@ case "$runtime" in
   *) echo "usage: $0 <deno|bun|node>" >&2; exit 2 ;;
 esac
 
+KNOWN_MISSING='^sep-2640-'
 status=0
 for suite in current next; do
   harness="node_modules/conformance-$suite/dist/index.js"
   mapfile -t scenarios < <("$BIN/node" "$harness" list --client | sed -n 's/^  - \([^ ]*\).*/\1/p' | grep -v '^auth/')
   excluded=$("$BIN/node" "$harness" list --client | grep -c '^  - auth/')
+  if [ ${#scenarios[@]} -eq 0 ]; then
+    echo "conformance-$suite ($runtime): the harness listed no client scenario"
+    status=1
+    continue
+  fi
   logdir=$(mktemp -d)
   pids=()
   for scenario in "${scenarios[@]}"; do
@@ -31,18 +41,29 @@ for suite in current next; do
   done
   passed=0
   failed=()
+  missing=()
   checks_passed=0
   checks_total=0
   for i in "${!scenarios[@]}"; do
-    if wait "${pids[$i]}"; then passed=$((passed + 1)); else failed+=("${scenarios[$i]}"); fi
+    ok=0
+    wait "${pids[$i]}" && ok=1
     counts=$(sed -n 's/^Passed: \([0-9]*\)\/\([0-9]*\),.*/\1 \2/p' "$logdir/${scenarios[$i]//\//_}.log" | tail -n 1)
+    total_here=0
     if [ -n "$counts" ]; then
       checks_passed=$((checks_passed + ${counts% *}))
       checks_total=$((checks_total + ${counts#* }))
+      total_here=${counts#* }
+    fi
+    if [ "$total_here" -eq 0 ] && [[ "${scenarios[$i]}" =~ $KNOWN_MISSING ]]; then
+      missing+=("${scenarios[$i]}")
+    elif [ "$ok" -eq 1 ] && [ "$total_here" -gt 0 ]; then
+      passed=$((passed + 1))
+    else
+      failed+=("${scenarios[$i]}")
     fi
   done
-  total=${#scenarios[@]}
-  echo "conformance-$suite ($runtime): $passed/$total scenarios passed, checks $checks_passed/$checks_total (excluded $excluded auth/* scenarios)${failed:+; failed: ${failed[*]}}"
+  total=$((${#scenarios[@]} - ${#missing[@]}))
+  echo "conformance-$suite ($runtime): $passed/$total scenarios passed, checks $checks_passed/$checks_total (excluded $excluded auth/* scenarios; known missing ${#missing[@]}${missing:+: ${missing[*]}})${failed:+; failed: ${failed[*]}}"
   for scenario in "${failed[@]}"; do
     echo "---- $scenario ----"
     tail -n 40 "$logdir/${scenario//\//_}.log"
