@@ -26,6 +26,7 @@
 export * from "./protocol/mod.ts";
 export * from "./server/mod.ts";
 export * from "./transports/mod.ts";
+export * from "./runtime/mod.ts";
 export * from "./client/mod.ts";
 export * from "./auth/mod.ts";
 export {
