@@ -78,6 +78,7 @@ import {
   type StructuralIssue,
 } from "./results.ts";
 import { formatIssues } from "../schema/issues.ts";
+import { filterAccepts, honouredListChanges } from "../protocol/subscriptions.ts";
 
 /** What {@link McpClient.connect} accepts: a URL, a command to spawn, or a ready transport. */
 export type ConnectTarget = string | URL | StdioServerParameters | Transport;
@@ -945,7 +946,7 @@ export class McpClient {
       return;
     }
     for (const sub of this.#legacySubs) {
-      if (matchesFilter(sub.filter, notification)) sub.listener(notification);
+      if (filterAccepts(sub.filter, notification)) sub.listener(notification);
     }
   }
 
@@ -1414,12 +1415,7 @@ export class McpClient {
     listener: (notification: JsonRpcNotification) => void,
   ): Promise<Subscription> {
     const caps = this.#serverCapabilities;
-    const honoured: SubscriptionFilter = {};
-    if (filter.toolsListChanged && caps.tools?.listChanged) honoured.toolsListChanged = true;
-    if (filter.promptsListChanged && caps.prompts?.listChanged) honoured.promptsListChanged = true;
-    if (filter.resourcesListChanged && caps.resources?.listChanged) {
-      honoured.resourcesListChanged = true;
-    }
+    const honoured = honouredListChanges(filter, caps);
     const uris = caps.resources?.subscribe ? [...new Set(filter.resourceSubscriptions ?? [])] : [];
     if (filter.resourceSubscriptions?.length && !caps.resources?.subscribe) {
       this.#warn("The server does not support resource subscriptions");
@@ -1484,20 +1480,6 @@ function outputIssues(value: unknown, schema: JsonObject): StructuralIssue[] {
   } catch {
     return checkStructure(value, schema);
   }
-}
-
-function matchesFilter(filter: SubscriptionFilter, notification: JsonRpcNotification): boolean {
-  switch (notification.method) {
-    case "notifications/tools/list_changed":
-      return filter.toolsListChanged === true;
-    case "notifications/prompts/list_changed":
-      return filter.promptsListChanged === true;
-    case "notifications/resources/list_changed":
-      return filter.resourcesListChanged === true;
-    case "notifications/resources/updated":
-      return (filter.resourceSubscriptions ?? []).includes(String(notification.params?.uri));
-  }
-  return false;
 }
 
 /**

@@ -69,6 +69,7 @@ import {
 import { createTasksExtension, type TasksOptions } from "./tasks.ts";
 import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
 import { formatIssues } from "../schema/issues.ts";
+import { listChange, RESOURCE_UPDATED } from "../protocol/subscriptions.ts";
 
 /** What a tool handler may return: a full result, or text as a shortcut. */
 export type ToolReturn = CallToolResult | string;
@@ -713,14 +714,11 @@ export class McpServer implements ServerEndpoint {
     });
     return new Promise((resolve) => {
       const unsubscribe = this.onEvent((event) => {
-        if (event.type === "tools" && honoured.toolsListChanged) {
-          send("notifications/tools/list_changed");
-        } else if (event.type === "prompts" && honoured.promptsListChanged) {
-          send("notifications/prompts/list_changed");
-        } else if (event.type === "resources" && honoured.resourcesListChanged) {
-          send("notifications/resources/list_changed");
-        } else if (event.type === "resource" && watched.has(event.uri)) {
-          send("notifications/resources/updated", { uri: event.uri });
+        if (event.type === "resource") {
+          if (watched.has(event.uri)) send(RESOURCE_UPDATED, { uri: event.uri });
+        } else {
+          const change = listChange(event.type);
+          if (honoured[change.filterKey]) send(change.method);
         }
       });
       const finish = () => {
@@ -1049,12 +1047,8 @@ export class McpServer implements ServerEndpoint {
         session.sendStandalone(
           params ? { jsonrpc: "2.0", method, params } : { jsonrpc: "2.0", method },
         );
-      if (event.type === "tools") send("notifications/tools/list_changed");
-      else if (event.type === "prompts") send("notifications/prompts/list_changed");
-      else if (event.type === "resources") send("notifications/resources/list_changed");
-      else if (event.type === "resource" && session.subscriptions.has(event.uri)) {
-        send("notifications/resources/updated", { uri: event.uri });
-      }
+      if (event.type !== "resource") send(listChange(event.type).method);
+      else if (session.subscriptions.has(event.uri)) send(RESOURCE_UPDATED, { uri: event.uri });
     });
   }
 }
