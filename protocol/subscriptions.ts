@@ -38,10 +38,8 @@ export const LIST_CHANGES: readonly ListChange[] = [
 /** The notification sent when a subscribed resource changes. */
 export const RESOURCE_UPDATED = "notifications/resources/updated";
 
-const BY_LIST: { readonly [list in ListKind]: ListChange } = {
-  tools: LIST_CHANGES[0],
-  prompts: LIST_CHANGES[1],
-  resources: LIST_CHANGES[2],
+const BY_LIST = Object.fromEntries(LIST_CHANGES.map((row) => [row.list, row])) as {
+  readonly [list in ListKind]: ListChange;
 };
 
 const BY_METHOD: ReadonlyMap<string, ListChange> = new Map(

@@ -69,7 +69,12 @@ import {
 import { createTasksExtension, type TasksOptions } from "./tasks.ts";
 import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
 import { formatIssues } from "../schema/issues.ts";
-import { listChange, RESOURCE_UPDATED } from "../protocol/subscriptions.ts";
+import {
+  LIST_CHANGES,
+  listChange,
+  type ListKind,
+  RESOURCE_UPDATED,
+} from "../protocol/subscriptions.ts";
 
 /** What a tool handler may return: a full result, or text as a shortcut. */
 export type ToolReturn = CallToolResult | string;
@@ -174,7 +179,7 @@ export interface ServerOptions {
 
 /** A change the server announces to subscribers. */
 export type ServerEvent =
-  | { type: "tools" | "prompts" | "resources" }
+  | { type: ListKind }
   | { type: "resource"; uri: string };
 
 /** How one handler run ended when an extension may still take the call over. */
@@ -345,7 +350,7 @@ export class McpServer implements ServerEndpoint {
     registry: Map<string, T>,
     key: string,
     entry: T,
-    kind: "tools" | "prompts" | "resources",
+    kind: ListKind,
   ): Registration {
     if (registry.has(key)) throw new Error(`"${key}" is already registered`);
     registry.set(key, entry);
@@ -375,7 +380,7 @@ export class McpServer implements ServerEndpoint {
     for (const close of [...this.#closers]) close();
   }
 
-  #changed(type: "tools" | "prompts" | "resources"): void {
+  #changed(type: ListKind): void {
     this.#listCache.delete(type);
     if (type === "resources") this.#listCache.delete("templates");
     this.#emit({ type });
@@ -681,9 +686,9 @@ export class McpServer implements ServerEndpoint {
     }
     const subscriptionId = request.id;
     const honoured: SubscriptionFilter = {};
-    if (filter.toolsListChanged === true) honoured.toolsListChanged = true;
-    if (filter.promptsListChanged === true) honoured.promptsListChanged = true;
-    if (filter.resourcesListChanged === true) honoured.resourcesListChanged = true;
+    for (const { filterKey } of LIST_CHANGES) {
+      if (filter[filterKey] === true) honoured[filterKey] = true;
+    }
     if (Array.isArray(filter.resourceSubscriptions)) {
       honoured.resourceSubscriptions = filter.resourceSubscriptions.filter((u): u is string =>
         typeof u === "string"
