@@ -14,6 +14,8 @@ import type { CallToolResult } from "../protocol/types.ts";
  * @example
  * ```ts
  * import { ToolError } from "./errors.ts";
+ * import type { McpClient } from "./client.ts";
+ * declare const client: McpClient;
  * try {
  *   await client.callToolContent("deploy", {});
  * } catch (error) {

@@ -13,21 +13,20 @@
  *
  * @module
  */
-export {
-  type CallOptions,
-  type ClientHandlers,
-  type ClientOptions,
-  type ClientTaskOptions,
-  connectClient,
-  type ConnectTarget,
-  type HandlerContext,
-  type ListOptions,
-  type LogMessage,
-  McpClient,
-  type Subscription,
-} from "./client.ts";
+export { connectClient, McpClient } from "./client.ts";
+export type {
+  CallOptions,
+  ClientHandlers,
+  ClientOptions,
+  ClientTaskOptions,
+  ConnectTarget,
+  HandlerContext,
+  ListOptions,
+  LogMessage,
+  Subscription,
+} from "./options.ts";
 export { ClientError, ToolError } from "./errors.ts";
-// Task wire types (DetailedTask, TaskStatus, TASKS_EXTENSION) live in protocol/tasks.ts.
+// TASKS_EXTENSION lives in protocol/tasks.ts; the task types are re-exported below.
 export { awaitTask, type AwaitTaskOptions, isTaskHandle, type TaskDriver } from "./tasks.ts";
 export { eraCache, eraKeyForCommand, eraKeyForUrl, type EraRecord } from "./era_cache.ts";
 export {
@@ -54,3 +53,63 @@ export {
   type StdioClientTransport,
   type StdioServerParameters,
 } from "../transports/stdio/client.ts";
+// Protocol and runtime types the client's API is written in, so that this entry point is
+// complete on its own.
+export { McpError } from "../protocol/errors.ts";
+export type { Progress } from "../protocol/engine.ts";
+export type {
+  Classified,
+  JsonObject,
+  JsonRpcErrorObject,
+  JsonRpcErrorResponse,
+  JsonRpcMessage,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcResponse,
+  JsonRpcResultResponse,
+  RequestId,
+} from "../protocol/jsonrpc.ts";
+export type { DetailedTask, Task, TaskStatus } from "../protocol/tasks.ts";
+export type { Transport, TransportSink } from "../protocol/transport.ts";
+export type {
+  Annotations,
+  AudioContent,
+  BlobResourceContents,
+  CallToolResult,
+  ClientCapabilities,
+  CompleteResult,
+  ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  DiscoverResult,
+  ElicitRequestParams,
+  ElicitResult,
+  EmbeddedResource,
+  GetPromptResult,
+  Icon,
+  ImageContent,
+  Implementation,
+  InputRequest,
+  InputRequests,
+  InputResponses,
+  LoggingLevel,
+  Meta,
+  Page,
+  Prompt,
+  PromptArgument,
+  PromptMessage,
+  ReadResourceResult,
+  Resource,
+  ResourceContents,
+  ResourceLink,
+  ResourceTemplate,
+  Root,
+  SamplingMessage,
+  ServerCapabilities,
+  SubscriptionFilter,
+  TextContent,
+  TextResourceContents,
+  Tool,
+  ToolAnnotations,
+} from "../protocol/types.ts";
+export type { ChildProcessExit } from "../runtime/mod.ts";

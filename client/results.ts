@@ -1,13 +1,22 @@
 /**
  * Turning tool results into what an LLM integration wants: validated
  * `structuredContent`, or a flat list of content blocks. Also fills form
- * defaults into accepted elicitation answers.
+ * defaults into accepted elicitation answers. Values are checked and compared
+ * the JSON Schema way, with the validator of `schema/`.
  *
  * @module
  */
 import type { JsonObject } from "../protocol/jsonrpc.ts";
 import type { CallToolResult, ContentBlock, ElicitResult } from "../protocol/types.ts";
 import { isObject } from "../protocol/jsonrpc.ts";
+import {
+  compileSchema,
+  type JsonSchema,
+  SchemaError,
+  type ValidationResult,
+  type Validator,
+} from "../schema/mod.ts";
+import { jsonEqual } from "../schema/equal.ts";
 
 /** One reason a value does not match a schema. */
 export interface StructuralIssue {
@@ -17,74 +26,41 @@ export interface StructuralIssue {
   message: string;
 }
 
-function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
-}
-
-function matchesType(value: unknown, type: unknown): boolean {
-  const actual = typeOf(value);
-  const accepts = (name: unknown) => name === actual || (name === "number" && actual === "integer");
-  return Array.isArray(type) ? type.some(accepts) : accepts(type);
-}
-
 /**
- * A minimal structural check of a value against a JSON Schema: `type`,
- * `required`, `properties`, `items`, `enum` and `const`, recursively. Keywords
- * it does not know are accepted, so it never rejects a valid value; it exists
- * to catch servers whose `structuredContent` plainly contradicts the schema.
+ * Checks a value against a JSON Schema with emcee's validator (`schema/`),
+ * every keyword included; objects are compared regardless of key order.
+ * `path` is prefixed to each issue's pointer, for a value nested in a larger
+ * one. A schema the validator refuses (an unresolvable `$ref`, a limit)
+ * cannot judge anything, so it reports no issue; `validateSchema` says why.
  *
  * @example
  * ```ts
  * import { checkStructure } from "./results.ts";
- * checkStructure({ a: 1 }, { type: "object", required: ["b"] }); // [{ path: "", message: ... }]
+ * checkStructure({ a: 1 }, { type: "object", required: ["b"] });
+ * // [{ path: "", message: "must have required property 'b'" }]
+ * checkStructure({ b: 2, a: 1 }, { const: { a: 1, b: 2 } }); // []
  * ```
  */
 export function checkStructure(value: unknown, schema: unknown, path = ""): StructuralIssue[] {
-  if (!isObject(schema)) return [];
-  const issues: StructuralIssue[] = [];
-  if (schema.type !== undefined && !matchesType(value, schema.type)) {
-    issues.push({ path, message: `expected ${JSON.stringify(schema.type)}, got ${typeOf(value)}` });
-    return issues;
+  if (typeof schema !== "boolean" && !isObject(schema)) return [];
+  let validator: Validator;
+  try {
+    validator = compileSchema(schema as JsonSchema);
+  } catch (error) {
+    if (error instanceof SchemaError) return [];
+    throw error;
   }
-  if (Array.isArray(schema.enum) && !schema.enum.some((item) => sameJson(item, value))) {
-    issues.push({ path, message: "value is not one of the allowed values" });
-  }
-  if ("const" in schema && !sameJson(schema.const, value)) {
-    issues.push({ path, message: "value does not equal the constant" });
-  }
-  if (isObject(value)) {
-    if (Array.isArray(schema.required)) {
-      for (const key of schema.required) {
-        if (typeof key === "string" && !(key in value)) {
-          issues.push({ path, message: `missing required property "${key}"` });
-        }
-      }
-    }
-    if (isObject(schema.properties)) {
-      for (const [key, sub] of Object.entries(schema.properties)) {
-        if (key in value) {
-          issues.push(...checkStructure(value[key], sub, `${path}/${escapePointer(key)}`));
-        }
-      }
-    }
-  }
-  if (Array.isArray(value) && isObject(schema.items)) {
-    value.forEach((item, index) =>
-      issues.push(...checkStructure(item, schema.items, `${path}/${index}`))
-    );
-  }
-  return issues;
+  return validationIssues(validator.validate(value), path);
 }
 
-function escapePointer(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** The issues of a validation result, pointers prefixed with `path`. */
+export function validationIssues(result: ValidationResult, path = ""): StructuralIssue[] {
+  if (result.valid) return [];
+  if (result.errors.length === 0) return [{ path, message: "does not match the schema" }];
+  return result.errors.map((error) => ({
+    path: path + error.instancePath,
+    message: error.message,
+  }));
 }
 
 /**
@@ -108,7 +84,7 @@ export function resultToContent(result: CallToolResult): ContentBlock[] {
       if (block.type !== "text") return false;
       if (block.text === json) return true;
       try {
-        return sameJson(JSON.parse(block.text), result.structuredContent);
+        return jsonEqual(JSON.parse(block.text), result.structuredContent);
       } catch {
         return false;
       }

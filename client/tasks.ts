@@ -111,8 +111,12 @@ function outcomeOf(task: DetailedTask): JsonObject {
  *
  * @example
  * ```ts
- * import { awaitTask } from "./tasks.ts";
- * const result = await awaitTask(handle, driver, { onTask: (task) => save(task.taskId) });
+ * import { awaitTask, type TaskDriver } from "./tasks.ts";
+ * import type { JsonObject } from "../protocol/jsonrpc.ts";
+ * declare const handle: JsonObject; // a tools/call result with resultType "task"
+ * declare const driver: TaskDriver;
+ * const seen: string[] = [];
+ * const result = await awaitTask(handle, driver, { onTask: (task) => seen.push(task.status) });
  * ```
  */
 export async function awaitTask(

@@ -4,7 +4,7 @@ import { ClientError, McpClient } from "../../client/mod.ts";
 import type { JsonObject, JsonRpcMessage } from "../../protocol/mod.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
 import { type HttpServerHandle, serveHttp } from "../../runtime/runtime.ts";
-import { NODE, repoPath, sleep } from "./helpers.ts";
+import { deferred, NODE, repoPath, within } from "./helpers.ts";
 
 const info = { name: "robustness-test", version: "1.0.0" };
 const quiet = { onWarning: () => {}, eraCache: false } as const;
@@ -16,8 +16,11 @@ function json(body: unknown, status = 200): Response {
   });
 }
 
-/** A modern HTTP server whose tools misbehave in the ways their names say. */
-function misbehavingHandler(): (request: Request) => Promise<Response> {
+/**
+ * A modern HTTP server whose tools misbehave in the ways their names say. `hang` answers only
+ * once `release` settles (the test releases it when done).
+ */
+function misbehavingHandler(release: Promise<void>): (request: Request) => Promise<Response> {
   let rounds = 0;
   return async (request) => {
     const message = await request.json() as { id: number; method: string; params: JsonObject };
@@ -57,7 +60,7 @@ function misbehavingHandler(): (request: Request) => Promise<Response> {
         return new Response(body, { headers: { "content-type": "text/event-stream" } });
       }
       case "hang":
-        await sleep(500);
+        await release;
         return ok({ content: [] });
       case "forever-input":
         rounds += 1;
@@ -92,8 +95,9 @@ function misbehavingHandler(): (request: Request) => Promise<Response> {
 describe("misbehaving HTTP server", () => {
   let http: HttpServerHandle;
   let client: McpClient;
+  const releaseHang = deferred();
   before(async () => {
-    http = await serveHttp(misbehavingHandler(), { onError: () => {} });
+    http = await serveHttp(misbehavingHandler(releaseHang.promise), { onError: () => {} });
     client = new McpClient(info, {
       ...quiet,
       maxInputRounds: 3,
@@ -102,6 +106,7 @@ describe("misbehaving HTTP server", () => {
     await client.connect(`${http.url}/mcp`);
   });
   after(async () => {
+    releaseHang.resolve();
     await client.close();
     await http.close();
   });
@@ -157,7 +162,14 @@ describe("misbehaving stdio server", () => {
 
   test("garbage output, wrong ids and late answers are survived", async () => {
     const warnings: string[] = [];
-    const client = new McpClient(info, { eraCache: false, onWarning: (w) => warnings.push(w) });
+    const strayAnswer = deferred();
+    const client = new McpClient(info, {
+      eraCache: false,
+      onWarning: (w) => {
+        warnings.push(w);
+        if (/unknown or finished request/.test(w) && !/424242/.test(w)) strayAnswer.resolve();
+      },
+    });
     try {
       await client.connect(command);
       assert.equal(client.era, "modern");
@@ -167,7 +179,8 @@ describe("misbehaving stdio server", () => {
       const late = client.callTool("late", {}, { signal: controller.signal });
       controller.abort();
       await assert.rejects(late, /cancelled/);
-      await sleep(50);
+      // The server answers the cancelled call anyway; the client drops that answer and goes on.
+      await within(strayAnswer.promise, 10_000, "the late answer to the cancelled call");
       assert.deepEqual(await client.callToolContent("ok"), [{ type: "text", text: "ok" }]);
       assert.ok(warnings.some((w) => /invalid message/.test(w)), warnings.join("\n"));
       assert.ok(warnings.some((w) => /424242/.test(w)), warnings.join("\n"));
@@ -210,6 +223,7 @@ describe("legacy server-to-client requests", () => {
   test("a request without a handler is answered with -32601", async () => {
     const [clientSide, serverSide] = createMemoryPair();
     const received: JsonRpcMessage[] = [];
+    const bothAnswered = deferred();
     await serverSide.start({
       message(incoming) {
         if (incoming.kind === "request" && incoming.message.method === "initialize") {
@@ -230,6 +244,7 @@ describe("legacy server-to-client requests", () => {
           });
         } else if (incoming.kind === "response") {
           received.push(incoming.message);
+          if (received.length === 2) bothAnswered.resolve();
         } else if (
           incoming.kind === "notification" &&
           incoming.message.method === "notifications/initialized"
@@ -250,7 +265,7 @@ describe("legacy server-to-client requests", () => {
       await client.connect(clientSide);
       assert.equal(client.era, "legacy");
       assert.equal(client.protocolVersion, "2025-06-18");
-      for (let i = 0; i < 50 && received.length < 2; i++) await sleep(5);
+      await within(bothAnswered.promise, 10_000, "answers to both server requests");
       const byId = Object.fromEntries(received.map((m) => [String((m as { id: string }).id), m]));
       assert.equal((byId.s1 as { error: { code: number } }).error.code, -32601);
       assert.deepEqual((byId.s2 as { result: unknown }).result, {});

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { McpClient } from "../../client/mod.ts";
 import type { JsonObject } from "../../protocol/mod.ts";
 import { serveHttp } from "../../runtime/runtime.ts";
-import { sleep } from "./helpers.ts";
+import { deferred, within } from "./helpers.ts";
 
 const info = { name: "http-test", version: "1.0.0" };
 
@@ -180,13 +180,12 @@ describe("Streamable HTTP client, legacy sessions", () => {
       if (body.id === undefined) return new Response(null, { status: 202 });
       if (body.method === "tools/call") {
         pendingCall = body.id;
+        // The event, then the end of the stream: the client reads both, in that order.
         const stream = new ReadableStream<Uint8Array>({
           start(controller) {
             controller.enqueue(new TextEncoder().encode("id: e1\nretry: 300\ndata: \n\n"));
-            setTimeout(() => {
-              closedAt = Date.now();
-              controller.close();
-            }, 20);
+            closedAt = Date.now();
+            controller.close();
           },
         });
         return new Response(stream, { headers: { "content-type": "text/event-stream" } });
@@ -211,8 +210,8 @@ describe("Streamable HTTP client, legacy sessions", () => {
         },
       );
     } finally {
+      // close() waits for its DELETE, if it sends one, so the log below is complete.
       await client.close();
-      await sleep(10);
       await http.close();
     }
     assert.ok(!log.includes("DELETE abc"), "no DELETE once the server said the session is gone");
@@ -264,6 +263,7 @@ describe("Streamable HTTP client, legacy sessions", () => {
 describe("Streamable HTTP client, shutdown", () => {
   test("close() aborts the fetch of every request in flight", async () => {
     const signals: AbortSignal[] = [];
+    const bothInFlight = deferred();
     const fakeFetch: typeof fetch = async (_input, init) => {
       const body = JSON.parse(String(init?.body)) as { id: number; method: string };
       if (body.method === "server/discover") {
@@ -275,6 +275,7 @@ describe("Streamable HTTP client, shutdown", () => {
       }
       const signal = init!.signal!;
       signals.push(signal);
+      if (signals.length === 2) bothInFlight.resolve();
       return await new Promise<Response>((_resolve, reject) => {
         signal.addEventListener("abort", () => reject(signal.reason), { once: true });
       });
@@ -282,7 +283,7 @@ describe("Streamable HTTP client, shutdown", () => {
     const client = new McpClient(info, { fetch: fakeFetch, eraCache: false });
     await client.connect("http://127.0.0.1:9/mcp");
     const pending = [client.callTool("a"), client.callTool("b")];
-    for (let i = 0; i < 100 && signals.length < 2; i++) await sleep(1);
+    await within(bothInFlight.promise, 10_000, "both calls to reach fetch");
     assert.equal(signals.length, 2);
     assert.notEqual(signals[0], signals[1]);
     await client.close();

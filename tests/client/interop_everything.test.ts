@@ -1,8 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { McpClient } from "../../client/mod.ts";
-import type { JsonObject } from "../../protocol/mod.ts";
-import { repoPath } from "./helpers.ts";
+import { type LogMessage, McpClient } from "../../client/mod.ts";
+import type { JsonObject, JsonRpcNotification } from "../../protocol/mod.ts";
+import { deferred, repoPath, within } from "./helpers.ts";
 
 /** Arguments for every tool the reference server offers; a new tool fails the test until added. */
 const CALLS: { [tool: string]: JsonObject } = {
@@ -28,12 +28,32 @@ const CALLS: { [tool: string]: JsonObject } = {
   "simulate-research-query": { topic: "MCP" },
 };
 
+/** Bound on every wait for a notification; the server sends each one as part of a request. */
+const WAIT_MS = 10_000;
+
 describe("reference server-everything over stdio", () => {
   const elicited: unknown[] = [];
   const sampled: unknown[] = [];
+  const logs: LogMessage[] = [];
+  const logWaiters = new Set<(message: LogMessage) => void>();
+  /** The next log message whose text contains `text`. */
+  const nextLog = (text: string): Promise<LogMessage> => {
+    const found = deferred<LogMessage>();
+    const waiter = (message: LogMessage) => {
+      if (!String(message.data).includes(text)) return;
+      logWaiters.delete(waiter);
+      found.resolve(message);
+    };
+    logWaiters.add(waiter);
+    return within(found.promise, WAIT_MS, `a log message containing "${text}"`);
+  };
   const client = new McpClient({ name: "everything-test", version: "1.0.0" }, {
     eraCache: false,
     stderr: "ignore",
+    onLog: (message) => {
+      logs.push(message);
+      for (const waiter of [...logWaiters]) waiter(message);
+    },
     handlers: {
       elicit: (params) => {
         elicited.push(params.message);
@@ -138,16 +158,49 @@ describe("reference server-everything over stdio", () => {
   });
 
   test("delivers resource updates to a subscription and log messages", async () => {
-    const updates: string[] = [];
-    const unsubscribe = await client.subscribe(
-      { resourceSubscriptions: ["demo://resource/static/document/features.md"] },
-      (notification) => updates.push(String(notification.params?.uri)),
-    );
-    assert.deepEqual(unsubscribe.acknowledged.resourceSubscriptions, [
-      "demo://resource/static/document/features.md",
-    ]);
-    await unsubscribe();
+    const uri = "demo://resource/static/document/features.md";
+    // The server logs every resources/subscribe and resources/unsubscribe at "info", before it
+    // answers; at "debug" (set with logging/setLevel in this era) that message reaches us.
+    assert.ok(client.serverCapabilities.logging);
     await client.setLogLevel("debug");
+    const subscribeLogged = nextLog(`Received Subscribe Resource request for URI: ${uri}`);
+    const updated = deferred<JsonRpcNotification>();
+    const unsubscribe = await client.subscribe({ resourceSubscriptions: [uri] }, (notification) => {
+      if (notification.method === "notifications/resources/updated") updated.resolve(notification);
+    });
+    assert.deepEqual(unsubscribe.acknowledged.resourceSubscriptions, [uri]);
+    const subscribeLog = await subscribeLogged;
+    assert.equal(subscribeLog.level, "info");
+
+    // toggle-subscriber-updates flips simulated updates; switching them on sends one
+    // notifications/resources/updated per subscribed URI at once (then every 5 s). An earlier
+    // test switched them on, so this may first switch them off.
+    const toggle = async () =>
+      JSON.stringify(await client.callToolContent("toggle-subscriber-updates"));
+    let toggled = await toggle();
+    if (/Stopped/.test(toggled)) toggled = await toggle();
+    assert.match(toggled, /Started simulated resource updated notifications/);
+    const update = await within(updated.promise, WAIT_MS, "notifications/resources/updated");
+    assert.deepEqual(update.params, { uri });
+
+    // At "emergency" the server drops its info message. It would have been written before the
+    // answer to resources/unsubscribe, and stdio keeps order: once unsubscribe() resolves, any
+    // such message would already be here.
+    await client.setLogLevel("emergency");
+    const before = logs.length;
+    await unsubscribe();
+    assert.equal(await unsubscribe.ended, "cancelled");
+    assert.deepEqual(
+      logs.slice(before).filter((message) => String(message.data).includes("Unsubscribe")),
+      [],
+    );
+
+    // Back at "info", the same request is logged again.
+    await client.setLogLevel("info");
+    const again = await client.subscribe({ resourceSubscriptions: [uri] }, () => {});
+    const unsubscribeLogged = nextLog(`Received Unsubscribe Resource request: ${uri}`);
+    await again();
+    assert.equal((await unsubscribeLogged).level, "info");
     await client.ping();
   });
 });

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { McpClient, ToolError } from "../../client/mod.ts";
-import { type FixtureServer, NODE, repoPath, startFixture } from "./helpers.ts";
+import { collect, type FixtureServer, NODE, repoPath, startFixture, within } from "./helpers.ts";
 
 const info = { name: "interop-test", version: "1.0.0" };
 
@@ -38,13 +38,13 @@ async function exercise(client: McpClient): Promise<void> {
   assert.equal((read.contents[0] as { text: string }).text, "note one");
   const prompt = await client.getPrompt("greet", { who: "Ada" });
   assert.deepEqual(prompt.messages[0].content, { type: "text", text: "Hello Ada" });
-  const updates: string[] = [];
+  const updates = collect<string>(1);
   const unsubscribe = await client.subscribe({ resourceSubscriptions: ["note://one"] }, (n) => {
     updates.push(String(n.params?.uri));
   });
   await client.callTool("touch");
-  for (let i = 0; i < 50 && updates.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  assert.deepEqual(updates, ["note://one"]);
+  await within(updates.full, 10_000, "notifications/resources/updated");
+  assert.deepEqual(updates.items, ["note://one"]);
   await unsubscribe();
   await client.ping();
 }

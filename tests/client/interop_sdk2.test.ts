@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { McpClient, ToolError } from "../../client/mod.ts";
-import { type FixtureServer, sleep, startFixture } from "./helpers.ts";
+import { collect, type FixtureServer, startFixture, within } from "./helpers.ts";
 
 const info = { name: "interop-test", version: "1.0.0" };
 
@@ -63,15 +63,15 @@ describe("official @modelcontextprotocol/server 2.x over Streamable HTTP", () =>
     const client = new McpClient(info, { eraCache: false, onWarning: () => {} });
     try {
       await client.connect(server.url);
-      const seen: string[] = [];
+      const seen = collect<string>(1);
       const unsubscribe = await client.subscribe(
         { toolsListChanged: true },
         (n) => seen.push(n.method),
       );
       assert.deepEqual(unsubscribe.acknowledged, { toolsListChanged: true });
       await server.send("notify tools");
-      for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(10);
-      assert.deepEqual(seen, ["notifications/tools/list_changed"]);
+      await within(seen.full, 10_000, "notifications/tools/list_changed");
+      assert.deepEqual(seen.items, ["notifications/tools/list_changed"]);
       await unsubscribe();
       assert.equal(await unsubscribe.ended, "cancelled");
     } finally {

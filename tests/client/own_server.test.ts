@@ -2,14 +2,14 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { eraCache, McpClient, ToolError } from "../../client/mod.ts";
 import type { ClientOptions } from "../../client/mod.ts";
-import type { JsonRpcMessage } from "../../protocol/mod.ts";
+import type { JsonRpcMessage, JsonRpcNotification } from "../../protocol/mod.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import { connectServer } from "../../transports/connect.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
 import { serveHttp } from "../../runtime/runtime.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { buildServer } from "./fixtures/emcee_server.ts";
-import { repoPath, sleep } from "./helpers.ts";
+import { collect, deferred, repoPath, within } from "./helpers.ts";
 
 const info = { name: "own-test", version: "1.0.0" };
 const handlers: ClientOptions["handlers"] = {
@@ -70,8 +70,13 @@ async function exercise(client: McpClient): Promise<void> {
     ["1", "12"],
   );
   const controller = new AbortController();
-  const hanging = client.callTool("hang", {}, { signal: controller.signal });
-  setTimeout(() => controller.abort("user gave up"), 20);
+  const running = deferred();
+  const hanging = client.callTool("hang", {}, {
+    signal: controller.signal,
+    onProgress: () => running.resolve(),
+  });
+  await within(running.promise, 10_000, "the hang tool to start");
+  controller.abort("user gave up");
   await assert.rejects(hanging, /cancelled/);
   assert.deepEqual(await client.callToolContent("echo", { text: "still fine" }), [{
     type: "text",
@@ -94,19 +99,21 @@ describe("emcee McpServer, in memory", () => {
         await client.connect(clientSide);
         assert.equal(client.era, era);
         await exercise(client);
-        const seen: string[] = [];
+        const seen = collect<JsonRpcNotification>(2);
         const unsubscribe = await client.subscribe(
           { toolsListChanged: true, resourceSubscriptions: ["test://a"] },
-          (n) => seen.push(n.method),
+          (n) => seen.push(n),
         );
         server.tool({ name: "late", handler: () => "late" });
-        server.resourceUpdated("test://a");
+        // test://other goes first: had the filter let it through, it would take the second place.
         server.resourceUpdated("test://other");
-        for (let i = 0; i < 100 && seen.length < 2; i++) await sleep(5);
-        assert.deepEqual(seen, [
+        server.resourceUpdated("test://a");
+        const received = await within(seen.full, 10_000, "two notifications");
+        assert.deepEqual(received.map((n) => n.method), [
           "notifications/tools/list_changed",
           "notifications/resources/updated",
         ]);
+        assert.equal(received[1].params?.uri, "test://a");
         await unsubscribe();
         assert.ok((await client.listTools()).some((tool) => tool.name === "late"));
       } finally {
@@ -131,9 +138,12 @@ describe("emcee McpServer, in memory", () => {
         afterFirst,
         "second listing came from the cache",
       );
-      const unsubscribe = await client.subscribe({ toolsListChanged: true }, () => {});
+      const changed = deferred();
+      const unsubscribe = await client.subscribe({ toolsListChanged: true }, (n) => {
+        if (n.method === "notifications/tools/list_changed") changed.resolve();
+      });
       server.tool({ name: "late", handler: () => "late" });
-      await sleep(20);
+      await within(changed.promise, 10_000, "notifications/tools/list_changed");
       assert.ok((await client.listTools()).some((tool) => tool.name === "late"));
       assert.ok(sent.filter((m) => m === "tools/list").length > afterFirst);
       await unsubscribe();
@@ -147,8 +157,9 @@ describe("emcee McpServer, in memory", () => {
     await connectServer(buildServer(), serverSide);
     const client = new McpClient(info);
     await client.connect(clientSide);
-    const pending = client.callTool("hang");
-    await sleep(5);
+    const running = deferred();
+    const pending = client.callTool("hang", {}, { onProgress: () => running.resolve() });
+    await within(running.promise, 10_000, "the hang tool to start");
     await client.close();
     await assert.rejects(pending, { code: -32000 });
     await assert.rejects(client.listTools(), /Connection closed/);

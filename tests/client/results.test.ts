@@ -15,8 +15,15 @@ describe("checkStructure", () => {
 
   test("reports missing properties and wrong types with pointers", () => {
     assert.deepEqual(checkStructure({ tags: [1] }, schema), [
-      { path: "", message: 'missing required property "sum"' },
-      { path: "/tags/0", message: 'expected "string", got integer' },
+      { path: "", message: "must have required property 'sum'" },
+      { path: "/tags/0", message: "must be string (got integer)" },
+    ]);
+  });
+
+  test("prefixes every pointer with the path of a nested value", () => {
+    assert.deepEqual(checkStructure({ tags: [1] }, schema, "/result"), [
+      { path: "/result", message: "must have required property 'sum'" },
+      { path: "/result/tags/0", message: "must be string (got integer)" },
     ]);
   });
 
@@ -24,6 +31,35 @@ describe("checkStructure", () => {
     assert.deepEqual(checkStructure(2, { type: "number" }), []);
     assert.equal(checkStructure("c", { enum: ["a", "b"] }).length, 1);
     assert.equal(checkStructure({ a: 1 }, { const: { a: 1 } }).length, 0);
+  });
+
+  test("objects equal a const or an enum member whatever their key order", () => {
+    const point = { x: 1, y: { lat: 2, lon: 3 } };
+    const reordered = { y: { lon: 3, lat: 2 }, x: 1 };
+    assert.deepEqual(checkStructure(reordered, { const: point }), []);
+    assert.deepEqual(checkStructure(reordered, { enum: [{ x: 0 }, point] }), []);
+    assert.deepEqual(
+      checkStructure({ origin: reordered }, {
+        type: "object",
+        properties: { origin: { const: point } },
+      }),
+      [],
+    );
+    assert.equal(checkStructure({ y: { lon: 3, lat: 9 }, x: 1 }, { const: point }).length, 1);
+  });
+
+  test("checks every keyword, not only the structural ones", () => {
+    assert.deepEqual(checkStructure(3, { type: "integer", minimum: 5 }), [
+      { path: "", message: "must be >= 5" },
+    ]);
+    assert.deepEqual(checkStructure({}, false), [
+      { path: "", message: "boolean schema false rejects every value" },
+    ]);
+  });
+
+  test("a schema the validator refuses reports nothing rather than guessing", () => {
+    assert.deepEqual(checkStructure({ a: 1 }, { $ref: "https://example.com/remote.json" }), []);
+    assert.deepEqual(checkStructure({ a: 1 }, "not a schema"), []);
   });
 });
 
@@ -38,6 +74,14 @@ describe("resultToContent", () => {
     const result = {
       content: [{ type: "text" as const, text: '{ "ok": true }' }],
       structuredContent: { ok: true },
+    };
+    assert.deepEqual(resultToContent(result), result.content);
+  });
+
+  test("JSON in content with other key order counts as already carried", () => {
+    const result = {
+      content: [{ type: "text" as const, text: '{"b":[1,{"d":2,"c":3}],"a":true}' }],
+      structuredContent: { a: true, b: [1, { c: 3, d: 2 }] },
     };
     assert.deepEqual(resultToContent(result), result.content);
   });

@@ -11,9 +11,14 @@ import { McpServer } from "../../server/server.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
 import { serveHttp } from "../../runtime/runtime.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
-import { sleep } from "./helpers.ts";
+import { deferred, within } from "./helpers.ts";
 
 const info = { name: "tasks-test", version: "1.0.0" };
+
+/** Time passing on the server side: a job's work, or the interval of a client polling a task. */
+function elapse(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 const nameSchema = { type: "object" as const, properties: { name: { type: "string" as const } } };
 
 /** What the server's tools observed, for assertions. */
@@ -27,7 +32,7 @@ function tasksServer(observed: Observed, pollIntervalMs = 5): McpServer {
     name: "job",
     execution: { taskSupport: "optional" },
     handler: async () => {
-      await sleep(20);
+      await elapse(20);
       return "done";
     },
   });
@@ -186,12 +191,12 @@ for (
       const { client, observed, close } = await connect({ tasks: true });
       try {
         const controller = new AbortController();
-        let taskId = "";
+        const handle = deferred<string>();
         const call = client.callTool("hang", {}, {
           signal: controller.signal,
-          onTask: (task) => (taskId = task.taskId),
+          onTask: (task) => handle.resolve(task.taskId),
         });
-        for (let i = 0; i < 200 && taskId === ""; i++) await sleep(2);
+        const taskId = await within(handle.promise, 10_000, "the task handle");
         controller.abort("user gave up");
         await assert.rejects(call, /cancelled/);
         assert.equal((await client.getTask(taskId)).status, "cancelled");
@@ -233,7 +238,7 @@ for (
         const taskId = handle.taskId as string;
         let task = await client.getTask(taskId);
         for (let i = 0; i < 200 && task.status !== "input_required"; i++) {
-          await sleep(2);
+          await elapse(2);
           task = await client.getTask(taskId);
         }
         assert.deepEqual(Object.keys(task.inputRequests ?? {}).sort(), ["first", "second"]);
