@@ -4,32 +4,70 @@
  * resource metadata (RFC 9728) and its endpoint, audience checks (RFC 8707),
  * RFC 6750 challenges, and token verifiers (static for development, JWT on
  * Web Crypto). No authorization server and no network access: keys and
- * tokens come from the caller.
+ * tokens come from the caller. `withAuth` (from the root module) does the
+ * wiring below in one call.
  *
  * @example
  * ```ts
  * import { McpServer } from "../server/server.ts";
- * import { jwtVerifier, withAuth } from "./mod.ts";
+ * import { createHttpHandler } from "../transports/http/server.ts";
+ * import { bearerAuth, jwtVerifier, withResourceMetadata } from "./mod.ts";
  * declare const publicJwk: JsonWebKey;
  *
  * const resource = "https://mcp.example.com/mcp";
  * const server = new McpServer({ name: "demo", version: "1.0.0" });
- * const handler = withAuth(server, {
- *   resource,
- *   authorizationServers: ["https://auth.example.com"],
- *   scopesSupported: ["mcp"],
- *   requiredScopes: ["mcp"],
- *   verify: jwtVerifier({ jwks: { keys: [publicJwk] }, issuer: "https://auth.example.com" }),
- * });
+ * const verify = jwtVerifier({ jwks: { keys: [publicJwk] }, issuer: "https://auth.example.com" });
+ * const handler = withResourceMetadata(
+ *   createHttpHandler(server, {
+ *     authenticate: bearerAuth({ resource, verify, requiredScopes: ["mcp"] }),
+ *   }),
+ *   { resource, authorizationServers: ["https://auth.example.com"], scopesSupported: ["mcp"] },
+ * );
  * // Deno.serve(handler); tools see context.auth.subject and context.auth.scopes
  * ```
  *
  * @module
  */
-export * from "./resource.ts";
-export * from "./challenge.ts";
-export * from "./bearer.ts";
-export * from "./static_verifier.ts";
-export * from "./jwt.ts";
-export * from "./metadata.ts";
-export * from "./with_auth.ts";
+export type { AuthInfo } from "../protocol/server_endpoint.ts";
+export type { HttpHandler } from "../runtime/http.ts";
+export {
+  bearerAuth,
+  type BearerAuthOptions,
+  InvalidTokenError,
+  type TokenVerifier,
+  type VerifiedToken,
+} from "./bearer.ts";
+export {
+  type BearerChallenge,
+  bearerChallengeHeader,
+  type BearerErrorCode,
+  bearerErrorResponse,
+} from "./challenge.ts";
+export {
+  type JsonWebKeySet,
+  type JwkWithId,
+  type JwtAlgorithm,
+  type JwtClaims,
+  type JwtTokenVerifier,
+  jwtVerifier,
+  type JwtVerifierOptions,
+} from "./jwt.ts";
+export {
+  type PartialHttpHandler,
+  type ProtectedResourceMetadata,
+  protectedResourceMetadata,
+  protectedResourceMetadataHandler,
+  type ProtectedResourceMetadataOptions,
+} from "./metadata.ts";
+export {
+  audienceIncludes,
+  canonicalResourceUri,
+  PROTECTED_RESOURCE_WELL_KNOWN,
+  protectedResourceMetadataUrl,
+} from "./resource.ts";
+export {
+  type StaticTokenEntry,
+  staticTokenVerifier,
+  type StaticTokenVerifierOptions,
+} from "./static_verifier.ts";
+export { withResourceMetadata } from "./with_auth.ts";

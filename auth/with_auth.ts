@@ -4,12 +4,9 @@
  *
  * @module
  */
+import type { HttpHandler } from "../runtime/http.ts";
 import type { McpServer } from "../server/server.ts";
-import {
-  createHttpHandler,
-  type HttpHandler,
-  type HttpHandlerOptions,
-} from "../transports/http/server.ts";
+import { createHttpHandler, type HttpHandlerOptions } from "../transports/http/server.ts";
 import { bearerAuth, type BearerAuthOptions } from "./bearer.ts";
 import {
   protectedResourceMetadataHandler,

@@ -86,9 +86,12 @@ interface Pending {
  * @example
  * ```ts
  * import { createRequestEngine } from "./engine.ts";
+ * import type { Transport } from "./transport.ts";
+ * declare const transport: Transport;
+ *
  * const engine = createRequestEngine((message) => transport.send(message));
- * // feed responses: engine.handleResponse(response)
- * const result = await engine.request("tools/list", {});
+ * // The transport's sink feeds responses back: engine.handleResponse(response)
+ * const result = await engine.request("tools/list", {}, { timeoutMs: 5_000 });
  * ```
  */
 export function createRequestEngine(

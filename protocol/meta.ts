@@ -1,8 +1,12 @@
 /**
- * Reserved `_meta` keys of MCP 2026-07-28.
+ * `_meta`: the metadata map on requests, results and wire objects, and the
+ * keys MCP 2026-07-28 reserves in it.
  *
  * @module
  */
+
+/** `_meta` maps: reverse-DNS keys to arbitrary values. */
+export type Meta = { [key: string]: unknown };
 
 /** Reserved `_meta` key names. */
 export const MetaKey: {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ClientCapabilities, Implementation } from "./capabilities.ts";
 import type { RequestEngine } from "./engine.ts";
 import type { McpError } from "./errors.ts";
 import type {
@@ -14,7 +15,7 @@ import type {
   JsonRpcRequest,
   JsonRpcResponse,
 } from "./jsonrpc.ts";
-import type { ClientCapabilities, Implementation, LoggingLevel } from "./types.ts";
+import type { LoggingLevel } from "./logging.ts";
 
 /** The authenticated principal, when an auth layer ran before the server. */
 export interface AuthInfo {

@@ -57,6 +57,7 @@ function assertSingleLine(name: string, value: string): void {
  *
  * @example
  * ```ts
+ * import { encodeSseEvent } from "./sse.ts";
  * encodeSseEvent({ event: "message", id: "7", data: '{"jsonrpc":"2.0"}' });
  * // 'event: message\nid: 7\ndata: {"jsonrpc":"2.0"}\n\n'
  * encodeSseEvent({ data: "a\nb" }); // 'data: a\ndata: b\n\n'
@@ -92,6 +93,7 @@ export function encodeSseEvent(init: SseEventInit): string {
  *
  * @example
  * ```ts
+ * import { encodeSseComment } from "./sse.ts";
  * encodeSseComment(); // ': keep-alive\n\n'
  * encodeSseComment("hi"); // ': hi\n\n'
  * ```
@@ -202,7 +204,10 @@ function createEventAssembler(
  *
  * @example
  * ```ts
- * const response = await fetch("https://example.com/mcp", { headers: { accept: "text/event-stream" } });
+ * import { createSseDecoderStream } from "./sse.ts";
+ * const response = await fetch("https://example.com/mcp", {
+ *   headers: { accept: "text/event-stream" },
+ * });
  * const events = response.body!.pipeThrough(createSseDecoderStream());
  * ```
  */
@@ -241,7 +246,15 @@ export function createSseDecoderStream(
  *
  * @example
  * ```ts
- * const response = await fetch(url, { method: "POST", body, headers });
+ * import { parseSse } from "./sse.ts";
+ * declare const url: string;
+ * declare const body: string;
+ *
+ * const response = await fetch(url, {
+ *   method: "POST",
+ *   body,
+ *   headers: { "content-type": "application/json", accept: "text/event-stream" },
+ * });
  * for await (const event of parseSse(response.body!)) {
  *   if (event.event === "message") console.log(JSON.parse(event.data));
  * }

@@ -1,11 +1,24 @@
 /**
- * The one table that ties a subscription filter's keys to the notifications
+ * Subscriptions to change notifications: the filter a `subscriptions/listen`
+ * stream carries, and the one table that ties its keys to the notifications
  * they stand for, used by the server to send and by the client to route.
  *
  * @module
  */
+import type { ServerCapabilities } from "./capabilities.ts";
 import type { JsonRpcNotification } from "./jsonrpc.ts";
-import type { ServerCapabilities, SubscriptionFilter } from "./types.ts";
+
+/** Which notifications a `subscriptions/listen` stream carries. */
+export interface SubscriptionFilter {
+  /** `notifications/tools/list_changed`. */
+  toolsListChanged?: boolean;
+  /** `notifications/prompts/list_changed`. */
+  promptsListChanged?: boolean;
+  /** `notifications/resources/list_changed`. */
+  resourcesListChanged?: boolean;
+  /** `notifications/resources/updated` for these URIs. */
+  resourceSubscriptions?: string[];
+}
 
 /** A list whose changes a client can subscribe to. */
 export type ListKind = "tools" | "prompts" | "resources";

@@ -5,8 +5,8 @@
  *
  * @module
  */
+import type { InputRequests } from "./input_requests.ts";
 import type { JsonObject } from "./jsonrpc.ts";
-import type { InputRequests } from "./types.ts";
 
 /** The extension identifier, declared in capabilities. */
 export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";

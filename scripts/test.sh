@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks (deno check, lint, fmt, publish dry-run),
-# the unit tests on Deno, Bun and Node, and the official conformance suites
+# The whole test suite: static checks (deno check, lint, fmt, publish dry-run,
+# doc lint of every entry point, type-checked doc examples), the unit tests on Deno, Bun and Node, and the official conformance suites
 # (server and client) on each runtime. Prints one line per step and a final
 # "N passed, N failed" line; exits non-zero if any step failed.
 set -uo pipefail
@@ -32,10 +32,63 @@ step() {
 
 unit_files() { find tests -name '*.test.ts' | sort; }
 
+# Read from deno.json, so a new entry point or published folder is covered
+# without editing this script. Each prints one path a line, or fails.
+entry_points() {
+  deno eval 'const { exports } = JSON.parse(Deno.readTextFileSync("deno.json"));
+    const paths = typeof exports === "string" ? [exports] : Object.values(exports ?? {});
+    if (paths.length === 0) throw new Error("deno.json has no exports");
+    for (const path of paths) console.log(path.replace(/^\.\//, ""));'
+}
+# The .ts files under "publish.include", minus "publish.exclude" and the top-level "exclude".
+published_ts_files() {
+  deno eval 'const config = JSON.parse(Deno.readTextFileSync("deno.json"));
+    const clean = (path) => path.replace(/^\.\//, "").replace(/\/$/, "");
+    const excluded = [...(config.publish?.exclude ?? []), ...(config.exclude ?? [])].map(clean);
+    const isExcluded = (path) => excluded.some((ex) => path === ex || path.startsWith(ex + "/"));
+    const found = [];
+    const visit = (path) => {
+      if (isExcluded(path)) return;
+      if (Deno.statSync(path).isDirectory) {
+        for (const entry of Deno.readDirSync(path)) visit(`${path}/${entry.name}`);
+      } else if (path.endsWith(".ts")) found.push(path);
+    };
+    for (const entry of config.publish?.include ?? []) {
+      if (/[*?[\]{}!]/.test(entry)) throw new Error(`glob in publish.include not handled: ${entry}`);
+      visit(clean(entry));
+    }
+    if (found.length === 0) throw new Error("publish.include names no .ts file");
+    console.log(found.sort().join("\n"));'
+}
+
+# Every entry point on its own, so a type is public where it is referenced.
+# --quiet hides the resolver warnings about @types/node (compilerOptions.types),
+# which are not documentation problems; doc lint errors still print.
+doc_lint_entry_points() {
+  local entries entry failing=()
+  entries=$(entry_points) || return 1
+  for entry in $entries; do
+    echo "deno doc --lint $entry"
+    deno doc --quiet --lint "$entry" || failing+=("$entry")
+  done
+  [ "${#failing[@]}" -eq 0 ] && return 0
+  echo "doc lint problems in: ${failing[*]}"
+  return 1
+}
+
+check_doc_examples() {
+  local files
+  files=$(published_ts_files) || return 1
+  # shellcheck disable=SC2086 # one path a line, none with spaces
+  deno check --doc $files
+}
+
 step "deno check" deno check mod.ts $(unit_files) examples/ bench/
 step "deno lint" deno lint
 step "deno fmt --check" deno fmt --check
 step "deno publish --dry-run" deno publish --dry-run --allow-dirty
+step "deno doc --lint" doc_lint_entry_points
+step "deno check --doc" check_doc_examples
 
 step "unit tests (deno)" deno test -A $(unit_files)
 step "unit tests (bun)" bun test --timeout 60000 $(unit_files | sed 's|^|./|')
