@@ -21,7 +21,7 @@ import {
   LOGGING_LEVELS,
   type LoggingLevel,
   type Meta,
-} from "../protocol/types.ts";
+} from "../protocol/mod.ts";
 
 /** Everything a tool, resource or prompt handler may use. */
 export interface RequestContext {

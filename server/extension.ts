@@ -6,7 +6,7 @@
  * @module
  */
 import type { JsonObject } from "../protocol/jsonrpc.ts";
-import type { ClientCapabilities, InputRequests } from "../protocol/types.ts";
+import type { ClientCapabilities, InputRequests } from "../protocol/mod.ts";
 import type { AuthInfo } from "../protocol/server_endpoint.ts";
 
 /** Answers to input requests, by key (MRTR `inputResponses`). */

@@ -4,18 +4,132 @@
  *
  * @example
  * ```ts
- * import { McpServer } from "@emcee/mcp/server";
+ * import { McpServer } from "./mod.ts";
  * const server = new McpServer({ name: "demo", version: "1.0.0" });
  * server.tool({ name: "hello", description: "Greets", handler: () => "Hello!" });
  * ```
  *
  * @module
  */
-export * from "./server.ts";
-export * from "./context.ts";
-export * from "./extension.ts";
-export * from "./tasks.ts";
-export * from "./pagination.ts";
-export * from "./request_state.ts";
-export * from "./uri_template.ts";
-export type { ResolvedSchema, SchemaCheck, SchemaIssue, ToolArgs } from "./tool_schema.ts";
+export { McpServer } from "./server.ts";
+export type { ServerOptions } from "./options.ts";
+export type {
+  Completer,
+  PromptDefinition,
+  Registration,
+  ResourceDefinition,
+  ResourceRead,
+  ResourceTemplateDefinition,
+  ToolArgs,
+  ToolDefinition,
+  ToolReturn,
+} from "./definitions.ts";
+export {
+  RegistrationError,
+  type RegistrationErrorInit,
+  type RegistrationKind,
+  type RegistrationProblem,
+} from "./registration_error.ts";
+export type { ServerEvent } from "./subscriptions.ts";
+export { type InputOptions, type RequestContext, urlElicitationRequired } from "./context.ts";
+export {
+  clientDeclares,
+  type ExtensionRequest,
+  type ExtensionSubscription,
+  type HandedOffCall,
+  type HandlerCall,
+  type HandOffPlan,
+  type InputAnswers,
+  type RoundOutcome,
+  type ServerExtension,
+  type ToolExecution,
+} from "./extension.ts";
+export {
+  createMemoryTaskStore,
+  createTasksExtension,
+  type MemoryTaskStoreOptions,
+  type TaskRecord,
+  type TasksOptions,
+  type TaskStore,
+} from "./tasks.ts";
+export {
+  parseUriTemplate,
+  type UriTemplate,
+  type UriTemplateMatch,
+  type UriTemplateValue,
+  type UriTemplateVariables,
+} from "./uri_template.ts";
+// The protocol types this API refers to, so that this entry point alone types everything it
+// exposes; `@emcee/mcp/protocol` has the rest.
+export { McpError } from "../protocol/mod.ts";
+export type {
+  Annotations,
+  AudioContent,
+  AuthInfo,
+  BlobResourceContents,
+  CacheHints,
+  CallToolResult,
+  ClientCapabilities,
+  ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  EmbeddedResource,
+  GetPromptResult,
+  Icon,
+  ImageContent,
+  Implementation,
+  InputRequest,
+  InputRequests,
+  JsonObject,
+  JsonRpcErrorObject,
+  JsonRpcErrorResponse,
+  JsonRpcMessage,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcResponse,
+  JsonRpcResultResponse,
+  LegacySession,
+  ListKind,
+  ListRootsResult,
+  LoggingLevel,
+  Meta,
+  Progress,
+  Prompt,
+  PromptArgument,
+  PromptMessage,
+  ReadResourceResult,
+  RequestEngine,
+  RequestId,
+  RequestOptions,
+  RequestScope,
+  Resource,
+  ResourceContents,
+  ResourceLink,
+  ResourceTemplate,
+  Root,
+  SamplingMessage,
+  ServerCapabilities,
+  ServerEndpoint,
+  Task,
+  TaskStatus,
+  TextContent,
+  TextResourceContents,
+  Tool,
+  ToolAnnotations,
+} from "../protocol/mod.ts";
+export {
+  type Infer,
+  type InferToolArgs,
+  type JsonSchemaObject,
+  schemaType,
+  type StandardIssue,
+  type StandardJsonSchemaOptions,
+  type StandardOutput,
+  type StandardPathSegment,
+  type StandardProps,
+  type StandardResult,
+  type StandardSchemaV1,
+  type TypedSchema,
+} from "../schema/mod.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
-import type { Page } from "../protocol/types.ts";
+import type { Page } from "../protocol/mod.ts";
 
 /**
  * Slices `items` at `cursor`. An unknown or malformed cursor is -32602.

@@ -17,7 +17,7 @@ import {
 } from "../protocol/tasks.ts";
 import { ErrorCode, McpError, toErrorObject } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
-import type { ClientCapabilities, InputRequests } from "../protocol/types.ts";
+import type { ClientCapabilities, InputRequests } from "../protocol/mod.ts";
 import type { AuthInfo } from "../protocol/server_endpoint.ts";
 import {
   clientDeclares,
@@ -168,7 +168,7 @@ function ownerOf(auth: AuthInfo | undefined): string {
 }
 
 /** The `tasks/get` view of a record: the task with its status's payload. */
-export function detailedTask(record: TaskRecord): JsonObject {
+function detailedTask(record: TaskRecord): JsonObject {
   const view: JsonObject = { ...record.task } as unknown as JsonObject;
   if (record.task.status === "input_required") view.inputRequests = record.inputRequests ?? {};
   if (record.task.status === "completed" && record.result) view.result = record.result;
@@ -411,5 +411,3 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
     },
   };
 }
-
-export { isTerminalTaskStatus, type Task, TASKS_EXTENSION, type TaskStatus };

@@ -1,76 +1,81 @@
 /**
- * The bridge between tool definitions and schema/: whatever a tool declares
- * (raw JSON Schema, a schema builder value, or a Standard Schema such as Zod,
- * Valibot or ArkType) becomes the JSON Schema it advertises and a validator.
+ * A tool's declared schemas, resolved once at registration: whatever the tool
+ * declares (raw JSON Schema, a schema builder value, or a Standard Schema such
+ * as Zod, Valibot or ArkType) becomes a schema/ `ToolSchema`, the JSON Schema
+ * it advertises plus the validator that enforces it.
  *
  * @module
  */
-import type { JsonObject } from "../protocol/jsonrpc.ts";
 import {
-  type InferToolArgs,
+  formatIssues,
   SchemaError,
+  type ToolSchema,
   type ToolSchemaInput,
   toToolSchema,
   validateSchema,
 } from "../schema/mod.ts";
-import { formatIssues } from "../schema/issues.ts";
+import { RegistrationError } from "./registration_error.ts";
 
-/** A validation issue in terms a model can read. */
-export interface SchemaIssue {
-  /** JSON pointer of the failing value ("" for the root). */
-  readonly path: string;
-  /** Why it failed. */
-  readonly message: string;
-}
+/** Which of a tool's schemas. */
+type SchemaRole = "inputSchema" | "outputSchema";
 
-/** The outcome of validating one value. */
-export type SchemaCheck =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly issues: readonly SchemaIssue[] };
-
-/** A schema resolved for use by the server. */
-export interface ResolvedSchema {
-  /** The JSON Schema advertised to clients. */
-  jsonSchema: JsonObject;
-  /** Whether emcee validates (raw or builder schemas) or a Standard Schema library does. */
-  native: boolean;
-  /** Validates a value; returns the (possibly transformed) value or issues. */
-  validate(value: unknown): SchemaCheck | Promise<SchemaCheck>;
-}
+const ROLE_LABEL: { readonly [role in SchemaRole]: string } = {
+  inputSchema: "input schema",
+  outputSchema: "output schema",
+};
 
 /**
- * The arguments a handler receives for a declared input: the builder's or
- * Standard Schema's type, or a plain JSON object for raw JSON Schema.
+ * Resolves one schema of the tool `tool`. Input schemas must describe an
+ * object; since 2026-07-28 output schemas may describe any JSON value.
+ * Throws a {@link RegistrationError} whose `cause` locates the problem.
  */
-export type ToolArgs<Input> = unknown extends InferToolArgs<Input> ? JsonObject
-  : InferToolArgs<Input>;
-
-/** Resolves what a tool declares; throws a readable error for a broken schema. */
-export function resolveSchema(input: unknown): ResolvedSchema {
+export function resolveToolSchema(tool: string, role: SchemaRole, declared: unknown): ToolSchema {
+  let schema: ToolSchema;
   try {
-    const schema = toToolSchema(input as ToolSchemaInput);
-    return {
-      jsonSchema: schema.jsonSchema as JsonObject,
-      native: schema.validator === "emcee",
-      validate: (value) => schema.validate(value),
-    };
+    schema = toToolSchema(declared as ToolSchemaInput);
   } catch (error) {
-    if (error instanceof SchemaError || error instanceof TypeError) throw new Error(error.message);
+    if (error instanceof SchemaError || error instanceof TypeError) {
+      throw invalidSchema(tool, role, error);
+    }
     throw error;
   }
+  const defect = schemaDefect(schema, role === "inputSchema");
+  if (defect) throw invalidSchema(tool, role, defect);
+  return schema;
+}
+
+function invalidSchema(tool: string, role: SchemaRole, cause: Error): RegistrationError {
+  return new RegistrationError({
+    kind: "tool",
+    key: tool,
+    problem: role,
+    detail: `has an invalid ${ROLE_LABEL[role]}: ${cause.message}`,
+    cause,
+  });
 }
 
 /**
- * Checks a schema at registration against its meta-schema; returns readable
- * problems. Input schemas must describe an object; since 2026-07-28 output
- * schemas may describe any JSON value.
+ * What `toToolSchema` leaves unchecked: the JSON Schema a Standard Schema
+ * library exported (ours are checked against their meta-schema as they
+ * compile), and the object root an input schema needs.
  */
-export function schemaProblems(schema: JsonObject, requireObject: boolean): string[] {
-  const problems = validateSchema(schema).map((error) =>
-    formatIssues([{ path: error.instancePath, message: error.message }])
-  );
-  if (problems.length === 0 && requireObject && schema.type !== "object") {
-    problems.push(`the root must have "type": "object"`);
+function schemaDefect(schema: ToolSchema, requireObject: boolean): SchemaError | undefined {
+  if (schema.validator !== "emcee") {
+    const problems = validateSchema(schema.jsonSchema);
+    if (problems.length > 0) {
+      const issues = problems.map((problem) => ({
+        path: problem.instancePath,
+        message: problem.message,
+      }));
+      return new SchemaError(
+        `the exported JSON Schema is invalid: ${formatIssues(issues, { limit: 5 })}`,
+        `#${problems[0].instancePath}`,
+      );
+    }
   }
-  return problems;
+  if (requireObject && schema.jsonSchema.type !== "object") {
+    const at = schema.jsonSchema.type === undefined ? "#" : "#/type";
+    return new SchemaError(`the root must have "type": "object"`, at);
+  }
+  return undefined;
 }

@@ -2,9 +2,11 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonObject } from "../../protocol/jsonrpc.ts";
-import { McpServer, type ServerOptions } from "../../server/server.ts";
+import { type Task, TASKS_EXTENSION } from "../../protocol/tasks.ts";
+import type { ServerOptions } from "../../server/options.ts";
+import { McpServer } from "../../server/server.ts";
 import { createLegacySession } from "../../transports/session.ts";
-import { createMemoryTaskStore, type Task, TASKS_EXTENSION } from "../../server/tasks.ts";
+import { createMemoryTaskStore } from "../../server/tasks.ts";
 import { modern } from "./helpers.ts";
 
 const WITH_TASKS = { extensions: { [TASKS_EXTENSION]: {} }, elicitation: {} };

@@ -1,0 +1,48 @@
+/**
+ * {@link ServerOptions}: how an `McpServer` is configured at construction.
+ *
+ * @module
+ */
+import type { CacheHints, ServerCapabilities } from "../protocol/mod.ts";
+import type { ServerExtension } from "./extension.ts";
+import type { TasksOptions } from "./tasks.ts";
+
+/**
+ * Server construction options.
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from "./server.ts";
+ * import type { ServerOptions } from "./options.ts";
+ * const options: ServerOptions = {
+ *   instructions: "Use search before fetch.",
+ *   pageSize: 50,
+ *   cache: { ttlMs: 60_000, cacheScope: "public" },
+ *   tasks: true,
+ * };
+ * const server = new McpServer({ name: "docs", version: "1.0.0" }, options);
+ * ```
+ */
+export interface ServerOptions {
+  /** Guidance for the model, sent in `initialize` and `server/discover`. */
+  instructions?: string;
+  /** Items per page of every list method. Default 100. */
+  pageSize?: number;
+  /** Cache hints on cacheable modern results. Default `{ ttlMs: 0, cacheScope: "public" }`. */
+  cache?: CacheHints;
+  /** Secret for signing MRTR `requestState`; random per process when absent. */
+  requestStateSecret?: string | Uint8Array;
+  /** How long MRTR state stays valid. Default 10 minutes. */
+  requestStateTtlMs?: number;
+  /** Put `io.modelcontextprotocol/serverInfo` in every modern result. Default true. */
+  includeServerInfo?: boolean;
+  /** Extra capabilities to advertise (merged over the derived ones). */
+  capabilities?: ServerCapabilities;
+  /**
+   * Enables the tasks extension (`io.modelcontextprotocol/tasks`, 2026-07-28):
+   * tools whose definition allows it answer with a task the client polls.
+   */
+  tasks?: boolean | TasksOptions;
+  /** Protocol extensions to serve (2026-07-28 era). */
+  extensions?: ServerExtension[];
+}
