@@ -39,11 +39,16 @@ export type Infer<S> = S extends TypedSchema<infer T> ? T : unknown;
 /** Properties of an object schema, by name. */
 export type Shape = Readonly<Record<string, TypedSchema<unknown>>>;
 
-type OptionalKeys<P extends Shape> = {
+/** The property names of a {@link Shape} whose schemas are wrapped in {@link s.optional}. */
+export type OptionalKeys<P extends Shape> = {
   [K in keyof P]: P[K] extends { readonly [optionalMarker]: true } ? K : never;
 }[keyof P];
-type RequiredKeys<P extends Shape> = Exclude<keyof P, OptionalKeys<P>>;
-type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** The property names of a {@link Shape} that an object must have. */
+export type RequiredKeys<P extends Shape> = Exclude<keyof P, OptionalKeys<P>>;
+
+/** `T` as one object type (an intersection spelled out, so editors show its properties). */
+export type Flatten<T> = { [K in keyof T]: T[K] };
 
 /** The object type described by a {@link Shape}: optional properties become `?:`. */
 export type InferShape<P extends Shape> = Flatten<
@@ -55,10 +60,13 @@ export type InferShape<P extends Shape> = Flatten<
 export interface Annotations<T> {
   /** Shown to the model: say what the value means and how to choose it. */
   readonly description?: string;
+  /** A short name for the value. */
   readonly title?: string;
   /** Documented default (an annotation: the validator does not fill it in). */
   readonly default?: T;
+  /** Sample values. */
   readonly examples?: readonly T[];
+  /** The value should no longer be used. */
   readonly deprecated?: boolean;
 }
 
@@ -81,26 +89,37 @@ export type StringFormat =
 
 /** Options of {@link s.string}. */
 export interface StringOptions extends Annotations<string> {
+  /** At least this many characters (Unicode code points). */
   readonly minLength?: number;
+  /** At most this many characters (Unicode code points). */
   readonly maxLength?: number;
   /** ECMAScript regular expression (Unicode mode), unanchored unless you add `^`/`$`. */
   readonly pattern?: string;
+  /** A {@link StringFormat} the string must have, or any other format name (not checked). */
   readonly format?: StringFormat | (string & Record<never, never>);
 }
 
 /** Options of {@link s.number} and {@link s.integer}. */
 export interface NumberOptions extends Annotations<number> {
+  /** The value is at least this. */
   readonly minimum?: number;
+  /** The value is at most this. */
   readonly maximum?: number;
+  /** The value is greater than this. */
   readonly exclusiveMinimum?: number;
+  /** The value is less than this. */
   readonly exclusiveMaximum?: number;
+  /** The value divided by this is an integer (must be greater than 0). */
   readonly multipleOf?: number;
 }
 
 /** Options of {@link s.array}. */
 export interface ArrayOptions<T> extends Annotations<T[]> {
+  /** At least this many items. */
   readonly minItems?: number;
+  /** At most this many items. */
   readonly maxItems?: number;
+  /** `true`: no two items are equal (as JSON values). */
   readonly uniqueItems?: boolean;
 }
 
@@ -108,7 +127,9 @@ export interface ArrayOptions<T> extends Annotations<T[]> {
 export interface ObjectOptions<T> extends Annotations<T> {
   /** `false` rejects properties not listed in the shape (recommended for tool arguments). */
   readonly additionalProperties?: boolean;
+  /** At least this many properties. */
   readonly minProperties?: number;
+  /** At most this many properties. */
   readonly maxProperties?: number;
 }
 
@@ -122,7 +143,8 @@ function build<T>(base: Record<string, unknown>, options: object | undefined): T
   return schema as TypedSchema<T>;
 }
 
-type Literal = string | number | boolean | null;
+/** A JSON primitive, as {@link SchemaBuilder.enum} and {@link SchemaBuilder.literal} take. */
+export type Literal = string | number | boolean | null;
 
 /** The builder namespace: `s.string()`, `s.object({...})`, … (plain functions, no classes). */
 export interface SchemaBuilder {

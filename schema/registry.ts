@@ -14,29 +14,41 @@ import { resolveUri, splitFragment } from "./uri.ts";
 
 /** Which keyword groups are active for a schema, from its dialect and `$vocabulary`. */
 export interface DialectInfo {
+  /** draft-07 rules: `$ref` overrides its siblings, `items` may be an array, `dependencies`. */
   readonly draft7: boolean;
+  /** The applicator keywords apply (`properties`, `items`, `allOf`, …). */
   readonly applicator: boolean;
+  /** The validation keywords apply (`type`, `minimum`, `required`, …). */
   readonly validation: boolean;
+  /** `unevaluatedItems` and `unevaluatedProperties` apply. */
   readonly unevaluated: boolean;
+  /** `format` may assert. */
   readonly format: boolean;
 }
 
 /** A schema resource: a document root or a subschema with its own `$id`. */
 export interface Resource {
+  /** Absolute URI of the resource (its base URI for relative references). */
   uri: string;
+  /** The resource's root schema. */
   readonly root: JsonSchema;
+  /** The dialect of the resource. */
   readonly dialect: DialectInfo;
   /** Label of the containing document in error locations ("" for the compiled schema). */
   readonly documentLabel: string;
   /** JSON pointer of `root` inside its document. */
   readonly rootPointer: string;
+  /** Subschemas by plain-name fragment: `$anchor` and `$dynamicAnchor` (draft-07: `$id` fragments). */
   readonly anchors: Map<string, JsonSchema>;
+  /** Subschemas by `$dynamicAnchor`. */
   readonly dynamicAnchors: Map<string, JsonSchemaObject>;
 }
 
 /** What the compiler needs to know about an indexed schema object. */
 export interface NodeInfo {
+  /** The resource the node belongs to. */
   readonly resource: Resource;
+  /** The dialect the node is interpreted in. */
   readonly dialect: DialectInfo;
   /** `schemaPath` of the node: `label#/pointer`. */
   readonly location: string;
@@ -44,9 +56,13 @@ export interface NodeInfo {
 
 /** A resolved reference target. */
 export interface RefTarget {
+  /** The schema referenced. */
   readonly node: JsonSchema;
+  /** The resource it belongs to. */
   readonly resource: Resource;
+  /** Its `schemaPath`: `label#/pointer`. */
   readonly location: string;
+  /** The dialect it is interpreted in. */
   readonly dialect: DialectInfo;
 }
 
@@ -157,7 +173,8 @@ export function createRegistry(
   const dialectCache = new Map<string, DialectInfo>();
 
   function findDocument(uri: string): JsonSchema | undefined {
-    return callerDocuments.get(uri) ?? META_SCHEMAS[uri];
+    return callerDocuments.get(uri) ??
+      (Object.hasOwn(META_SCHEMAS, uri) ? META_SCHEMAS[uri] : undefined);
   }
 
   function dialectOf(schemaUri: string, at: string, seen: Set<string> = new Set()): DialectInfo {

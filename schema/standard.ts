@@ -7,12 +7,15 @@
 
 /** A path segment of a Standard Schema issue. */
 export interface StandardPathSegment {
+  /** The property name or array index. */
   readonly key: PropertyKey;
 }
 
 /** One problem reported by a Standard Schema validator. */
 export interface StandardIssue {
+  /** What is wrong. */
   readonly message: string;
+  /** Where: the keys from the validated value down to the failing part (absent: the root). */
   readonly path?: ReadonlyArray<PropertyKey | StandardPathSegment> | undefined;
 }
 
@@ -23,19 +26,26 @@ export type StandardResult<Output> =
 
 /** Options of the Standard JSON Schema converters. */
 export interface StandardJsonSchemaOptions {
+  /** The JSON Schema dialect to produce. */
   readonly target: "draft-2020-12" | "draft-07" | "openapi-3.0" | (string & Record<never, never>);
+  /** Options specific to the library. */
   readonly libraryOptions?: Record<string, unknown> | undefined;
 }
 
 /** The `~standard` property of a Standard Schema (with the optional JSON Schema converter). */
 export interface StandardProps<Input = unknown, Output = Input> {
+  /** The Standard Schema version. */
   readonly version: 1;
+  /** The library's name, e.g. `"zod"`. */
   readonly vendor: string;
+  /** Validates a value: its output, or the issues found (possibly asynchronously). */
   readonly validate: (
     value: unknown,
     options?: { readonly libraryOptions?: Record<string, unknown> | undefined },
   ) => StandardResult<Output> | Promise<StandardResult<Output>>;
+  /** Phantom types of the input and output (for inference only; absent at runtime). */
   readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  /** The Standard JSON Schema converter, when the library offers one. */
   readonly jsonSchema?: {
     readonly input: (options: StandardJsonSchemaOptions) => Record<string, unknown>;
     readonly output: (options: StandardJsonSchemaOptions) => Record<string, unknown>;
@@ -44,6 +54,7 @@ export interface StandardProps<Input = unknown, Output = Input> {
 
 /** A Standard Schema validator (Zod 4, Valibot, ArkType, …). */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema properties. */
   readonly "~standard": StandardProps<Input, Output>;
 }
 

@@ -20,7 +20,9 @@ import { formatIssues } from "./issues.ts";
 
 /** One reason arguments were rejected: where (JSON pointer, `""` = the whole value) and why. */
 export interface ToolSchemaIssue {
+  /** JSON Pointer of the failing value; `""` for the whole value. */
   readonly path: string;
+  /** Why it failed. */
   readonly message: string;
 }
 

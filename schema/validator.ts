@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type Compiled, createCompiler, type EvalContext } from "./compile.ts";
+import { createCompiler } from "./compile/compiler.ts";
+import type { Compiled, EvalContext } from "./compile/evaluation.ts";
 import { LimitExceeded } from "./limit.ts";
 import { META_SCHEMAS } from "./metaschemas.ts";
 import { joinSteps } from "./pointer.ts";
@@ -230,6 +231,11 @@ const DRAFT_07_META = "http://json-schema.org/draft-07/schema";
 const DRAFT_2020_12_META = "https://json-schema.org/draft/2020-12/schema";
 const META_OPTIONS: CompileOptions = Object.freeze({ formatAssertion: true });
 
+// Own properties only: a `$schema` of "constructor" names no meta-schema.
+function ownEntry<T>(table: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function metaSchemaFor(schema: JsonSchema, options: CompileOptions): string {
   if (isSchemaObject(schema) && typeof schema.$schema === "string") {
     const uri = schema.$schema.replace(/#$/, "");
@@ -264,8 +270,9 @@ export function validateSchema(schema: unknown, options?: CompileOptions): Valid
     }];
   }
   const metaUri = metaSchemaFor(schema, options ?? EMPTY_OPTIONS);
-  const meta = options?.documents?.[metaUri] ?? options?.documents?.[metaUri + "#"] ??
-    META_SCHEMAS[metaUri];
+  const documents = options?.documents;
+  const meta = ownEntry(documents, metaUri) ?? ownEntry(documents, metaUri + "#") ??
+    ownEntry(META_SCHEMAS, metaUri);
   const errors: ValidationError[] = [];
   if (meta === undefined) {
     errors.push({

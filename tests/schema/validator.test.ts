@@ -287,6 +287,22 @@ describe("compilation", () => {
     assert.throws(() => compileSchema({ type: "strnig" }), /unknown type "strnig"/);
   });
 
+  test("names inherited from Object.prototype are neither types nor formats", () => {
+    for (const name of ["toString", "constructor", "hasOwnProperty"]) {
+      assert.throws(
+        () => compileSchema({ type: name }),
+        (e: unknown) => e instanceof SchemaError && e.message.includes(`unknown type "${name}"`),
+      );
+      assert.throws(() => compileSchema({ type: ["string", name] }), SchemaError);
+      // An unknown format is an annotation: every string passes, with the shared result.
+      const format = compileSchema({ type: "string", format: name });
+      assert.deepEqual(format.validate("x"), { valid: true });
+      assert.equal(format.is("x"), true);
+      const custom = compileSchema({ format: name }, { formats: {} });
+      assert.deepEqual(custom.validate("x"), { valid: true });
+    }
+  });
+
   test("unknown $schema is refused", () => {
     assert.throws(
       () => compileSchema({ $schema: "http://json-schema.org/draft-04/schema#" }),
@@ -327,6 +343,15 @@ describe("validateSchema", () => {
     assert.equal(problems[0].keyword, "schema");
     assert.match(problems[0].message, /cannot resolve \$ref "#\/\$defs\/missing"/);
     assert.equal(problems[0].schemaPath, "#/properties/a/$ref");
+  });
+
+  test("a $schema named like an Object.prototype member is an unknown meta-schema", () => {
+    for (const name of ["toString", "constructor", "hasOwnProperty"]) {
+      const problems = validateSchema({ $schema: name });
+      assert.equal(problems.length, 1);
+      assert.equal(problems[0].keyword, "$schema");
+      assert.match(problems[0].message, new RegExp(`unknown meta-schema "${name}"`));
+    }
   });
 
   test("non-schemas are refused", () => {
