@@ -13,20 +13,23 @@
  *
  * @module
  */
+export type { RuntimeName } from "./adapter.ts";
+export type { ChildProcessExit, ChildProcessHandle, SpawnOptions } from "./child_process.ts";
+export type { HttpHandler, HttpServerHandle } from "./http.ts";
 export {
-  type ChildProcessExit,
-  type ChildProcessHandle,
+  type NodeIncomingMessageLike,
+  type NodeServerResponseLike,
+  toNodeHandler,
+} from "./node_http.ts";
+export {
+  args,
   exitProcess,
   getEnv,
-  type HttpServerHandle,
-  type ProcessStdio,
-  type RuntimeName,
   runtimeName,
   serveHttp,
   type ServeHttpOptions,
-  type SpawnOptions,
   spawnProcess,
   stdio,
-  toNodeHandler,
 } from "./runtime.ts";
+export type { ProcessStdio } from "./stdio.ts";
 export { backgroundInterval, backgroundTimeout, type BackgroundTimer } from "./timers.ts";

@@ -13,15 +13,14 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { McpClient } from "../../client/mod.ts";
-import { runtimeName, spawnProcess } from "../../runtime/runtime.ts";
+import { args, runtimeName, spawnProcess } from "../../runtime/mod.ts";
 
 const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const NODE = `${ROOT}node_modules/.bin/node`;
 const SERVER = `${ROOT}tests/client/fixtures/emcee_server.ts`;
 
 function argument(name: string, fallback: number): number {
-  const argv = (globalThis as { Deno?: { args: string[] } }).Deno?.args ??
-    (globalThis as { process?: { argv: string[] } }).process?.argv.slice(2) ?? [];
+  const argv = args();
   const index = argv.indexOf(`--${name}`);
   return index >= 0 ? Number(argv[index + 1]) : fallback;
 }

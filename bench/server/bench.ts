@@ -47,7 +47,7 @@ import {
   getEnv,
   runtimeName,
   spawnProcess,
-} from "../../runtime/runtime.ts";
+} from "../../runtime/mod.ts";
 import type { ServerKind } from "./servers.ts";
 import { availableParallelism, loadavg } from "node:os";
 

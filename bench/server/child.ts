@@ -3,10 +3,10 @@
 // (`{"user":µs,"system":µs}`), and closes the server and exits when stdin ends. Spawned by
 // bench.ts with the same runtime, so the load generator and the server each get their own core.
 
-import { stdio } from "../../runtime/runtime.ts";
+import { args, stdio } from "../../runtime/mod.ts";
 import { serveKind, type ServerKind } from "./servers.ts";
 
-const [kindArg = "emcee", schemaArg = "zod"] = process.argv.slice(2);
+const [kindArg = "emcee", schemaArg = "zod"] = args();
 const kind: ServerKind = kindArg === "official" || kindArg === "floor" ? kindArg : "emcee";
 const http = await serveKind(kind, schemaArg === "json" ? "json" : "zod");
 const io = stdio();

@@ -10,7 +10,7 @@
 // BENCH_MS sets the timed run per row (default 2000, after a quarter of that as warm-up).
 
 import type { JsonRpcRequest } from "../../protocol/jsonrpc.ts";
-import { getEnv, runtimeName } from "../../runtime/runtime.ts";
+import { getEnv, runtimeName } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { McpServer } from "../../server/server.ts";
 

@@ -9,7 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import { McpServer } from "../../server/server.ts";
-import { type HttpServerHandle, serveHttp } from "../../runtime/runtime.ts";
+import { type HttpServerHandle, serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 
 /** Which server a bench child serves; `floor` is the HTTP layer alone, without MCP. */

@@ -5,6 +5,7 @@
 import * as AjvModule from "ajv/dist/2020.js";
 import * as ajvFormatsModule from "ajv-formats";
 import { Validator as CfValidator } from "@cfworker/json-schema";
+import { getEnv } from "../../runtime/mod.ts";
 import { compileSchema } from "../../schema/mod.ts";
 
 import { invalidArgs, toolSchema, validArgs } from "./fixtures.ts";
@@ -72,10 +73,7 @@ const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
   : typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
   ? "deno"
   : "node";
-const durationMs = Number(
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.BENCH_MS ?? "2000",
-);
+const durationMs = Number(getEnv("BENCH_MS") ?? "2000");
 
 const contenders: [string, Check][] = [
   ["emcee validate()", makeEmcee()],

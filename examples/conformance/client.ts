@@ -11,15 +11,7 @@
  */
 import { McpClient } from "../../client/mod.ts";
 import type { ElicitResult, JsonObject, Tool } from "../../protocol/mod.ts";
-import { exitProcess, getEnv } from "../../runtime/runtime.ts";
-
-/** Command-line arguments on Deno, Bun and Node. */
-function commandArguments(): string[] {
-  const deno = (globalThis as { Deno?: { args: string[] } }).Deno;
-  if (deno) return deno.args;
-  const process = (globalThis as { process?: { argv: string[] } }).process;
-  return process ? process.argv.slice(2) : [];
-}
+import { args, exitProcess, getEnv } from "../../runtime/mod.ts";
 
 /** Plausible arguments for a tool, from its input schema's required properties. */
 function sampleArguments(tool: Tool): JsonObject {
@@ -123,8 +115,7 @@ async function schemaPreservation(client: McpClient): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const args = commandArguments();
-  const url = args[args.length - 1];
+  const url = args().at(-1);
   const scenario = getEnv("MCP_CONFORMANCE_SCENARIO") ?? "";
   if (!url) {
     log("usage: client.ts <server-url>");

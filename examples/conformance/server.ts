@@ -10,7 +10,7 @@ import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonObject } from "../../protocol/jsonrpc.ts";
 import type { RequestContext } from "../../server/context.ts";
 import { McpServer } from "../../server/server.ts";
-import { getEnv, serveHttp } from "../../runtime/runtime.ts";
+import { getEnv, serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 
 const PNG =

@@ -13,7 +13,7 @@
  * @module
  */
 import { McpServer } from "../../server/server.ts";
-import { getEnv, serveHttp } from "../../runtime/runtime.ts";
+import { args, getEnv, serveHttp } from "../../runtime/mod.ts";
 import { serveStdio } from "../../transports/stdio/server.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 
@@ -182,10 +182,7 @@ export function createDemoServer(): McpServer {
 
 if (import.meta.main) {
   const server = createDemoServer();
-  const args = typeof Deno !== "undefined"
-    ? Deno.args
-    : (globalThis as { process?: { argv: string[] } }).process?.argv.slice(2) ?? [];
-  if (args.includes("--stdio")) {
+  if (args().includes("--stdio")) {
     await serveStdio(server);
   } else {
     const port = Number(getEnv("PORT") ?? "8787");

@@ -1,22 +1,26 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import process from "node:process";
 import {
+  args,
   getEnv,
   type HttpServerHandle,
   runtimeName,
   serveHttp,
   spawnProcess,
   toNodeHandler,
-} from "../../runtime/runtime.ts";
+} from "../../runtime/mod.ts";
+import { currentAdapter, pickAdapter } from "../../runtime/adapter.ts";
+import { userArguments } from "../../runtime/node.ts";
 import { parseSse } from "../../protocol/sse.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const runtimeModuleUrl = new URL("../../runtime/runtime.ts", import.meta.url).href;
+const runtimeDirectory = new URL("../../runtime/", import.meta.url);
+const runtimeModuleUrl = new URL("mod.ts", runtimeDirectory).href;
 
 /** Rejects after `ms` so a regression fails the test instead of hanging it. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -114,11 +118,38 @@ function sseBody(
 
 const sseHeaders = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
+const globals = globalThis as { Deno?: unknown; Bun?: unknown };
+const expectedRuntime = globals.Deno ? "deno" : globals.Bun ? "bun" : "node";
+
 describe("runtimeName", () => {
   test("names the runtime running the tests", () => {
-    const globals = globalThis as { Deno?: unknown; Bun?: unknown };
-    const expected = globals.Deno ? "deno" : globals.Bun ? "bun" : "node";
-    assert.equal(runtimeName(), expected);
+    assert.equal(runtimeName(), expectedRuntime);
+  });
+});
+
+describe("adapter detection", () => {
+  test("the adapter picked at load is this runtime's", () => {
+    assert.equal(currentAdapter.name, expectedRuntime);
+    assert.equal(currentAdapter.name, runtimeName());
+  });
+
+  test("picks Deno first, then Bun, and Node for anything else", () => {
+    const deno = { version: { deno: "2.0.0" }, args: [] };
+    const bun = { version: "1.0.0" };
+    const nodeProcess = { env: {}, argv: ["node", "main.ts"], execArgv: [] };
+    assert.equal(pickAdapter({ Deno: deno, process: nodeProcess }).name, "deno");
+    assert.equal(pickAdapter({ Bun: bun, process: nodeProcess }).name, "bun");
+    assert.equal(pickAdapter({ process: nodeProcess }).name, "node");
+    assert.equal(pickAdapter({}).name, "node");
+    // A look-alike global without the version marker is not taken for the runtime.
+    assert.equal(pickAdapter({ Deno: {}, Bun: {}, process: nodeProcess }).name, "node");
+  });
+
+  test("without a process global, the environment is empty and there are no arguments", () => {
+    const edge = pickAdapter({});
+    assert.equal(edge.env("PATH"), undefined);
+    assert.deepEqual(edge.args(), []);
+    assert.throws(() => edge.stdio(), /needs Deno, Bun or Node/);
   });
 });
 
@@ -126,6 +157,53 @@ describe("getEnv", () => {
   test("reads a set variable and returns undefined for an unset one", () => {
     assert.equal(typeof getEnv("PATH"), "string");
     assert.equal(getEnv("EMCEE_SURELY_UNSET_VARIABLE"), undefined);
+  });
+});
+
+describe("args", () => {
+  const fixture = new URL("fixtures/print_args.ts", import.meta.url).pathname;
+  const userArgs = ["--port", "8080", "two words", "-x", "--", "last"];
+
+  /** Arguments that make the current runtime's executable run `file` with `rest`. */
+  function scriptArgs(file: string, rest: string[]): string[] {
+    return runtimeName() === "node" ? [file, ...rest] : ["run", file, ...rest];
+  }
+
+  test("returns the arguments after the script, exactly as given", async () => {
+    const child = spawnProcess(process.execPath, scriptArgs(fixture, userArgs));
+    await child.stdin.close();
+    const output = await within(readAll(child.stdout), 15000, "output");
+    assert.deepEqual(await within(child.exited, 15000, "exit"), { code: 0, signal: null });
+    assert.deepEqual(JSON.parse(output), userArgs);
+  });
+
+  test("returns the arguments after code given to -e", async () => {
+    const script = `
+      import { args, stdio } from ${JSON.stringify(runtimeModuleUrl)};
+      await stdio().write(new TextEncoder().encode(JSON.stringify(args())));
+    `;
+    const child = spawnProcess(process.execPath, [...evalArgs(script), "first", "second"]);
+    await child.stdin.close();
+    const output = await within(readAll(child.stdout), 15000, "output");
+    assert.deepEqual(await within(child.exited, 15000, "exit"), { code: 0, signal: null });
+    assert.deepEqual(JSON.parse(output), ["first", "second"]);
+  });
+
+  test("returns a fresh array each call", () => {
+    const first = args();
+    first.push("mutated");
+    assert.notDeepEqual(args(), first);
+  });
+
+  test("Node and Bun: drops the executable and the script, or only the executable for -e", () => {
+    assert.deepEqual(userArguments(["node", "main.ts", "--stdio"], []), ["--stdio"]);
+    assert.deepEqual(userArguments(["node", "main.ts"], ["--inspect"]), []);
+    assert.deepEqual(userArguments(["node", "a", "b"], ["--input-type=module", "-e", "x"]), [
+      "a",
+      "b",
+    ]);
+    assert.deepEqual(userArguments(["node", "a"], ["--eval=x"]), ["a"]);
+    assert.deepEqual(userArguments(["node", "a"], ["-p", "x"]), ["a"]);
   });
 });
 
@@ -248,7 +326,9 @@ describe("serveHttp", () => {
       const response = await fetch(`${server.url}${path}`);
       await response.arrayBuffer();
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Closing ends every connection, and so fires whatever abort the runtime still had pending
+    // for these requests (Deno's "legacy abort" comes after each response): none may get through.
+    await within(server.close(), 5000, "close()");
     assert.deepEqual(signals.map((signal) => signal.aborted), [false, false, false]);
   });
 
@@ -459,9 +539,13 @@ describe("spawnProcess", () => {
 
 describe("module loading", () => {
   test("has no static node:* imports, so it loads on edge runtimes", () => {
-    const source = readFileSync(new URL("../../runtime/runtime.ts", import.meta.url), "utf8");
-    assert.doesNotMatch(source, /^\s*import\s[^(]*["']node:/m);
-    assert.doesNotMatch(source, /^\s*export\s[^(]*\sfrom\s+["']node:/m);
+    const files = readdirSync(runtimeDirectory).filter((name) => name.endsWith(".ts"));
+    assert.ok(files.includes("runtime.ts") && files.includes("node_http.ts"));
+    for (const name of files) {
+      const source = readFileSync(new URL(name, runtimeDirectory), "utf8");
+      assert.doesNotMatch(source, /^\s*import\s[^(]*["']node:/m, name);
+      assert.doesNotMatch(source, /^\s*export\s[^(]*\sfrom\s+["']node:/m, name);
+    }
   });
 });
 
