@@ -1,7 +1,8 @@
 /**
- * Transports: Streamable HTTP as a web-standard handler, stdio, in-memory, the
- * newline-delimited stream framing (the runtime adapter that serves, spawns
- * and reads stdio is `@emcee/mcp/runtime`).
+ * Transports: Streamable HTTP as a web-standard handler, the deprecated
+ * HTTP+SSE transport, stdio, in-memory, the newline-delimited stream framing,
+ * and `connectServer` for any message-stream transport (the runtime adapter
+ * that serves, spawns and reads stdio is `@emcee/mcp/runtime`).
  *
  * @example
  * ```ts
@@ -14,14 +15,48 @@
  *
  * @module
  */
-export * from "./http/server.ts";
-export * from "./stdio/server.ts";
-export * from "./memory.ts";
-export * from "./connect.ts";
-export * from "./session.ts";
-export * from "./stream.ts";
-export * from "./http/event_store.ts";
-export * from "./http/origin_guard.ts";
-export * from "./legacy_sse/server.ts";
-export type { Authenticate } from "./http/io.ts";
-export * from "./http/cors.ts";
+export {
+  createHttpHandler,
+  type HttpHandlerOptions,
+  type LegacyHttpOptions,
+} from "./http/server.ts";
+export type { HttpHandler } from "../runtime/mod.ts";
+export type { Authenticate } from "./http/admission.ts";
+export { type CorsOptions, withCors } from "./http/cors.ts";
+export {
+  createMemoryEventStore,
+  type EventStore,
+  type MemoryEventStoreOptions,
+} from "./http/event_store.ts";
+export type { OriginPolicy } from "./http/origin_guard.ts";
+export { createLegacySseHandler, type LegacySseOptions } from "./legacy_sse/server.ts";
+export { serveStdio, stdioServerTransport } from "./stdio/server.ts";
+export { type ConnectOptions, connectServer, type ServerConnection } from "./connect.ts";
+export { createMemoryPair, type MemoryPairOptions } from "./memory.ts";
+export { type ByteChannel, createStreamTransport, type StreamTransportOptions } from "./stream.ts";
+// The protocol types the signatures above name (and the types they name in turn), so that
+// this entry point documents them; they are the same declarations protocol/mod.ts exports.
+export type { ClientCapabilities, Implementation } from "../protocol/capabilities.ts";
+export type { Progress, RequestEngine, RequestOptions } from "../protocol/engine.ts";
+export type { McpError } from "../protocol/errors.ts";
+export type { Icon } from "../protocol/icon.ts";
+export type {
+  Classified,
+  JsonObject,
+  JsonRpcErrorObject,
+  JsonRpcErrorResponse,
+  JsonRpcMessage,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcResponse,
+  JsonRpcResultResponse,
+  RequestId,
+} from "../protocol/jsonrpc.ts";
+export type { LoggingLevel } from "../protocol/logging.ts";
+export type {
+  AuthInfo,
+  LegacySession,
+  RequestScope,
+  ServerEndpoint,
+} from "../protocol/server_endpoint.ts";
+export type { Transport, TransportSink } from "../protocol/transport.ts";

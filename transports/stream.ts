@@ -33,6 +33,9 @@ const encoder = new TextEncoder();
  * @example
  * ```ts
  * import { createStreamTransport } from "./stream.ts";
+ * // A loopback channel: what is sent comes back.
+ * const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+ * const writer = writable.getWriter();
  * const transport = createStreamTransport({ readable, write: (bytes) => writer.write(bytes) });
  * ```
  */

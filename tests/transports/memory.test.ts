@@ -5,6 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Classified, JsonObject, JsonRpcMessage } from "../../protocol/jsonrpc.ts";
+import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import { connectServer, type ServerConnection } from "../../transports/connect.ts";
 import { McpServer } from "../../server/server.ts";
@@ -66,9 +67,35 @@ function handClient(transport: Transport): HandClient {
   };
 }
 
+/**
+ * `server` as the endpoint a transport serves, reporting each request's id
+ * once the server has answered it: the report runs before the transport sees
+ * the response, so anything the transport sends for it is sent by the time a
+ * later message is.
+ */
+function reportingAnswers(server: McpServer, answered: (id: unknown) => void): ServerEndpoint {
+  return {
+    handleRequest(request, scope) {
+      const response = server.handleRequest(request, scope);
+      response.then(() => answered(request.id), () => {});
+      return response;
+    },
+    handleNotification: (notification, scope) => server.handleNotification(notification, scope),
+    modernEnvelopeProblem: (request) => server.modernEnvelopeProblem(request),
+    toolInputSchema: (name) => server.toolInputSchema(name),
+    attachSession: (session) => server.attachSession(session),
+  };
+}
+
 const byId = (id: unknown) => (message: JsonObject) => message.id === id && !("method" in message);
 
-function testServer(onAbort: (aborted: boolean) => void = () => {}): McpServer {
+/** What the `wait` tool reports: that it started, and whether its signal was aborted. */
+interface WaitHooks {
+  started?: () => void;
+  aborted?: (aborted: boolean) => void;
+}
+
+function testServer(hooks: WaitHooks = {}): McpServer {
   const server = new McpServer({ name: "memory", version: "1.0.0" });
   server.tool({
     name: "echo",
@@ -88,14 +115,13 @@ function testServer(onAbort: (aborted: boolean) => void = () => {}): McpServer {
   server.tool({
     name: "wait",
     handler: async (_args, context) => {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 5000);
-        context.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
-      onAbort(context.signal.aborted);
+      // Runs until cancelled; a test that fails to cancel it ends it by closing the connection.
+      const aborted = new Promise<void>((resolve) =>
+        context.signal.addEventListener("abort", () => resolve(), { once: true })
+      );
+      hooks.started?.();
+      await aborted;
+      hooks.aborted?.(context.signal.aborted);
       return "waited";
     },
   });
@@ -121,7 +147,7 @@ async function initialize(client: HandClient, capabilities: JsonObject = {}): Pr
 for (const direct of [false, true]) {
   describe(`memory pair${direct ? " (direct)" : ""} with connectServer`, () => {
     async function connected(
-      server: McpServer = testServer(),
+      server: ServerEndpoint = testServer(),
     ): Promise<{ client: HandClient; connection: ServerConnection }> {
       const [clientSide, serverSide] = createMemoryPair({ direct });
       const connection = await connectServer(server, serverSide);
@@ -214,8 +240,13 @@ for (const direct of [false, true]) {
     });
 
     test("notifications/cancelled aborts a running tool and suppresses its response", async () => {
+      const started = deferred();
       const aborted = deferred<boolean>();
-      const { client, connection } = await connected(testServer(aborted.resolve));
+      const answered = deferred();
+      const server = testServer({ started: started.resolve, aborted: aborted.resolve });
+      const { client, connection } = await connected(
+        reportingAnswers(server, (id) => id === "slow" && answered.resolve()),
+      );
       try {
         await initialize(client);
         await client.send({
@@ -224,17 +255,17 @@ for (const direct of [false, true]) {
           method: "tools/call",
           params: { name: "wait", arguments: {} },
         });
-        // Let the handler start before cancelling it.
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await within(started.promise, 2000, "the tool to start");
         await client.send({
           jsonrpc: "2.0",
           method: "notifications/cancelled",
           params: { requestId: "slow", reason: "changed my mind" },
         });
         assert.equal(await within(aborted.promise, 2000, "the tool's signal to abort"), true);
+        await within(answered.promise, 2000, "the server to finish the cancelled call");
+        // Anything sent for the cancelled call was sent before this ping's answer.
         await client.send({ jsonrpc: "2.0", id: "ping", method: "ping" });
         await client.next(byId("ping"));
-        await new Promise((resolve) => setTimeout(resolve, 20));
         assert.ok(!client.received.some((m) => m.id === "slow"), "no response to a cancelled call");
       } finally {
         await connection.close();

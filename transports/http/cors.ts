@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { HttpHandler } from "../../runtime/mod.ts";
 import { originAllowed, type OriginPolicy } from "./origin_guard.ts";
 
 /** Options of {@link withCors}. */
@@ -50,10 +51,7 @@ function requestedHeadersAllowed(requested: string | null): string | undefined {
  * const handler = withCors(createHttpHandler(server, policy), policy);
  * ```
  */
-export function withCors(
-  handler: (request: Request) => Promise<Response>,
-  options: CorsOptions = {},
-): (request: Request) => Promise<Response> {
+export function withCors(handler: HttpHandler, options: CorsOptions = {}): HttpHandler {
   const maxAge = String(options.maxAgeSeconds ?? 600);
   return async (request) => {
     const origin = request.headers.get("origin");
@@ -86,4 +84,17 @@ export function withCors(
       headers,
     });
   };
+}
+
+/**
+ * Applies the `cors` option every HTTP transport takes: `handler` unchanged
+ * when it is off; else {@link withCors} under the transport's origin policy,
+ * overridden by the option's own fields.
+ */
+export function withCorsOption(
+  handler: HttpHandler,
+  options: OriginPolicy & { cors?: boolean | CorsOptions },
+): HttpHandler {
+  if (!options.cors) return handler;
+  return withCors(handler, options.cors === true ? options : { ...options, ...options.cors });
 }

@@ -7,31 +7,28 @@
  * @module
  */
 import { ErrorCode } from "../../protocol/errors.ts";
-import { type Classified, type JsonRpcMessage, parseMessage } from "../../protocol/jsonrpc.ts";
+import type { JsonRpcMessage } from "../../protocol/jsonrpc.ts";
+import type { AuthInfo, ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import { encodeSseEvent } from "../../protocol/sse.ts";
 import type { Transport, TransportSink } from "../../protocol/transport.ts";
+import type { HttpHandler } from "../../runtime/mod.ts";
 import { connectServer } from "../connect.ts";
-import type { AuthInfo, ServerEndpoint } from "../../protocol/server_endpoint.ts";
-import {
-  admit,
-  type Authenticate,
-  createSseWriter,
-  principalOf,
-  randomId,
-  readBody,
-  rpcError,
-  SSE_HEADERS,
-} from "../http/io.ts";
-import { type CorsOptions, withCors } from "../http/cors.ts";
+import { accepts } from "../http/accept.ts";
+import { admit, type Authenticate, principalOf } from "../http/admission.ts";
+import { readMessage } from "../http/body.ts";
+import { type CorsOptions, withCorsOption } from "../http/cors.ts";
 import type { OriginPolicy } from "../http/origin_guard.ts";
+import { rpcError } from "../http/responses.ts";
+import { createSessionTable, randomId } from "../http/sessions.ts";
+import { createSseWriter, SSE_HEADERS, type SseWriter } from "../http/sse_writer.ts";
 
 /** Options for {@link createLegacySseHandler}. */
 export interface LegacySseOptions extends OriginPolicy {
   /** The path clients POST messages to, announced in the `endpoint` event. Default `/messages`. */
   messagesPath?: string;
-  /** Largest accepted message in bytes. Default 4 MiB. */
+  /** Largest accepted message in bytes; larger gets 413 without being read whole. Default 4 MiB. */
   maxBodyBytes?: number;
-  /** Live streams kept at once; a new one past this is refused with 503. Default 1 000. */
+  /** Live streams kept; the least recently used is closed past this. Default 1 000. */
   maxSessions?: number;
   /**
    * Answer CORS preflights and add CORS headers for the origins the origin
@@ -48,6 +45,19 @@ export interface LegacySseOptions extends OriginPolicy {
   authenticate?: Authenticate;
 }
 
+/** One open stream: where its POSTed messages go and where the server's go. */
+interface SseSession {
+  readonly principal: string;
+  readonly sink: TransportSink;
+  readonly writer: SseWriter;
+}
+
+/** Ends a session's stream and its server connection. */
+function closeSession(session: SseSession): void {
+  session.writer.close();
+  session.sink.close();
+}
+
 /**
  * Creates the HTTP+SSE (2024-11-05) handler: GET opens a session stream, POST
  * `<messagesPath>?sessionId=…` delivers one message to it (202 Accepted).
@@ -56,7 +66,7 @@ export interface LegacySseOptions extends OriginPolicy {
  * ```ts
  * import { McpServer } from "../../server/server.ts";
  * import { createLegacySseHandler } from "./server.ts";
- * import { serveHttp } from "../../runtime/runtime.ts";
+ * import { serveHttp } from "../../runtime/mod.ts";
  * const handler = createLegacySseHandler(new McpServer({ name: "old", version: "1.0.0" }));
  * await serveHttp(handler, { port: 3000 }); // clients connect to http://127.0.0.1:3000/sse
  * ```
@@ -64,27 +74,21 @@ export interface LegacySseOptions extends OriginPolicy {
 export function createLegacySseHandler(
   server: ServerEndpoint,
   options: LegacySseOptions = {},
-): (request: Request) => Promise<Response> {
+): HttpHandler {
   const messagesPath = options.messagesPath ?? "/messages";
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
-  const maxSessions = options.maxSessions ?? 1000;
-  const sinks = new Map<string, { sink: TransportSink; principal: string }>();
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const sessions = createSessionTable<SseSession>(
+    { maxSessions: options.maxSessions ?? 1000, rememberEnded: 0 },
+    closeSession,
+  );
 
   async function open(auth: AuthInfo | undefined): Promise<Response> {
-    if (sinks.size >= maxSessions) {
-      return rpcError(503, ErrorCode.InternalError, "Too many open SSE sessions");
-    }
     const id = randomId();
-    let sink: TransportSink | undefined;
-    const end = () => {
-      if (!sinks.delete(id)) return;
-      sink?.close();
-    };
-    const writer = createSseWriter(end, options.keepAliveMs ?? 15_000);
+    const writer = createSseWriter(() => sessions.end(id), keepAliveMs);
     const transport: Transport = {
-      start(target) {
-        sink = target;
-        sinks.set(id, { sink: target, principal: principalOf(auth) });
+      start(sink) {
+        sessions.add(id, { principal: principalOf(auth), sink, writer });
       },
       send(message: JsonRpcMessage) {
         if (writer.closed) return Promise.reject(new Error("SSE stream closed"));
@@ -92,8 +96,7 @@ export function createLegacySseHandler(
         return Promise.resolve();
       },
       close() {
-        writer.close();
-        end();
+        sessions.end(id);
         return Promise.resolve();
       },
     };
@@ -104,18 +107,11 @@ export function createLegacySseHandler(
 
   async function post(request: Request, auth: AuthInfo | undefined): Promise<Response> {
     const sessionId = new URL(request.url).searchParams.get("sessionId");
-    const entry = sessionId === null ? undefined : sinks.get(sessionId);
-    if (!entry || entry.principal !== principalOf(auth)) {
-      return rpcError(404, ErrorCode.InvalidRequest, "Unknown or ended sessionId");
-    }
-    const sink = entry.sink;
-    const text = await readBody(request, maxBody);
-    if (text === undefined) {
-      return rpcError(413, ErrorCode.InvalidRequest, `Message exceeds ${maxBody} bytes`);
-    }
-    const incoming: Classified = parseMessage(text);
-    if (incoming.kind === "invalid") return Response.json(incoming.error, { status: 400 });
-    sink.message(incoming);
+    const session = sessionId === null ? undefined : sessions.use(sessionId, principalOf(auth));
+    if (!session) return rpcError(404, ErrorCode.InvalidRequest, "Unknown or ended sessionId");
+    const incoming = await readMessage(request, maxBody);
+    if (incoming instanceof Response) return incoming;
+    session.sink.message(incoming);
     return new Response("Accepted", { status: 202 });
   }
 
@@ -124,8 +120,7 @@ export function createLegacySseHandler(
     if (admitted instanceof Response) return admitted;
     const auth = admitted.auth;
     if (request.method === "GET") {
-      const accept = request.headers.get("accept") ?? "";
-      if (accept !== "" && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
+      if (!accepts(request, "text/event-stream")) {
         return rpcError(406, ErrorCode.InvalidRequest, "GET needs Accept: text/event-stream");
       }
       return await open(auth);
@@ -133,7 +128,5 @@ export function createLegacySseHandler(
     if (request.method === "POST") return await post(request, auth);
     return new Response(null, { status: 405, headers: { allow: "GET, POST" } });
   };
-  return options.cors
-    ? withCors(handle, { ...options, ...(options.cors === true ? {} : options.cors) })
-    : handle;
+  return withCorsOption(handle, options);
 }

@@ -6,11 +6,7 @@
  * @module
  */
 import type { Transport, TransportSink } from "../../protocol/transport.ts";
-import {
-  type ChildProcessExit,
-  type ChildProcessHandle,
-  spawnProcess,
-} from "../../runtime/runtime.ts";
+import { type ChildProcessExit, type ChildProcessHandle, spawnProcess } from "../../runtime/mod.ts";
 import { createStreamTransport } from "../stream.ts";
 
 /** What to start. */

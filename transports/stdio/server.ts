@@ -7,7 +7,7 @@
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import { connectServer, type ServerConnection } from "../connect.ts";
-import { stdio } from "../../runtime/runtime.ts";
+import { stdio } from "../../runtime/mod.ts";
 import { createStreamTransport } from "../stream.ts";
 
 /** The process's stdin/stdout as a JSON-RPC transport. */

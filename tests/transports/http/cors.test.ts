@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { McpServer } from "../../../server/server.ts";
 import { createHttpHandler } from "../../../transports/http/server.ts";
+import { createLegacySseHandler } from "../../../transports/legacy_sse/server.ts";
 
 function preflight(origin: string, requestHeaders: string): Request {
   return new Request("http://127.0.0.1/mcp", {
@@ -68,5 +69,26 @@ describe("CORS on the MCP endpoint", () => {
     assert.equal(response.status, 405);
     assert.equal(response.headers.get("access-control-allow-origin"), null);
     await response.body?.cancel();
+  });
+
+  test("the HTTP+SSE transport takes the same option, with its own origin policy", async () => {
+    const legacy = createLegacySseHandler(server, {
+      cors: { maxAgeSeconds: 60 },
+      allowedOrigins: ["https://old.example.com"],
+      localhostOnly: false,
+    });
+    const allowed = await legacy(preflight("https://old.example.com", "content-type"));
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get("access-control-allow-origin"), "https://old.example.com");
+    assert.equal(allowed.headers.get("access-control-max-age"), "60");
+    assert.equal((await legacy(preflight("https://app.example.com", "content-type"))).status, 403);
+    const refused = await legacy(
+      new Request("http://127.0.0.1/sse", {
+        headers: { origin: "https://old.example.com", accept: "application/json" },
+      }),
+    );
+    assert.equal(refused.status, 406);
+    assert.equal(refused.headers.get("access-control-allow-origin"), "https://old.example.com");
+    await refused.body?.cancel();
   });
 });

@@ -9,13 +9,13 @@ import { createDemoServer } from "../../../examples/demo/server.ts";
 import type { JsonObject } from "../../../protocol/jsonrpc.ts";
 import { createSseDecoderStream, type SseEvent } from "../../../protocol/sse.ts";
 import type { McpServer } from "../../../server/server.ts";
-import { serveHttp } from "../../../runtime/runtime.ts";
+import { serveHttp } from "../../../runtime/mod.ts";
 import {
   createHttpHandler,
   type HttpHandler,
   type HttpHandlerOptions,
 } from "../../../transports/http/server.ts";
-import { deferred, sleep, within } from "../../interop/fixtures/helpers.ts";
+import { deferred, within } from "../../interop/fixtures/helpers.ts";
 
 const ENDPOINT = "http://127.0.0.1/mcp";
 const MODERN = "2026-07-28";
@@ -511,6 +511,59 @@ describe("Streamable HTTP: legacy sessions", () => {
     }
   });
 
+  test("GET opens the stream for Accept in any casing or a wildcard; application/json → 406", async () => {
+    const handler = handlerFor(demoWith());
+    const session = await initialize(handler);
+    for (const accept of ["Text/Event-Stream", "TEXT/EVENT-STREAM;q=1", "*/*", "text/*"]) {
+      const request = getStream(session);
+      request.headers.set("accept", accept);
+      const response = await handler(request);
+      assert.equal(response.status, 200, accept);
+      assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
+      await response.body!.cancel();
+    }
+    const refused = getStream(session);
+    refused.headers.set("accept", "application/json");
+    await assertRpcError(await handler(refused), 406, -32600);
+  });
+
+  test("a POST answers with SSE for Accept */* or odd casing, JSON without SSE", async () => {
+    const handler = handlerFor(demoWith());
+    const session = await initialize(handler);
+    for (const accept of ["*/*", "Application/JSON, Text/Event-Stream", "text/*"]) {
+      const call = await handler(rawPost(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: "greet",
+          method: "tools/call",
+          params: { name: "greet_user", arguments: {} },
+        }),
+        { "mcp-session-id": session, "mcp-protocol-version": LEGACY, accept },
+      ));
+      assert.match(call.headers.get("content-type") ?? "", /text\/event-stream/, accept);
+      const events = sseMessages(call.body!);
+      try {
+        const ask = await events.next();
+        assert.equal(ask?.method, "elicitation/create", accept);
+        const answered = await handler(inSession(session, {
+          jsonrpc: "2.0",
+          id: ask!.id,
+          result: { action: "accept", content: { name: "Ada" } },
+        }));
+        assert.equal(answered.status, 202);
+        assert.equal((await events.next())?.id, "greet", accept);
+      } finally {
+        await events.cancel();
+      }
+    }
+    const plain = await handler(rawPost(
+      JSON.stringify({ jsonrpc: "2.0", id: "list", method: "tools/list" }),
+      { "mcp-session-id": session, "mcp-protocol-version": LEGACY, accept: "application/json" },
+    ));
+    assert.equal(plain.status, 200);
+    assert.ok(((await jsonOf(plain)).result as JsonObject).tools instanceof Array);
+  });
+
   test("past maxSessions the least recently used session is evicted", async () => {
     const handler = handlerFor(demoWith(), { legacy: { maxSessions: 2 } });
     const a = await initialize(handler);
@@ -730,7 +783,6 @@ describe("Streamable HTTP over a socket", () => {
         return response.status;
       }));
       assert.deepEqual(statuses, [400, 415, 405, 400]);
-      await sleep(0);
       const response = await fetch(modernRequest(modernBody("tools/list"), {}, url));
       assert.equal(response.status, 200);
       assert.equal(((await jsonOf(response)).result as JsonObject).tools instanceof Array, true);

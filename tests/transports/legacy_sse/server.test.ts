@@ -12,7 +12,7 @@ import { createDemoServer } from "../../../examples/demo/server.ts";
 import { McpClient } from "../../../client/mod.ts";
 import { createLegacySseClientTransport } from "../../../transports/legacy_sse/client.ts";
 import { createLegacySseHandler } from "../../../transports/legacy_sse/server.ts";
-import { type HttpServerHandle, serveHttp } from "../../../runtime/runtime.ts";
+import { type HttpServerHandle, serveHttp } from "../../../runtime/mod.ts";
 import { exerciseDemo, type OfficialClientLike } from "../../interop/fixtures/exercise.ts";
 import { within } from "../../interop/fixtures/helpers.ts";
 
@@ -128,4 +128,92 @@ test("HTTP+SSE with authenticate: the session belongs to whoever opened it", asy
   assert.equal((await handler(message("bob"))).status, 404);
   assert.equal((await handler(message("alice"))).status, 202);
   await reader.cancel();
+});
+
+/** Opens a stream on `handler`; returns its reader and the session's POST URL. */
+async function openStream(
+  handler: (request: Request) => Response | Promise<Response>,
+  accept?: string,
+): Promise<{ reader: ReadableStreamDefaultReader<Uint8Array>; endpoint: URL }> {
+  const response = await handler(
+    new Request("http://127.0.0.1/sse", accept === undefined ? {} : { headers: { accept } }),
+  );
+  assert.equal(response.status, 200, accept);
+  assert.equal(response.headers.get("content-type"), "text/event-stream");
+  const reader = response.body!.getReader();
+  const { value } = await within(reader.read(), 2000, "the endpoint event");
+  const path = /data: (\S+)/.exec(new TextDecoder().decode(value))![1];
+  return { reader, endpoint: new URL(path, "http://127.0.0.1") };
+}
+
+function postTo(endpoint: URL, body: BodyInit, headers: Record<string, string> = {}): Request {
+  return new Request(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+    duplex: "half",
+  } as RequestInit);
+}
+
+const INITIALIZED = '{"jsonrpc":"2.0","method":"notifications/initialized"}';
+
+test("HTTP+SSE: GET accepts Accept in any casing or a wildcard, refuses others with 406", async () => {
+  const handler = createLegacySseHandler(createDemoServer());
+  for (const accept of ["Text/Event-Stream", "TEXT/EVENT-STREAM", "*/*", "text/*", ""]) {
+    const { reader } = await openStream(handler, accept);
+    await reader.cancel();
+  }
+  const refused = await handler(
+    new Request("http://127.0.0.1/sse", { headers: { accept: "application/json" } }),
+  );
+  assert.equal(refused.status, 406);
+  assert.equal((await refused.json()).error.code, -32600);
+});
+
+test("HTTP+SSE: past maxSessions the least recently used stream is closed", async () => {
+  const handler = createLegacySseHandler(createDemoServer(), { maxSessions: 2 });
+  const a = await openStream(handler);
+  const b = await openStream(handler);
+  // Use A so that B becomes the least recently used.
+  assert.equal((await handler(postTo(a.endpoint, INITIALIZED))).status, 202);
+  const c = await openStream(handler);
+  const ended = await within(b.reader.read(), 2000, "the evicted stream to end");
+  assert.equal(ended.done, true);
+  const gone = await handler(postTo(b.endpoint, INITIALIZED));
+  assert.equal(gone.status, 404);
+  assert.equal((await gone.json()).error.code, -32600);
+  assert.equal((await handler(postTo(a.endpoint, INITIALIZED))).status, 202);
+  assert.equal((await handler(postTo(c.endpoint, INITIALIZED))).status, 202);
+  await a.reader.cancel();
+  await c.reader.cancel();
+});
+
+test("HTTP+SSE: an oversized message → 413 without reading it whole; the session goes on", async () => {
+  const limit = 1024;
+  const handler = createLegacySseHandler(createDemoServer(), { maxBodyBytes: limit });
+  const { reader, endpoint } = await openStream(handler);
+  try {
+    const declared = await handler(
+      postTo(endpoint, "x".repeat(2 * limit), { "content-length": String(2 * limit) }),
+    );
+    assert.equal(declared.status, 413);
+    assert.equal((await declared.json()).error.code, -32600);
+
+    const chunk = new Uint8Array(256).fill(0x20);
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk.slice());
+      },
+    }, { highWaterMark: 0 });
+    const chunked = await handler(postTo(endpoint, endless));
+    assert.equal(chunked.status, 413);
+    assert.equal((await chunked.json()).error.code, -32600);
+    assert.ok(pulled <= limit + 4 * chunk.byteLength, `pulled ${pulled} bytes`);
+
+    assert.equal((await handler(postTo(endpoint, INITIALIZED))).status, 202);
+  } finally {
+    await reader.cancel();
+  }
 });

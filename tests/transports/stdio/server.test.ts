@@ -5,7 +5,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { JsonObject } from "../../../protocol/jsonrpc.ts";
-import { type ChildProcessHandle, spawnProcess } from "../../../runtime/runtime.ts";
+import { type ChildProcessHandle, spawnProcess } from "../../../runtime/mod.ts";
 import { demoStdioCommand, within } from "../../interop/fixtures/helpers.ts";
 
 const encoder = new TextEncoder();

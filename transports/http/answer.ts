@@ -1,0 +1,149 @@
+/**
+ * Answering one Streamable HTTP request: JSON when nothing streams before the
+ * result, else an SSE stream that carries notifications (and legacy
+ * server-to-client requests) and ends with the response. Legacy streams get
+ * event ids from the event store so a client can resume them.
+ *
+ * @module
+ */
+import { ErrorCode, McpError } from "../../protocol/errors.ts";
+import type { JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from "../../protocol/jsonrpc.ts";
+import type { RequestScope } from "../../protocol/server_endpoint.ts";
+import { encodeSseEvent } from "../../protocol/sse.ts";
+import { backgroundTimeout } from "../../runtime/mod.ts";
+import type { EndpointState, LiveStream, SessionRecord } from "./endpoint_state.ts";
+import { json } from "./responses.ts";
+import { randomId } from "./sessions.ts";
+import { createSseWriter, SSE_HEADERS } from "./sse_writer.ts";
+
+/** How a request is answered. */
+export interface AnswerMode {
+  /** A 2026-07-28 request: a disconnect cancels it, errors map to HTTP statuses. */
+  modern: boolean;
+  /** The legacy session it belongs to. */
+  record?: SessionRecord;
+  /** Headers added to the response (the new session id of an initialize). */
+  extraHeaders?: HeadersInit;
+  /** Whether the client accepts an SSE response. */
+  acceptsSse: boolean;
+}
+
+/** How long a finished legacy stream stays resumable, ms. */
+const RESUMABLE_FOR_MS = 60_000;
+
+/** The HTTP status of a modern JSON-RPC response. */
+function modernStatus(response: JsonRpcResponse): number {
+  if (!("error" in response)) return 200;
+  switch (response.error.code) {
+    case ErrorCode.MethodNotFound:
+      return 404;
+    case ErrorCode.ParseError:
+    case ErrorCode.InvalidRequest:
+    case ErrorCode.HeaderMismatch:
+    case ErrorCode.MissingRequiredClientCapability:
+    case ErrorCode.UnsupportedProtocolVersion:
+      return 400;
+    default:
+      return 200;
+  }
+}
+
+/** Serves `request` on `state.server` and answers it as JSON or as an SSE stream. */
+export function answer(
+  state: EndpointState,
+  request: JsonRpcRequest,
+  httpRequest: Request,
+  scope: RequestScope,
+  mode: AnswerMode,
+): Promise<Response> {
+  const { record } = mode;
+  const { store, liveStreams } = state;
+  const cancel = new AbortController();
+  // Modern: a disconnect cancels. Legacy: it does not (the stream may resume).
+  const gone = mode.modern ? httpRequest.signal : undefined;
+  const onGone = () => cancel.abort("client disconnected");
+  // The client may have left while the body was read and validated.
+  if (gone?.aborted) cancel.abort("client disconnected");
+  else gone?.addEventListener("abort", onGone, { once: true });
+  const release = () => gone?.removeEventListener("abort", onGone);
+  const tracked = record ? record.inflight.begin(request.id, cancel.signal) : undefined;
+  const signal = tracked?.signal ?? cancel.signal;
+  const version = record?.session.protocolVersion ?? "";
+  const streamId = record ? `${record.session.id}-${randomId()}` : "";
+  const live: LiveStream = { writer: undefined, done: false };
+  const isListen = request.method === "subscriptions/listen";
+  // Legacy events get ids from the store; writes are chained to keep their order.
+  let order: Promise<unknown> = Promise.resolve();
+
+  return new Promise<Response>((resolve) => {
+    let opened = false;
+    const write = (message: JsonRpcMessage | null, retry?: number) => {
+      if (!record) {
+        live.writer?.write(encodeSseEvent({ data: JSON.stringify(message) }));
+        return;
+      }
+      order = order.then(async () => {
+        const id = await store.append(streamId, message);
+        live.writer?.write(
+          encodeSseEvent({ id, retry, data: message ? JSON.stringify(message) : "" }),
+        );
+      });
+    };
+    const open = (): boolean => {
+      if (opened) return true;
+      if (!mode.acceptsSse) return false;
+      opened = true;
+      live.writer = createSseWriter(() => {
+        if (mode.modern) cancel.abort("client disconnected");
+        else live.writer = undefined;
+      }, isListen ? state.keepAliveMs : undefined);
+      if (record) {
+        liveStreams.set(streamId, live);
+        // 2025-11-25 streams start with a priming event so the client can resume.
+        if (version >= "2025-11-25") write(null, state.retryMs);
+      }
+      resolve(
+        new Response(live.writer.readable, {
+          status: 200,
+          headers: { ...SSE_HEADERS, ...mode.extraHeaders },
+        }),
+      );
+      return true;
+    };
+    scope.notify = (message) => {
+      if (mode.modern && signal.aborted) return;
+      if (open()) write(message);
+    };
+    scope.sendRelated = (message) => {
+      if (!open()) {
+        throw new McpError(ErrorCode.InternalError, "The client does not accept SSE streams");
+      }
+      write(message);
+    };
+    scope.closeStream = () => {
+      // Only resumable streams (with a priming event id) may be closed early.
+      if (!record || version < "2025-11-25" || !open()) return;
+      order = order.then(() => {
+        live.writer?.close();
+        live.writer = undefined;
+      });
+    };
+    scope.signal = signal;
+    state.server.handleRequest(request, scope).then((response) => {
+      tracked?.end();
+      if (!opened) {
+        release();
+        resolve(json(mode.modern ? modernStatus(response) : 200, response, mode.extraHeaders));
+        return;
+      }
+      if (!(mode.modern && signal.aborted)) write(response);
+      order = order.then(() => {
+        release();
+        live.done = true;
+        live.writer?.close();
+        // Keep a finished legacy stream resumable for a while, then forget it.
+        if (record) backgroundTimeout(() => liveStreams.delete(streamId), RESUMABLE_FOR_MS);
+      });
+    });
+  });
+}

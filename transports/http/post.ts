@@ -1,0 +1,135 @@
+/**
+ * POST on a Streamable HTTP endpoint: one JSON-RPC message, routed to its
+ * legacy session, to `initialize` (which opens one), or served statelessly as
+ * 2026-07-28 once its headers pass the checks.
+ *
+ * @module
+ */
+import { ErrorCode } from "../../protocol/errors.ts";
+import { errorResponse } from "../../protocol/jsonrpc.ts";
+import type { AuthInfo } from "../../protocol/server_endpoint.ts";
+import { isLegacyVersion, isModernVersion } from "../../protocol/versions.ts";
+import { routeClientMessage } from "../session.ts";
+import { accepts } from "./accept.ts";
+import { answer } from "./answer.ts";
+import { readMessage, type ReceivedMessage } from "./body.ts";
+import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
+import { findSession, openSession } from "./legacy_sessions.ts";
+import { isStatelessShaped, modernRequestProblem } from "./request_checks.ts";
+import { json, rpcError } from "./responses.ts";
+
+const ONLY_MODERN = ["2026-07-28"];
+
+/** Answers one POST. */
+export async function post(
+  state: EndpointState,
+  request: Request,
+  auth: AuthInfo | undefined,
+): Promise<Response> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!contentType.toLowerCase().includes("application/json")) {
+    return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
+  }
+  const acceptsSse = accepts(request, "text/event-stream");
+  const incoming = await readMessage(request, state.maxBodyBytes);
+  if (incoming instanceof Response) return incoming;
+
+  const sessions = state.sessions;
+  const sessionId = request.headers.get("mcp-session-id");
+  if (sessions && sessionId !== null) {
+    const found = findSession(sessions, sessionId, auth);
+    if (found instanceof Response) return found;
+    return postInSession(state, request, incoming, found, auth, acceptsSse);
+  }
+  if (
+    incoming.kind === "request" && incoming.message.method === "initialize" &&
+    !isStatelessShaped(request, incoming.message)
+  ) {
+    if (!sessions) {
+      return rpcError(
+        400,
+        ErrorCode.UnsupportedProtocolVersion,
+        "This server speaks only 2026-07-28; initialize is not supported",
+        incoming.message.id,
+        { supported: ONLY_MODERN, requested: String(incoming.message.params?.protocolVersion) },
+      );
+    }
+    const record = openSession(state, sessions, auth);
+    const response = await answer(state, incoming.message, request, {
+      session: record.session,
+      auth,
+    }, {
+      modern: false,
+      record,
+      acceptsSse,
+      extraHeaders: { "mcp-session-id": record.session.id! },
+    });
+    if (response.headers.get("content-type")?.includes("application/json")) {
+      // A failed initialize leaves no session behind.
+      const body = await response.clone().json();
+      if ("error" in body) sessions.end(record.session.id!);
+    }
+    return response;
+  }
+  if (incoming.kind === "response") {
+    return rpcError(
+      400,
+      ErrorCode.InvalidRequest,
+      "Responses are only accepted within a legacy session",
+    );
+  }
+  if (incoming.kind === "notification") return new Response(null, { status: 202 });
+
+  const message = incoming.message;
+  if (!isStatelessShaped(request, message)) {
+    return rpcError(
+      400,
+      ErrorCode.ConnectionClosed,
+      "Bad Request: no valid Mcp-Session-Id; legacy clients must initialize first",
+      message.id,
+    );
+  }
+  const problem = modernRequestProblem(request, message, state.server);
+  if (problem) return json(400, errorResponse(message.id, problem.toJSON()));
+  return answer(state, message, request, { auth }, { modern: true, acceptsSse });
+}
+
+/** Answers a POST within a legacy session. */
+function postInSession(
+  state: EndpointState,
+  request: Request,
+  incoming: ReceivedMessage,
+  record: SessionRecord,
+  auth: AuthInfo | undefined,
+  acceptsSse: boolean,
+): Promise<Response> | Response {
+  const headerVersion = request.headers.get("mcp-protocol-version");
+  if (
+    headerVersion !== null && !isLegacyVersion(headerVersion.trim()) &&
+    !isModernVersion(headerVersion.trim())
+  ) {
+    return rpcError(
+      400,
+      ErrorCode.InvalidRequest,
+      `Unsupported MCP-Protocol-Version: ${headerVersion}`,
+    );
+  }
+  const session = record.session;
+  if (incoming.kind !== "request") {
+    routeClientMessage(state.server, incoming, record.inflight, { session, auth });
+    return new Response(null, { status: 202 });
+  }
+  if (incoming.message.method === "initialize") {
+    return rpcError(
+      400,
+      ErrorCode.InvalidRequest,
+      "The session is already initialized",
+      incoming.message.id,
+    );
+  }
+  return answer(state, incoming.message, request, { session, auth }, {
+    modern: false,
+    record,
+    acceptsSse,
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The session table of the HTTP transports (Streamable HTTP's legacy
+ * sessions and the HTTP+SSE streams): one cap policy, least recently used
+ * evicted first; a session answers only the principal that opened it; ended
+ * ids are remembered for a while so they can be told apart from unknown ones.
+ *
+ * @module
+ */
+
+/** What the table needs of a session: who opened it. */
+export interface OwnedSession {
+  /** The principal the session is bound to (`principalOf(auth)`). */
+  readonly principal: string;
+}
+
+/** Limits of a {@link SessionTable}. */
+export interface SessionLimits {
+  /** Live sessions kept; past this the least recently used is ended. */
+  maxSessions: number;
+  /** Ended session ids remembered for {@link SessionTable.ended}. */
+  rememberEnded: number;
+}
+
+/** Live sessions by id, in least-recently-used order. */
+export interface SessionTable<Session extends OwnedSession> {
+  /** The number of live sessions. */
+  readonly size: number;
+  /** Adds a session; when the table is full, the least recently used one is ended first. */
+  add(id: string, session: Session): void;
+  /** The session `id` if `principal` owns it, now the most recently used; else `undefined`. */
+  use(id: string, principal: string): Session | undefined;
+  /** Ends a session (running `onEnd`); `false` when no such session is live. */
+  end(id: string): boolean;
+  /** Whether `id` named a session that ended (among the last `rememberEnded`). */
+  ended(id: string): boolean;
+}
+
+/**
+ * Creates a session table; `onEnd` releases what a session holds, whether it
+ * was ended by its client, by its transport, or evicted.
+ *
+ * @example
+ * ```ts
+ * import { createSessionTable } from "./sessions.ts";
+ * const table = createSessionTable<{ principal: string }>(
+ *   { maxSessions: 1, rememberEnded: 10 },
+ *   () => {},
+ * );
+ * table.add("a", { principal: "" });
+ * table.add("b", { principal: "" }); // evicts "a"
+ * table.ended("a"); // true
+ * ```
+ */
+export function createSessionTable<Session extends OwnedSession>(
+  limits: SessionLimits,
+  onEnd: (session: Session, id: string) => void,
+): SessionTable<Session> {
+  // A Map iterates in insertion order; re-inserting on use keeps the oldest first.
+  const live = new Map<string, Session>();
+  const ended = new Set<string>();
+  const end = (id: string): boolean => {
+    const session = live.get(id);
+    if (session === undefined) return false;
+    live.delete(id);
+    if (limits.rememberEnded > 0) {
+      ended.add(id);
+      if (ended.size > limits.rememberEnded) ended.delete(ended.values().next().value!);
+    }
+    onEnd(session, id);
+    return true;
+  };
+  return {
+    get size() {
+      return live.size;
+    },
+    add(id, session) {
+      while (live.size >= limits.maxSessions && live.size > 0) end(live.keys().next().value!);
+      live.set(id, session);
+    },
+    use(id, principal) {
+      const session = live.get(id);
+      // A session id is no credential: another principal's request must not reach it.
+      if (session === undefined || session.principal !== principal) return undefined;
+      live.delete(id);
+      live.set(id, session);
+      return session;
+    },
+    end,
+    ended: (id) => ended.has(id),
+  };
+}
+
+/** A cryptographically random id of 32 hex digits (visible ASCII, as session ids must be). */
+export function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
