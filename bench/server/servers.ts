@@ -9,7 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import { McpServer } from "../../server/server.ts";
-import { type HttpServerHandle, serveHttp } from "../../runtime/mod.ts";
+import { type HttpHandler, type HttpServerHandle, serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 
 /** Which server a bench child serves; `floor` is the HTTP layer alone, without MCP. */
@@ -24,7 +24,7 @@ export const ECHO_SCHEMA: { [key: string]: unknown } = {
 };
 
 /** emcee, modern-only: one long-lived `McpServer` and its Streamable HTTP handler. */
-export function emceeHandler(): (request: Request) => Promise<Response> {
+export function emceeHandler(): HttpHandler {
   const server = new McpServer({ name: "bench-emcee", version: "0.0.0" });
   server.tool({
     name: "echo",
