@@ -48,8 +48,13 @@ export function all(checks: Check[]): Check {
     }
     case 3: {
       const [a, b, c] = checks;
+      // Each check runs once: running one twice would record its errors twice.
       return (v, ctx, sink) => {
-        if (a(v, ctx, sink) && b(v, ctx, sink)) return c(v, ctx, sink);
+        if (a(v, ctx, sink)) {
+          if (b(v, ctx, sink)) return c(v, ctx, sink);
+          if (ctx.allErrors) c(v, ctx, sink);
+          return false;
+        }
         if (!ctx.allErrors) return false;
         b(v, ctx, sink);
         c(v, ctx, sink);

@@ -4,20 +4,8 @@
 import { type Annotations, mergeAnnotations, newAnnotations } from "../annotations.ts";
 import { type Check, direct, fail } from "../compile/evaluation.ts";
 import type { SchemaNode } from "../compile/schema_node.ts";
+import { all } from "../compile/assemble.ts";
 import { SchemaError } from "../types.ts";
-
-function compileAllOf(checks: Check[]): Check {
-  return (v, ctx, sink) => {
-    let ok = true;
-    for (let i = 0; i < checks.length; i++) {
-      if (!checks[i](v, ctx, sink)) {
-        if (!ctx.allErrors) return false;
-        ok = false;
-      }
-    }
-    return ok;
-  };
-}
 
 function compileAnyOf(checks: Check[], location: string): Check {
   return (v, ctx, sink) => {
@@ -130,7 +118,7 @@ function subschemaList(schema: SchemaNode, keyword: string): Check[] | undefined
 export function compileApplicators(schema: SchemaNode, any: Check[]): void {
   const node = schema.node;
   const allOf = subschemaList(schema, "allOf");
-  if (allOf !== undefined) any.push(compileAllOf(allOf));
+  if (allOf !== undefined) any.push(all(allOf));
   const anyOf = subschemaList(schema, "anyOf");
   if (anyOf !== undefined) any.push(compileAnyOf(anyOf, schema.at("anyOf")));
   const oneOf = subschemaList(schema, "oneOf");

@@ -72,6 +72,18 @@ describe("validation errors", () => {
     );
   });
 
+  test("each failing keyword is reported once, whatever its place among its siblings", () => {
+    // Three string keywords where only the middle one fails, then the middle and allOf forms.
+    const cases: [unknown, unknown, string[]][] = [
+      [{ type: "string", minLength: 1, maxLength: 2, pattern: "^a" }, "abc", ["#/maxLength"]],
+      [{ allOf: [{ minimum: 0 }, { maximum: 2 }, { multipleOf: 1 }] }, 3, ["#/allOf/1/maximum"]],
+    ];
+    for (const [schema, value, paths] of cases) {
+      const errors = errorsOf(schema as JsonSchema, value);
+      assert.deepEqual(errors.map((e) => e.schemaPath), paths);
+    }
+  });
+
   test("errors inside $ref report the referenced location", () => {
     const schema = {
       $defs: { positive: { type: "number", exclusiveMinimum: 0 } },
