@@ -1,5 +1,8 @@
 /** Shared fixtures for client tests: child-process servers and small HTTP servers. */
 import { type ChildProcessHandle, spawnProcess } from "../../runtime/runtime.ts";
+import { type Deferred, deferred, within } from "../async.ts";
+
+export { type Deferred, deferred, within };
 
 /** Absolute path of a file relative to the repository root. */
 export function repoPath(relative: string): string {
@@ -59,44 +62,6 @@ export async function startFixture(script: string, args: string[] = []): Promise
     send: (line) => writer.write(new TextEncoder().encode(`${line}\n`)),
     stop: () => stopChild(child, writer),
   };
-}
-
-/** A promise settled from outside: tests resolve it from the event they wait for. */
-export interface Deferred<T> {
-  /** Settles when `resolve` or `reject` is called. */
-  readonly promise: Promise<T>;
-  /** Fulfils the promise. */
-  resolve(value: T): void;
-  /** Rejects the promise. */
-  reject(reason: unknown): void;
-}
-
-/** A new {@link Deferred}. */
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/**
- * `promise`, or a rejection naming `what` if it has not settled after `ms`: a
- * bound on a wait for an event, so a missing event fails the test instead of
- * hanging it. It never decides when the test goes on.
- */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, bound]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** An array to push into whose `full` promise resolves once it holds `count` items. */

@@ -16,30 +16,12 @@ import {
 import { currentAdapter, pickAdapter } from "../../runtime/adapter.ts";
 import { userArguments } from "../../runtime/node.ts";
 import { parseSse } from "../../protocol/sse.ts";
+import { deferred, within } from "../async.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const runtimeDirectory = new URL("../../runtime/", import.meta.url);
 const runtimeModuleUrl = new URL("mod.ts", runtimeDirectory).href;
-
-/** Rejects after `ms` so a regression fails the test instead of hanging it. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve: (value: T) => void = () => {};
-  const promise = new Promise<T>((settle) => (resolve = settle));
-  return { promise, resolve };
-}
 
 /** Arguments that make the current runtime's executable evaluate `code` as an ES module. */
 function evalArgs(code: string): string[] {

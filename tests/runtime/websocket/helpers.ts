@@ -10,33 +10,12 @@ import {
   websocketUpgradeListener,
   type WebSocketUpgradeOptions,
 } from "../../../runtime/websocket/node_upgrade.ts";
+import { type Deferred, deferred, within } from "../../async.ts";
+
+export { type Deferred, deferred, within };
 
 export const encoder: TextEncoder = new TextEncoder();
 export const decoder: TextDecoder = new TextDecoder();
-
-/** Rejects after `ms` so a regression fails the test instead of hanging it. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve: (value: T) => void = () => {};
-  const promise = new Promise<T>((settle) => (resolve = settle));
-  return { promise, resolve };
-}
 
 /** A queue of values that tests await one at a time. */
 export class Inbox<T> {
