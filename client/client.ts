@@ -43,9 +43,12 @@ import type {
   CallOptions,
   ClientOptions,
   ConnectTarget,
+  InvokeOptions,
   ListOptions,
   Subscription,
 } from "./options.ts";
+import { invoke } from "./invoke.ts";
+import { ping } from "./ping.ts";
 import { request } from "./request.ts";
 import { requestWithInput } from "./round_trips.ts";
 import { type ClientState, createClientState, sendRaw } from "./state.ts";
@@ -70,7 +73,7 @@ import {
  * });
  * await client.connect("http://127.0.0.1:3000/mcp");
  * const tools = await client.listTools();
- * const result = await client.callTool(tools[0].name, {});
+ * const value = await client.invoke(tools[0].name, {});
  * await client.close();
  * ```
  */
@@ -197,6 +200,39 @@ export class McpClient {
 
   // ---- tools, resources, prompts -------------------------------------------
 
+  /**
+   * Calls a tool and returns its value: the one obvious way to use a tool.
+   * The value is its `structuredContent` (checked against the tool's output
+   * schema, and unwrapped from `{ "result": value }` when that schema is the
+   * wrapper servers put around a value that is not an object), else the text
+   * of its content (text blocks joined with newlines; `undefined` for no
+   * content). A tool that failed (`isError: true`) throws {@link ToolError}
+   * carrying the raw result. `{ structured: true }` requires structured
+   * output; `{ content: true }` returns the content list for a model
+   * (`resultToContent`) instead. `T` is what the caller expects; it is not
+   * checked, the output schema is. A tool not listed yet is learned from
+   * `tools/list` once, for its output schema.
+   *
+   * @example
+   * ```ts
+   * import { McpClient } from "./client.ts";
+   * declare const client: McpClient;
+   * const sum = await client.invoke<number>("add", { a: 1, b: 2 }); // 3
+   * const forecast = await client.invoke<string>("forecast", { city: "Oslo" }); // "Sunny in Oslo"
+   * const forModel = await client.invoke("chart", {}, { content: true }); // ContentBlock[]
+   * ```
+   */
+  invoke(
+    name: string,
+    args: JsonObject | undefined,
+    options: InvokeOptions & { content: true },
+  ): Promise<ContentBlock[]>;
+  /** Calls a tool and returns its value (see the overload above). */
+  invoke<T = unknown>(name: string, args?: JsonObject, options?: InvokeOptions): Promise<T>;
+  invoke(name: string, args: JsonObject = {}, options: InvokeOptions = {}): Promise<unknown> {
+    return invoke(this.#state, name, args, options);
+  }
+
   /** Calls a tool and returns the full result, `isError` included. */
   callTool(
     name: string,
@@ -207,8 +243,10 @@ export class McpClient {
   }
 
   /**
-   * Calls a tool and returns its `structuredContent`, checked against the tool's
-   * output schema. Throws {@link ToolError} when the tool failed.
+   * Calls a tool and returns its `structuredContent` as sent (never unwrapped),
+   * checked against the tool's output schema. Throws {@link ToolError} when the
+   * tool failed. {@link McpClient.invoke} with `{ structured: true }` is the
+   * usual way.
    */
   callToolStructured(
     name: string,
@@ -220,7 +258,8 @@ export class McpClient {
 
   /**
    * Calls a tool and returns content blocks for a model: `content` plus
-   * `structuredContent` as JSON text. Throws {@link ToolError} when the tool failed.
+   * `structuredContent` as JSON text. Throws {@link ToolError} when the tool
+   * failed. The same as {@link McpClient.invoke} with `{ content: true }`.
    */
   callToolContent(
     name: string,
@@ -314,9 +353,13 @@ export class McpClient {
     if (state.era === "legacy") await request(state, "logging/setLevel", { level }, options);
   }
 
-  /** Pings the server (legacy servers answer; modern ones may not know the method). */
-  async ping(options: CallOptions = {}): Promise<void> {
-    await request(this.#state, "ping", undefined, options);
+  /**
+   * Checks that the server is alive and answering: `ping` in the legacy era;
+   * in 2026-07-28, which has no `ping` (servers answer -32601), a
+   * `server/discover` round trip (never served from the cache).
+   */
+  ping(options: CallOptions = {}): Promise<void> {
+    return ping(this.#state, options);
   }
 
   /** Sends any request in the current era (with `_meta` when modern) and returns the raw result. */

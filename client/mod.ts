@@ -7,7 +7,8 @@
  * ```ts
  * import { connectClient } from "@emcee/mcp/client";
  * const client = await connectClient("http://127.0.0.1:3000/mcp", { name: "app", version: "1.0.0" });
- * const content = await client.callToolContent("search", { query: "mcp" });
+ * const hits = await client.invoke("search", { query: "mcp" }); // the tool's value
+ * const forModel = await client.invoke("search", { query: "mcp" }, { content: true });
  * await client.close();
  * ```
  *
@@ -21,11 +22,13 @@ export type {
   ClientTaskOptions,
   ConnectTarget,
   HandlerContext,
+  InvokeOptions,
   ListOptions,
   LogMessage,
   Subscription,
 } from "./options.ts";
 export { ClientError, ToolError } from "./errors.ts";
+export { isResultWrapper } from "./invoke.ts";
 // TASKS_EXTENSION lives in protocol/tasks.ts; the task types are re-exported below.
 export { awaitTask, type AwaitTaskOptions, isTaskHandle, type TaskDriver } from "./tasks.ts";
 export { eraCache, eraKeyForCommand, eraKeyForUrl, type EraRecord } from "./era_cache.ts";

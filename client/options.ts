@@ -134,6 +134,17 @@ export interface CallOptions {
   onTask?: (task: DetailedTask) => void;
 }
 
+/**
+ * Options of `McpClient.invoke`: besides the call's options, what form the
+ * tool's value must take.
+ */
+export interface InvokeOptions extends CallOptions {
+  /** Require `structuredContent` (a tool that sends only content is an error). */
+  structured?: boolean;
+  /** Return the LLM-friendly content list instead (`resultToContent`). */
+  content?: boolean;
+}
+
 /** Options of list helpers. */
 export interface ListOptions extends CallOptions {
   /** Skip the cache and ask the server. */

@@ -67,31 +67,52 @@ export function validationIssues(result: ValidationResult, path = ""): Structura
  * Flattens a tool result into content blocks for a model: the `content` blocks
  * as sent, plus the `structuredContent` as a JSON text block when no text
  * block already carries exactly that JSON (servers are asked to include it,
- * and many do).
+ * and many do), or, for the `{ "result": value }` wrapper, the value itself
+ * (its JSON, or the string).
  *
  * @example
  * ```ts
  * import { resultToContent } from "./results.ts";
  * resultToContent({ content: [], structuredContent: { ok: true } });
  * // [{ type: "text", text: '{"ok":true}' }]
+ * resultToContent({ content: [{ type: "text", text: "3" }], structuredContent: { result: 3 } });
+ * // [{ type: "text", text: "3" }]
  * ```
  */
 export function resultToContent(result: CallToolResult): ContentBlock[] {
   const blocks: ContentBlock[] = Array.isArray(result.content) ? [...result.content] : [];
-  if (result.structuredContent !== undefined) {
-    const json = JSON.stringify(result.structuredContent);
-    const already = blocks.some((block) => {
-      if (block.type !== "text") return false;
-      if (block.text === json) return true;
-      try {
-        return jsonEqual(JSON.parse(block.text), result.structuredContent);
-      } catch {
-        return false;
-      }
-    });
+  const structured = result.structuredContent;
+  if (structured !== undefined) {
+    const json = JSON.stringify(structured);
+    const wrapped = wrappedValue(structured);
+    const already = blocks.some((block) =>
+      block.type === "text" &&
+      (carries(block.text, json, structured) ||
+        (wrapped !== NONE &&
+          (block.text === wrapped || carries(block.text, undefined, wrapped))))
+    );
     if (!already) blocks.push({ type: "text", text: json });
   }
   return blocks;
+}
+
+const NONE: unique symbol = Symbol("no wrapped value");
+
+/** The value inside `{ "result": value }`, or {@link NONE} for anything else. */
+function wrappedValue(structured: unknown): unknown {
+  if (!isObject(structured)) return NONE;
+  const keys = Object.keys(structured);
+  return keys.length === 1 && keys[0] === "result" ? structured.result : NONE;
+}
+
+/** Whether `text` is the JSON of `value` (`json` is its JSON text, when known). */
+function carries(text: string, json: string | undefined, value: unknown): boolean {
+  if (json !== undefined && text === json) return true;
+  try {
+    return jsonEqual(JSON.parse(text), value);
+  } catch {
+    return false;
+  }
 }
 
 /**

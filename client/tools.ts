@@ -159,21 +159,28 @@ export async function callToolStructured(
   if (result.structuredContent === undefined) {
     throw new ClientError(ErrorCode.InvalidParams, `Tool ${name} returned no structuredContent`);
   }
-  const tool = state.tools.get(name);
-  const validator = tool?.outputSchema ? outputValidator(state, tool) : null;
-  if (validator) {
-    const issues = validationIssues(validator.validate(result.structuredContent));
-    if (issues.length > 0) {
-      throw new ClientError(
-        ErrorCode.InvalidParams,
-        `Tool ${name} returned structuredContent that does not match its output schema: ${
-          formatIssues(issues)
-        }`,
-        { issues },
-      );
-    }
-  }
+  checkStructuredContent(state, state.tools.get(name), result.structuredContent);
   return result.structuredContent;
+}
+
+/** Throws when `structuredContent` does not match the output schema `tool` publishes. */
+export function checkStructuredContent(
+  state: ClientState,
+  tool: Tool | undefined,
+  structuredContent: unknown,
+): void {
+  const validator = tool?.outputSchema ? outputValidator(state, tool) : null;
+  if (!validator) return;
+  const issues = validationIssues(validator.validate(structuredContent));
+  if (issues.length > 0) {
+    throw new ClientError(
+      ErrorCode.InvalidParams,
+      `Tool ${tool!.name} returned structuredContent that does not match its output schema: ${
+        formatIssues(issues)
+      }`,
+      { issues },
+    );
+  }
 }
 
 /** Calls a tool and returns content blocks for a model; a failed tool throws {@link ToolError}. */

@@ -12,18 +12,43 @@ import type {
   JsonObject,
   Meta,
   Prompt,
+  PromptArgument,
   ReadResourceResult,
   Resource,
   ResourceContents,
   ResourceTemplate,
   ToolAnnotations,
 } from "../protocol/mod.ts";
-import type { InferToolArgs } from "../schema/mod.ts";
+import type { Flatten, InferToolArgs } from "../schema/mod.ts";
 import type { RequestContext } from "./context.ts";
 import type { ToolExecution } from "./extension.ts";
+import type { TemplateVariableName, TemplateVariables } from "./template_variables.ts";
 
-/** What a tool handler may return: a full result, or text as a shortcut. */
-export type ToolReturn = CallToolResult | string;
+/**
+ * What a tool handler may return: what it computes. A string is text
+ * content; a `CallToolResult` (`{ content: [...], structuredContent?, isError?,
+ * _meta? }`, nothing else) is sent as is; `undefined` is an empty result; any
+ * other JSON value is `structuredContent` (`{ "result": value }` when it is not
+ * an object) plus its JSON as text. What is not JSON (a function, a cycle, a
+ * bigint) is refused with a tool error.
+ */
+export type ToolReturn = unknown;
+
+/**
+ * What a handler returns for a declared output: the value the output schema
+ * types (builder or Standard Schema), or a full `CallToolResult`; anything
+ * ({@link ToolReturn}) when the output is raw JSON Schema or not declared.
+ *
+ * @example
+ * ```ts
+ * import type { ToolValue } from "./definitions.ts";
+ * import { s } from "../schema/mod.ts";
+ * const output = s.number();
+ * const value: ToolValue<typeof output> = 3;
+ * ```
+ */
+export type ToolValue<Output> = unknown extends InferToolArgs<Output> ? ToolReturn
+  : InferToolArgs<Output> | CallToolResult;
 
 /**
  * The arguments a handler receives for a declared input: the builder's or
@@ -42,21 +67,24 @@ export type ToolArgs<Input> = unknown extends InferToolArgs<Input> ? JsonObject
   : InferToolArgs<Input>;
 
 /**
- * A tool definition with its handler; `Input` types the handler's arguments.
+ * A tool definition with its handler; `Input` types the handler's arguments,
+ * `Output` what it returns.
  *
  * @example
  * ```ts
  * import type { ToolDefinition } from "./definitions.ts";
  * import { s } from "../schema/mod.ts";
  * const input = s.object({ city: s.string() });
- * const forecast: ToolDefinition<typeof input> = {
+ * const output = s.object({ celsius: s.number() });
+ * const forecast: ToolDefinition<typeof input, typeof output> = {
  *   name: "forecast",
  *   input,
- *   handler: ({ city }) => `Sunny in ${city}`,
+ *   output,
+ *   handler: ({ city }) => ({ celsius: city === "Oslo" ? 4 : 20 }),
  * };
  * ```
  */
-export interface ToolDefinition<Input = JsonObject> {
+export interface ToolDefinition<Input = JsonObject, Output = unknown> {
   /** Unique name. */
   name: string;
   /** Display title. */
@@ -65,8 +93,13 @@ export interface ToolDefinition<Input = JsonObject> {
   description?: string;
   /** Input schema: raw JSON Schema, a schema builder value (`s.object(…)`), or a Standard Schema. */
   input?: Input;
-  /** Output schema for `structuredContent`, in any form `input` accepts. */
-  output?: unknown;
+  /**
+   * Output schema of the tool's value, in any form `input` accepts. A schema
+   * that does not describe an object is advertised as the wrapper
+   * `{ type: "object", properties: { result: … }, required: ["result"] }`,
+   * and the value travels as `{ "result": value }`.
+   */
+  output?: Output;
   /** Behaviour hints. */
   annotations?: ToolAnnotations;
   /** Icons. */
@@ -75,8 +108,11 @@ export interface ToolDefinition<Input = JsonObject> {
   _meta?: Meta;
   /** Whether calls may run as tasks (tasks extension); not published in `tools/list`. */
   execution?: ToolExecution;
-  /** Runs the tool with validated arguments. */
-  handler(args: ToolArgs<Input>, context: RequestContext): ToolReturn | Promise<ToolReturn>;
+  /** Runs the tool with validated arguments and returns its value ({@link ToolReturn}). */
+  handler(
+    args: ToolArgs<Input>,
+    context: RequestContext,
+  ): ToolValue<Output> | Promise<ToolValue<Output>>;
 }
 
 /** What a resource reader returns: contents, a full result, or text as a shortcut. */
@@ -95,41 +131,86 @@ export type Completer = (
 ) => string[] | Promise<string[]>;
 
 /**
- * A resource template (RFC 6570, as listed by `resources/templates/list`) with its reader.
+ * A resource template (RFC 6570, as listed by `resources/templates/list`) with
+ * its reader. The template's variables type the reader's (see
+ * {@link TemplateVariables}).
  *
  * @example
  * ```ts
  * import type { ResourceTemplateDefinition } from "./definitions.ts";
- * const users: ResourceTemplateDefinition = {
- *   uriTemplate: "users://{id}/profile",
+ * const users: ResourceTemplateDefinition<"users://{id}/profile{?fields}"> = {
+ *   uriTemplate: "users://{id}/profile{?fields}",
  *   name: "profile",
- *   read: (uri, { id }) => `Profile of ${String(id)}`,
+ *   read: (uri, { id, fields }) => `Profile of ${id} (${fields ?? "all fields"})`,
  *   complete: { id: (typed) => ["1", "2", "42"].filter((id) => id.startsWith(typed)) },
  * };
  * ```
  */
-export interface ResourceTemplateDefinition extends ResourceTemplate {
+export interface ResourceTemplateDefinition<Template extends string = string>
+  extends ResourceTemplate {
+  /** The RFC 6570 template; its variables type `read` and `complete`. */
+  uriTemplate: Template;
   /** Completes template variables. */
-  complete?: { [variable: string]: Completer };
+  complete?: { [Variable in TemplateVariableName<Template>]?: Completer };
   /** Lists concrete resources of this template for `resources/list`. */
   list?: () => Resource[] | Promise<Resource[]>;
   /** Reads a matching URI. */
   read: (
     uri: string,
-    variables: { [name: string]: string | string[] },
+    variables: TemplateVariables<Template>,
     context: RequestContext,
   ) => ResourceRead | Promise<ResourceRead>;
 }
 
-/** A prompt (as listed by `prompts/list`) with its renderer. */
-export interface PromptDefinition extends Prompt {
+/** What a prompt renderer returns: the messages, or text as one user message. */
+export type PromptGet = GetPromptResult | string;
+
+/**
+ * The arguments a prompt renderer receives, typed from its declared
+ * `arguments`: a `required: true` argument is a string, any other may be
+ * missing. Undeclared (a wide `PromptArgument[]`): any string arguments.
+ *
+ * @example
+ * ```ts
+ * import type { PromptArgs } from "./definitions.ts";
+ * type Args = PromptArgs<[{ name: "who"; required: true }, { name: "tone" }]>;
+ * const args: Args = { who: "Ada" }; // { who: string; tone?: string }
+ * ```
+ */
+export type PromptArgs<Arguments extends readonly PromptArgument[]> = string extends
+  Arguments[number]["name"] ? { [name: string]: string }
+  : Flatten<
+    & { [A in Arguments[number] as A extends { required: true } ? A["name"] : never]: string }
+    & { [A in Arguments[number] as A extends { required: true } ? never : A["name"]]?: string }
+  >;
+
+/**
+ * A prompt (as listed by `prompts/list`) with its renderer; the declared
+ * `arguments` type the renderer's.
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from "./server.ts";
+ * const server = new McpServer({ name: "prompts", version: "1.0.0" });
+ * server.prompt({
+ *   name: "greet",
+ *   arguments: [{ name: "who", required: true }, { name: "tone" }],
+ *   get: ({ who, tone }) => `Greet ${who}${tone ? ` in a ${tone} tone` : ""}`,
+ * });
+ * ```
+ */
+export interface PromptDefinition<
+  Arguments extends readonly PromptArgument[] = PromptArgument[],
+> extends Omit<Prompt, "arguments"> {
+  /** Arguments the prompt takes; a `required` one must be given. */
+  arguments?: Arguments;
   /** Completes arguments. */
-  complete?: { [argument: string]: Completer };
-  /** Renders the prompt. */
+  complete?: { [Name in Arguments[number]["name"]]?: Completer };
+  /** Renders the prompt; a string is one user text message. */
   get: (
-    args: { [name: string]: string },
+    args: PromptArgs<Arguments>,
     context: RequestContext,
-  ) => GetPromptResult | Promise<GetPromptResult>;
+  ) => PromptGet | Promise<PromptGet>;
 }
 
 /** A handle to something registered, to remove it later. */

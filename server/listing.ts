@@ -6,7 +6,7 @@
  * @module
  */
 import type { JsonObject, Prompt, Resource, ResourceTemplate, Tool } from "../protocol/mod.ts";
-import type { ToolSchema } from "../schema/mod.ts";
+import type { JsonSchemaObject } from "../schema/mod.ts";
 import type { ServerCore } from "./core.ts";
 import type {
   PromptDefinition,
@@ -28,15 +28,15 @@ function definedFields<T extends object>(source: T, keys: readonly (keyof T)[]):
 /** A tool as `tools/list` publishes it; built once, at registration. */
 export function toolListing(
   definition: ToolDefinition<never>,
-  input: ToolSchema,
-  output: ToolSchema | undefined,
+  inputSchema: JsonSchemaObject,
+  outputSchema: JsonSchemaObject | undefined,
 ): Tool {
   const tool = {
     name: definition.name,
     ...definedFields(definition, ["title", "description"]),
-    inputSchema: input.jsonSchema,
+    inputSchema,
   } as Tool;
-  if (output) tool.outputSchema = output.jsonSchema;
+  if (outputSchema) tool.outputSchema = outputSchema as Tool["outputSchema"];
   if (definition.annotations) tool.annotations = definition.annotations;
   if (definition.icons) tool.icons = definition.icons;
   if (definition._meta) tool._meta = definition._meta;

@@ -7,6 +7,7 @@
  * import { McpServer } from "./mod.ts";
  * const server = new McpServer({ name: "demo", version: "1.0.0" });
  * server.tool({ name: "hello", description: "Greets", handler: () => "Hello!" });
+ * server.tool({ name: "sum", handler: () => ({ sum: 3 }) }); // structuredContent { sum: 3 }, text '{"sum":3}'
  * ```
  *
  * @module
@@ -15,7 +16,9 @@ export { McpServer } from "./server.ts";
 export type { ServerOptions } from "./options.ts";
 export type {
   Completer,
+  PromptArgs,
   PromptDefinition,
+  PromptGet,
   Registration,
   ResourceDefinition,
   ResourceRead,
@@ -23,7 +26,24 @@ export type {
   ToolArgs,
   ToolDefinition,
   ToolReturn,
+  ToolValue,
 } from "./definitions.ts";
+export { isCallToolResult } from "./tool_result.ts";
+export {
+  audio,
+  type ContentOptions,
+  type EmbeddedContents,
+  embeddedResource,
+  image,
+  resourceLink,
+  text,
+} from "./content.ts";
+export { type Bytes, encodeBase64 } from "./base64.ts";
+export type {
+  ParseTemplateVariables,
+  TemplateVariableName,
+  TemplateVariables,
+} from "./template_variables.ts";
 export {
   RegistrationError,
   type RegistrationErrorInit,
@@ -120,6 +140,7 @@ export type {
   ToolAnnotations,
 } from "../protocol/mod.ts";
 export {
+  type Flatten,
   type Infer,
   type InferToolArgs,
   type JsonSchemaObject,

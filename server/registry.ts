@@ -18,6 +18,7 @@ import type {
 import { type ListingKey, toolListing } from "./listing.ts";
 import { RegistrationError, type RegistrationKind } from "./registration_error.ts";
 import { emit, type ServerEventListener } from "./subscriptions.ts";
+import { describesObject, wrapperSchema } from "./result_wrapper.ts";
 import { resolveToolSchema } from "./tool_schema.ts";
 import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
 
@@ -29,8 +30,13 @@ export interface ToolEntry {
   tool: Tool;
   /** Validates arguments. */
   input: ToolSchema;
-  /** Validates `structuredContent`, when the tool declares an output schema. */
+  /** Validates the tool's value, when the tool declares an output schema. */
   output?: ToolSchema;
+  /**
+   * Whether the value travels as `{ "result": value }`: declared output that
+   * does not describe an object (the advertised schema is then the wrapper).
+   */
+  wrapped: boolean;
 }
 
 /** A registered resource template with its parsed URI template. */
@@ -78,12 +84,15 @@ export function registerTool(registry: Registry, definition: ToolDefinition<neve
   const output = definition.output === undefined
     ? undefined
     : resolveToolSchema(name, "outputSchema", definition.output);
+  const wrapped = output !== undefined && !describesObject(output.jsonSchema);
+  const advertised = output && wrapped ? wrapperSchema(output.jsonSchema) : output?.jsonSchema;
   // Every entry has the same fields, so lookups on the hot path see one object shape.
   const entry: ToolEntry = {
     definition,
-    tool: toolListing(definition, input, output),
+    tool: toolListing(definition, input.jsonSchema, advertised),
     input,
     output,
+    wrapped,
   };
   return add(registry, registry.tools, "tool", name, entry, "tools");
 }

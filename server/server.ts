@@ -14,6 +14,7 @@ import type {
   JsonRpcRequest,
   JsonRpcResponse,
   LegacySession,
+  PromptArgument,
   RequestScope,
   ServerCapabilities,
   ServerEndpoint,
@@ -69,9 +70,26 @@ export class McpServer implements ServerEndpoint {
 
   /**
    * Registers a tool. Its schemas are checked now: a broken one, a taken name
-   * or a missing handler throws a `RegistrationError`.
+   * or a missing handler throws a `RegistrationError`. The handler returns what
+   * it computes (see `ToolReturn`): a string, a JSON value, or a full
+   * `CallToolResult`.
+   *
+   * @example
+   * ```ts
+   * import { McpServer } from "./server.ts";
+   * import { s } from "../schema/mod.ts";
+   * const server = new McpServer({ name: "math", version: "1.0.0" });
+   * server.tool({
+   *   name: "add",
+   *   input: s.object({ a: s.number(), b: s.number() }),
+   *   output: s.number(), // advertised as { result: number }, the value travels as { result: 3 }
+   *   handler: ({ a, b }) => a + b,
+   * });
+   * ```
    */
-  tool<Input = JsonObject>(definition: ToolDefinition<Input>): Registration {
+  tool<Input = JsonObject, Output = unknown>(
+    definition: ToolDefinition<Input, Output>,
+  ): Registration {
     return registerTool(this.#core, definition as unknown as ToolDefinition<never>);
   }
 
@@ -80,14 +98,38 @@ export class McpServer implements ServerEndpoint {
     return registerResource(this.#core, definition);
   }
 
-  /** Registers a resource template; a malformed or taken template throws a `RegistrationError`. */
-  resourceTemplate(definition: ResourceTemplateDefinition): Registration {
-    return registerResourceTemplate(this.#core, definition);
+  /**
+   * Registers a resource template; a malformed or taken template throws a
+   * `RegistrationError`. The template's variables type the reader's.
+   *
+   * @example
+   * ```ts
+   * import { McpServer } from "./server.ts";
+   * const server = new McpServer({ name: "greetings", version: "1.0.0" });
+   * server.resourceTemplate({
+   *   uriTemplate: "greeting://{name}{?lang}",
+   *   name: "greeting",
+   *   read: (_uri, { name, lang }) => (lang === "fr" ? `Bonjour ${name}` : `Hello ${name}`),
+   * });
+   * ```
+   */
+  resourceTemplate<Template extends string>(
+    definition: ResourceTemplateDefinition<Template>,
+  ): Registration {
+    return registerResourceTemplate(
+      this.#core,
+      definition as unknown as ResourceTemplateDefinition,
+    );
   }
 
-  /** Registers a prompt; a taken name throws a `RegistrationError`. */
-  prompt(definition: PromptDefinition): Registration {
-    return registerPrompt(this.#core, definition);
+  /**
+   * Registers a prompt; a taken name throws a `RegistrationError`. Its
+   * declared `arguments` type the renderer's; the renderer may return text.
+   */
+  prompt<const Arguments extends readonly PromptArgument[] = PromptArgument[]>(
+    definition: PromptDefinition<Arguments>,
+  ): Registration {
+    return registerPrompt(this.#core, definition as unknown as PromptDefinition);
   }
 
   // ---- events ---------------------------------------------------------------

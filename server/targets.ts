@@ -1,20 +1,21 @@
 /**
  * The targets of handler methods: `tools/call` finds its tool (arguments are
- * validated, the result shaped and checked against the output schema),
- * `prompts/get` its prompt, `resources/read` a fixed resource or the first
- * template that matches the URI.
+ * validated, what the handler returns becomes the result), `prompts/get` its
+ * prompt (arguments checked to be strings), `resources/read` a fixed resource
+ * or the first template that matches the URI.
  *
  * @module
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import { isObject } from "../protocol/jsonrpc.ts";
-import type { CallToolResult, ContentBlock, JsonObject } from "../protocol/mod.ts";
+import type { JsonObject } from "../protocol/mod.ts";
 import { formatIssues } from "../schema/mod.ts";
 import type { RequestContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
-import type { ResourceRead, ToolReturn } from "./definitions.ts";
+import type { PromptGet, ResourceRead } from "./definitions.ts";
 import type { ToolExecution } from "./extension.ts";
 import type { ToolEntry } from "./registry.ts";
+import { toolError, toolResult } from "./tool_result.ts";
 
 /** A handler call resolved to its target. */
 export interface PreparedRun {
@@ -58,14 +59,19 @@ export function prepareRun(
     const args = params.arguments ?? {};
     if (!isObject(args)) throw invalidParams("Prompt arguments must be an object");
     for (const argument of prompt.arguments ?? []) {
-      if (argument.required && args[argument.name] === undefined) {
+      const value = args[argument.name];
+      if (value === undefined) {
+        if (!argument.required) continue;
         throw invalidParams(`Missing required argument "${argument.name}" for prompt ${name}`);
+      }
+      if (typeof value !== "string") {
+        throw invalidParams(`Argument "${argument.name}" of prompt ${name} must be a string`);
       }
     }
     return {
       identity: [name, args],
       execute: async (context) =>
-        (await prompt.get(args as { [name: string]: string }, context)) as unknown as JsonObject,
+        promptResult(await prompt.get(args as { [name: string]: string }, context)),
     };
   }
   const uri = params.uri;
@@ -93,7 +99,7 @@ export function prepareRun(
 
 /**
  * Validates the arguments (a failure is a tool error the model can read), runs
- * the handler, and checks `structuredContent` against the output schema.
+ * the handler, and turns what it returned into the result (see tool_result.ts).
  */
 async function callTool(
   entry: ToolEntry,
@@ -105,45 +111,27 @@ async function callTool(
     const reasons = formatIssues(checked.issues);
     return toolError(`Invalid arguments for tool ${entry.tool.name}: ${reasons}`);
   }
-  let returned: ToolReturn;
+  let returned: unknown;
   try {
     returned = await entry.definition.handler(checked.value as never, context);
   } catch (error) {
     if (error instanceof McpError) throw error;
     return toolError(error instanceof Error ? error.message : String(error));
   }
-  const result: CallToolResult = typeof returned === "string"
-    ? { content: [{ type: "text", text: returned }] }
-    : returned;
-  if (entry.output && !result.isError) {
-    if (result.structuredContent === undefined) {
-      throw new McpError(
-        ErrorCode.InternalError,
-        `Tool ${entry.tool.name} has an output schema but returned no structuredContent`,
-      );
-    }
-    const out = await entry.output.validate(result.structuredContent);
-    if (!out.ok) {
-      const reasons = formatIssues(out.issues);
-      throw new McpError(
-        ErrorCode.InternalError,
-        `Tool ${entry.tool.name} returned structuredContent that does not match its output schema: ${reasons}`,
-      );
-    }
-    if (!result.content || result.content.length === 0) {
-      result.content = [{ type: "text", text: JSON.stringify(result.structuredContent) }];
-    }
+  return await toolResult(entry, returned);
+}
+
+/** A prompt's result; a string is one user text message. A copy: the routing adds era fields. */
+function promptResult(value: PromptGet): JsonObject {
+  if (typeof value === "string") {
+    return { messages: [{ role: "user", content: { type: "text", text: value } }] };
   }
-  if (!Array.isArray(result.content)) result.content = [] as ContentBlock[];
-  return result as unknown as JsonObject;
+  return { ...value } as unknown as JsonObject;
 }
 
-function toolError(text: string): JsonObject {
-  return { content: [{ type: "text", text }], isError: true };
-}
-
+/** A read's result. A copy: the routing adds era fields (`ttlMs`, `resultType`). */
 function readResult(uri: string, value: ResourceRead): JsonObject {
   if (typeof value === "string") return { contents: [{ uri, text: value }] };
   if (Array.isArray(value)) return { contents: value };
-  return value as unknown as JsonObject;
+  return { ...value } as unknown as JsonObject;
 }

@@ -29,7 +29,7 @@ describe("official @modelcontextprotocol/server 2.x over Streamable HTTP", () =>
       assert.equal(client.protocolVersion, "2026-07-28");
       assert.equal(client.serverInfo?.name, "sdk2-fixture");
       const names = (await client.listTools()).map((tool) => tool.name).sort();
-      assert.deepEqual(names, ["add", "confirm", "fail"]);
+      assert.deepEqual(names, ["add", "confirm", "fail", "half"]);
       assert.deepEqual(await client.callToolStructured("add", { a: 4, b: 5 }), { sum: 9 });
       await assert.rejects(client.callToolStructured("fail"), (error) => {
         assert.ok(error instanceof ToolError);
@@ -85,6 +85,48 @@ describe("official @modelcontextprotocol/server 2.x over Streamable HTTP", () =>
       await client.connect(server.url);
       assert.equal(client.era, "legacy");
       assert.deepEqual(await client.callToolStructured("add", { a: 1, b: 1 }), { sum: 2 });
+    } finally {
+      await client.close();
+    }
+  });
+
+  for (const era of ["modern", "legacy"] as const) {
+    test(`${era}: invoke returns tool values; ping answers`, async () => {
+      const client = new McpClient(info, {
+        eraCache: false,
+        era: era === "legacy" ? "legacy" : undefined,
+        handlers: { elicit: () => ({ action: "accept", content: { ok: true } }) },
+      });
+      try {
+        await client.connect(server.url);
+        assert.equal(client.era, era);
+        // No 2026-07-28 server has `ping`; the client checks liveness with server/discover there.
+        await client.ping();
+        assert.deepEqual(await client.invoke("add", { a: 4, b: 5 }), { sum: 9 });
+        assert.equal(await client.invoke("half", { n: 5 }), 2.5);
+        assert.deepEqual(await client.callToolStructured("half", { n: 5 }), { result: 2.5 });
+        assert.deepEqual(await client.invoke("half", { n: 5 }, { content: true }), [
+          { type: "text", text: "2.5" },
+        ]);
+        if (era === "modern") assert.equal(await client.invoke("confirm"), "accept:true");
+        await assert.rejects(client.invoke("fail"), (error) => {
+          assert.ok(error instanceof ToolError);
+          assert.deepEqual(error.result.content, [{ type: "text", text: "it broke" }]);
+          assert.equal(error.result.isError, true);
+          return true;
+        });
+        await assert.rejects(client.invoke("fail", {}, { structured: true }), ToolError);
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
+  test("modern: the server refuses ping itself (-32601), which is why ping uses discover", async () => {
+    const client = new McpClient(info, { eraCache: false });
+    try {
+      await client.connect(server.url);
+      await assert.rejects(client.request("ping"), { code: -32601 });
     } finally {
       await client.close();
     }

@@ -85,6 +85,27 @@ describe("resultToContent", () => {
     };
     assert.deepEqual(resultToContent(result), result.content);
   });
+
+  test("a { result } wrapper counts as carried by a block holding its value", () => {
+    for (const [text, value] of [["3", 3], ["hi", "hi"], ['"hi"', "hi"], ["[1, 2]", [1, 2]]]) {
+      const result = {
+        content: [{ type: "text" as const, text: text as string }],
+        structuredContent: { result: value },
+      };
+      assert.deepEqual(resultToContent(result), result.content, String(text));
+    }
+    assert.deepEqual(
+      resultToContent({ content: [{ type: "text", text: "3" }], structuredContent: { result: 4 } }),
+      [{ type: "text", text: "3" }, { type: "text", text: '{"result":4}' }],
+    );
+    assert.deepEqual(
+      resultToContent({
+        content: [{ type: "text", text: "3" }],
+        structuredContent: { result: 3, more: true },
+      }),
+      [{ type: "text", text: "3" }, { type: "text", text: '{"result":3,"more":true}' }],
+    );
+  });
 });
 
 describe("applyElicitationDefaults", () => {
