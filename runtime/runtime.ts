@@ -15,17 +15,6 @@ import {
 import type { HttpHandler, HttpServerHandle } from "./http.ts";
 import type { ProcessStdio } from "./stdio.ts";
 
-// The types in these functions' signatures, so a caller can name them from the same file.
-export type {
-  ChildProcessExit,
-  ChildProcessHandle,
-  HttpHandler,
-  HttpServerHandle,
-  ProcessStdio,
-  RuntimeName,
-  SpawnOptions,
-};
-
 /**
  * Names the runtime executing this code. Deno is recognised first because it also provides a
  * Node-compatible `process`; anything that is neither Deno nor Bun is treated as Node.

@@ -15,7 +15,7 @@ import { staticTokenVerifier } from "../../auth/static_verifier.ts";
 import { type McpAuthOptions, withAuth } from "../../auth/with_auth.ts";
 import type { JsonObject } from "../../protocol/jsonrpc.ts";
 import { McpServer } from "../../server/server.ts";
-import { type HttpServerHandle, serveHttp } from "../../runtime/runtime.ts";
+import { type HttpServerHandle, serveHttp } from "../../runtime/mod.ts";
 import type { HttpHandler } from "../../transports/http/server.ts";
 import { within } from "../interop/fixtures/helpers.ts";
 import { RESOURCE } from "./helpers.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ClientError, McpClient } from "../../client/mod.ts";
 import type { JsonObject, JsonRpcMessage } from "../../protocol/mod.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
-import { type HttpServerHandle, serveHttp } from "../../runtime/runtime.ts";
+import { type HttpServerHandle, serveHttp } from "../../runtime/mod.ts";
 import { deferred, NODE, repoPath, within } from "./helpers.ts";
 
 const info = { name: "robustness-test", version: "1.0.0" };

@@ -1,5 +1,5 @@
 /** Shared fixtures for client tests: child-process servers and small HTTP servers. */
-import { type ChildProcessHandle, spawnProcess } from "../../runtime/runtime.ts";
+import { type ChildProcessHandle, spawnProcess } from "../../runtime/mod.ts";
 import { type Deferred, deferred, within } from "../async.ts";
 
 export { type Deferred, deferred, within };

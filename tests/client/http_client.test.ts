@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { McpClient } from "../../client/mod.ts";
 import type { JsonObject } from "../../protocol/mod.ts";
-import { serveHttp } from "../../runtime/runtime.ts";
+import { serveHttp } from "../../runtime/mod.ts";
 import { deferred, within } from "./helpers.ts";
 
 const info = { name: "http-test", version: "1.0.0" };

@@ -6,7 +6,7 @@ import type { JsonRpcMessage, JsonRpcNotification } from "../../protocol/mod.ts"
 import type { Transport } from "../../protocol/transport.ts";
 import { connectServer } from "../../transports/connect.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
-import { serveHttp } from "../../runtime/runtime.ts";
+import { serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { buildServer } from "./fixtures/emcee_server.ts";
 import { collect, deferred, repoPath, within } from "./helpers.ts";

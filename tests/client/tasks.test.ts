@@ -9,7 +9,7 @@ import type { Transport, TransportSink } from "../../protocol/transport.ts";
 import { connectServer } from "../../transports/connect.ts";
 import { McpServer } from "../../server/server.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
-import { serveHttp } from "../../runtime/runtime.ts";
+import { serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { deferred, within } from "./helpers.ts";
 

@@ -7,7 +7,7 @@ import { image, McpServer, text } from "../../server/mod.ts";
 import { connectServer } from "../../transports/connect.ts";
 import { createMemoryPair } from "../../transports/memory.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
-import { serveHttp } from "../../runtime/runtime.ts";
+import { serveHttp } from "../../runtime/mod.ts";
 import { RETURN_TABLE, returnTableServer } from "../server/return_table.ts";
 
 const info = { name: "values-test", version: "1.0.0" };

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { createDemoServer } from "../../examples/demo/server.ts";
-import { type HttpServerHandle, serveHttp, spawnProcess } from "../../runtime/runtime.ts";
+import { type HttpServerHandle, serveHttp, spawnProcess } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { demoStdioCommand, within } from "./fixtures/helpers.ts";
 

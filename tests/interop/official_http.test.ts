@@ -12,7 +12,7 @@ import { StreamableHTTPClientTransport as LegacyHttpTransport } from "@modelcont
 // @ts-types="@modelcontextprotocol/sdk/types"
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createDemoServer } from "../../examples/demo/server.ts";
-import { type HttpServerHandle, serveHttp } from "../../runtime/runtime.ts";
+import { type HttpServerHandle, serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { exerciseAll } from "./fixtures/exercise.ts";
 import { within } from "./fixtures/helpers.ts";

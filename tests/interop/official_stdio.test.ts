@@ -14,7 +14,7 @@ import { StdioClientTransport as LegacyStdioTransport } from "@modelcontextproto
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { exerciseAll } from "./fixtures/exercise.ts";
 import { demoStdioCommand, within } from "./fixtures/helpers.ts";
-import { getEnv } from "../../runtime/runtime.ts";
+import { getEnv } from "../../runtime/mod.ts";
 
 const ELICITATION_ANSWER = { action: "accept", content: { name: "Ada" } } as const;
 const TIMEOUT = 15_000;
