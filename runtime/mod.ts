@@ -32,4 +32,5 @@ export {
   stdio,
 } from "./runtime.ts";
 export type { ProcessStdio } from "./stdio.ts";
+export { type CpuUsage, cpuUsage, executablePath, runtimeVersion } from "./process_info.ts";
 export { backgroundInterval, backgroundTimeout, type BackgroundTimer } from "./timers.ts";

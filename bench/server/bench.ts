@@ -25,7 +25,7 @@
 //   per request (the SDK's documented model). Its handler is web-standard (`handler.fetch`).
 //   Schema: zod (`z.object({ text: z.string() }).strict()`, its idiom) by default, or the same
 //   raw JSON Schema through `fromJsonSchema` (Ajv) with BENCH_OFFICIAL_SCHEMA=json.
-// - Both are served by emcee's `serveHttp` (transports/runtime.ts): Deno.serve on Deno, Bun.serve
+// - Both are served by emcee's `serveHttp` (runtime/): Deno.serve on Deno, Bun.serve
 //   on Bun, node:http + `toNodeHandler` on Node. The official handler needs no Node http and no
 //   adapter of its own on any runtime, so the HTTP layer is identical for both servers and only
 //   the MCP handling differs.
@@ -43,9 +43,12 @@
 
 import {
   type ChildProcessHandle,
+  cpuUsage,
+  executablePath,
   exitProcess,
   getEnv,
   runtimeName,
+  runtimeVersion,
   spawnProcess,
 } from "../../runtime/mod.ts";
 import type { ServerKind } from "./servers.ts";
@@ -126,7 +129,7 @@ function childCommand(kind: ServerKind): string[] {
 const children: ChildProcessHandle[] = [];
 
 async function startChild(kind: ServerKind): Promise<BenchChild> {
-  const child = spawnProcess(process.execPath, childCommand(kind), { stderr: "inherit" });
+  const child = spawnProcess(executablePath(), childCommand(kind), { stderr: "inherit" });
   children.push(child);
   const readLine = lineReader(child.stdout);
   const writer = child.stdin.getWriter();
@@ -239,7 +242,7 @@ async function load(url: string, concurrency: number, durationMs: number): Promi
 }
 
 function cpuNow(): number {
-  const { user, system } = process.cpuUsage();
+  const { user, system } = cpuUsage();
   return user + system;
 }
 
@@ -369,11 +372,7 @@ const watchdog = setTimeout(() => {
 }, 170_000);
 
 const runtime = runtimeName();
-const version = runtime === "deno"
-  ? (globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno
-  : runtime === "bun"
-  ? (globalThis as unknown as { Bun: { version: string } }).Bun.version
-  : process.versions.node;
+const version = runtimeVersion();
 console.log(
   `\n## server: tools/call over Streamable HTTP (stateless 2026-07-28) — ${runtime} ${version}\n`,
 );

@@ -3,7 +3,7 @@
 // (`{"user":µs,"system":µs}`), and closes the server and exits when stdin ends. Spawned by
 // bench.ts with the same runtime, so the load generator and the server each get their own core.
 
-import { args, stdio } from "../../runtime/mod.ts";
+import { args, cpuUsage, exitProcess, stdio } from "../../runtime/mod.ts";
 import { serveKind, type ServerKind } from "./servers.ts";
 
 const [kindArg = "emcee", schemaArg = "zod"] = args();
@@ -23,10 +23,10 @@ for await (const chunk of io.readable) {
     const line = pending.slice(0, newline).trim();
     pending = pending.slice(newline + 1);
     if (line === "cpu") {
-      const { user, system } = process.cpuUsage();
+      const { user, system } = cpuUsage();
       await say({ user, system });
     }
   }
 }
 await http.close();
-process.exit(0);
+exitProcess(0);

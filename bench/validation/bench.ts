@@ -5,7 +5,7 @@
 import * as AjvModule from "ajv/dist/2020.js";
 import * as ajvFormatsModule from "ajv-formats";
 import { Validator as CfValidator } from "@cfworker/json-schema";
-import { getEnv } from "../../runtime/mod.ts";
+import { getEnv, runtimeName } from "../../runtime/mod.ts";
 import { compileSchema } from "../../schema/mod.ts";
 
 import { invalidArgs, toolSchema, validArgs } from "./fixtures.ts";
@@ -68,11 +68,7 @@ function opsPerSecond(fn: () => unknown, ms: number): number {
   return (iterations / elapsed) * 1000;
 }
 
-const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
-  ? "bun"
-  : typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
-  ? "deno"
-  : "node";
+const runtime = runtimeName();
 const durationMs = Number(getEnv("BENCH_MS") ?? "2000");
 
 const contenders: [string, Check][] = [
