@@ -148,7 +148,8 @@ function fromJsonSchema<T>(
   if (problems.length > 0) {
     const issues = problems.map((p) => ({ path: p.instancePath, message: p.message }));
     const list = formatIssues(issues, { limit: 5 });
-    throw new SchemaError(`invalid tool schema: ${list}`, problems[0].schemaPath);
+    // The location is the offending keyword in the caller's schema, not the meta-schema rule it broke.
+    throw new SchemaError(`invalid tool schema: ${list}`, `#${problems[0].instancePath}`);
   }
   const validator = compileSchema(input, options?.compile);
   return {

@@ -133,7 +133,8 @@ describe("toToolSchema with JSON Schema", () => {
     assert.throws(
       () => toToolSchema({ type: "object", properties: { a: { type: "strnig" } } }),
       (e: unknown) =>
-        e instanceof SchemaError && /invalid tool schema: \/properties\/a\/type/.test(e.message),
+        e instanceof SchemaError && /invalid tool schema: \/properties\/a\/type/.test(e.message) &&
+        e.schemaPath === "#/properties/a/type",
     );
     assert.throws(
       () => toToolSchema({ $ref: "https://example.com/x.json" }),
