@@ -6,12 +6,7 @@
  * @module
  */
 import { currentAdapter, type RuntimeName } from "./adapter.ts";
-import {
-  type ChildProcessExit,
-  type ChildProcessHandle,
-  failedChild,
-  type SpawnOptions,
-} from "./child_process.ts";
+import { type ChildProcessHandle, failedChild, type SpawnOptions } from "./child_process.ts";
 import type { HttpHandler, HttpServerHandle } from "./http.ts";
 import type { ProcessStdio } from "./stdio.ts";
 
