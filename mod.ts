@@ -184,6 +184,8 @@ export {
   createMemoryEventStore,
   createMemoryPair,
   createStreamTransport,
+  createWebSocketClientTransport,
+  createWebSocketHandler,
   type EventStore,
   type HttpHandler,
   type HttpHandlerOptions,
@@ -196,6 +198,10 @@ export {
   serveStdio,
   stdioServerTransport,
   type StreamTransportOptions,
+  type WebSocketClientOptions,
+  type WebSocketClientTransport,
+  type WebSocketConstructor,
+  type WebSocketHandlerOptions,
   withCors,
 } from "./transports/mod.ts";
 export {

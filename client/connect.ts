@@ -11,6 +11,7 @@ import type { Transport, TransportSink } from "../protocol/transport.ts";
 import { createHttpClientTransport, HttpStatusError } from "../transports/http/client.ts";
 import { createLegacySseClientTransport } from "../transports/legacy_sse/client.ts";
 import { createStdioClientTransport } from "../transports/stdio/client.ts";
+import { createWebSocketClientTransport } from "../transports/websocket/client.ts";
 import { eraCache, eraKeyForCommand, eraKeyForUrl } from "./era_cache.ts";
 import { ClientError } from "./errors.ts";
 import { initialize, negotiate, NOT_UNDERSTOOD_STATUSES } from "./negotiation.ts";
@@ -40,7 +41,12 @@ async function connectTo(state: ClientState, target: ConnectTarget): Promise<voi
   const { options } = state;
   const useCache = options.eraCache !== false;
   if (typeof target === "string" || target instanceof URL) {
-    await connectHttp(state, new URL(target), useCache);
+    const url = new URL(target);
+    if (url.protocol === "ws:" || url.protocol === "wss:") {
+      await connectWebSocket(state, url, useCache);
+      return;
+    }
+    await connectHttp(state, url, useCache);
   } else if (isTransport(target)) {
     state.transport = target;
     await target.start(sinkFor(state, target));
@@ -95,6 +101,17 @@ async function connectHttp(state: ClientState, url: URL, useCache: boolean): Pro
       eraCache.set(key, { era: "legacy", protocolVersion: state.version!, httpSse: true });
     }
   }
+}
+
+/** MCP over WebSocket (experimental); a bearer `Authorization` header travels as `mcp.auth.`. */
+async function connectWebSocket(state: ClientState, url: URL, useCache: boolean): Promise<void> {
+  const authorization = Object.entries(state.options.headers ?? {})
+    .find(([name]) => name.toLowerCase() === "authorization")?.[1];
+  const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const transport = createWebSocketClientTransport(url, { token });
+  await transport.start(sinkFor(state, transport)); // before it is ours: a refusal leaves none
+  state.transport = transport;
+  await negotiate(state, useCache ? `ws:${url.origin}${url.pathname}` : undefined, false);
 }
 
 async function connectHttpSse(state: ClientState, url: URL): Promise<void> {

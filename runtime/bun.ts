@@ -8,13 +8,19 @@
 import type { RuntimeAdapter } from "./adapter.ts";
 import type { ChildProcessHandle, SpawnOptions } from "./child_process.ts";
 import {
-  guardHandler,
   type HttpHandler,
   type HttpServerHandle,
   type NativeServeOptions,
   serverHandle,
 } from "./http.ts";
 import { createNodeAdapter, type NodeProcessLike } from "./node.ts";
+import {
+  type BunFetch,
+  bunFetchWithUpgrade,
+  type BunWebSocketHandlers,
+  bunWebSocketHandlers,
+} from "./websocket/bun_upgrade.ts";
+import { createSocketRegistry } from "./websocket/upgrade.ts";
 
 interface BunFileSink {
   write(bytes: Uint8Array): number;
@@ -59,7 +65,8 @@ export interface BunLike {
     port: number;
     hostname: string;
     idleTimeout: number;
-    fetch(request: Request): Promise<Response>;
+    fetch: BunFetch;
+    websocket: BunWebSocketHandlers;
   }): BunServer;
 }
 
@@ -115,14 +122,17 @@ function serveBunHttp(
   handler: HttpHandler,
   options: NativeServeOptions,
 ): HttpServerHandle {
+  const sockets = createSocketRegistry();
   const server = bun.serve({
     port: options.port,
     hostname: options.hostname,
     // Bun cuts connections idle for 10 s by default, which kills quiet SSE streams; 0 disables.
     idleTimeout: 0,
-    fetch: guardHandler(handler, options.onError),
+    fetch: bunFetchWithUpgrade(handler, options.onError, sockets),
+    websocket: bunWebSocketHandlers,
   });
   return serverHandle(server.hostname, server.port, async () => {
+    await sockets.closeAll();
     await server.stop(true);
   });
 }

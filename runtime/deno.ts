@@ -15,6 +15,13 @@ import {
   serverHandle,
 } from "./http.ts";
 import { type ProcessStdio, serializeWrites } from "./stdio.ts";
+import {
+  createSocketRegistry,
+  type DenoUpgradeWebSocket,
+  isWebSocketUpgrade,
+  registerNativeUpgrade,
+  upgradeOnDeno,
+} from "./websocket/upgrade.ts";
 
 interface DenoWriter {
   write(bytes: Uint8Array): Promise<number>;
@@ -83,6 +90,8 @@ export interface DenoLike {
   Command: new (command: string, options: DenoCommandOptions) => { spawn(): DenoChild };
   /** Starts an HTTP server. */
   serve(options: DenoServeOptions): DenoHttpServer;
+  /** Upgrades a request of `serve` to a WebSocket. */
+  upgradeWebSocket?: DenoUpgradeWebSocket;
 }
 
 async function writeAllDeno(writer: DenoWriter, bytes: Uint8Array): Promise<void> {
@@ -225,6 +234,7 @@ function serveDenoHttp(
 ): HttpServerHandle {
   const guarded = guardHandler(handler, options.onError);
   const openBodies = new Set<() => void>();
+  const sockets = createSocketRegistry();
   const server = deno.serve({
     port: options.port,
     hostname: options.hostname,
@@ -242,7 +252,18 @@ function serveDenoHttp(
         if (!complete) disconnect.abort(new Error("Client disconnected"));
       };
       request.signal.addEventListener("abort", abandon, { once: true });
-      const response = await guarded(new Request(request, { signal: disconnect.signal }));
+      const wrapped = new Request(request, { signal: disconnect.signal });
+      const upgrade = deno.upgradeWebSocket;
+      if (upgrade !== undefined && isWebSocketUpgrade(request)) {
+        // Deno upgrades only the request it handed out, not the copy the handler sees.
+        registerNativeUpgrade(wrapped, (upgradeOptions) => {
+          const upgraded = upgradeOnDeno(upgrade, request, upgradeOptions);
+          sockets.add(upgraded.socket);
+          return upgraded;
+        });
+      }
+      const response = await guarded(wrapped);
+      if (response.status === 101) return response; // the WebSocket handshake answer
       if (isBufferable(response)) {
         // A whole JSON body is delivered as is; only streams need tracking.
         complete = true;
@@ -256,8 +277,10 @@ function serveDenoHttp(
     },
   });
   return serverHandle(server.addr.hostname, server.addr.port, async () => {
+    const closingSockets = sockets.closeAll();
     const shutdown = server.shutdown();
     for (const end of [...openBodies]) end();
+    await closingSockets;
     await shutdown;
   });
 }

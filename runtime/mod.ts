@@ -34,3 +34,48 @@ export {
 export type { ProcessStdio } from "./stdio.ts";
 export { type CpuUsage, cpuUsage, executablePath, runtimeVersion } from "./process_info.ts";
 export { backgroundInterval, backgroundTimeout, type BackgroundTimer } from "./timers.ts";
+export {
+  createSocketRegistry,
+  isWebSocketUpgrade,
+  offeredProtocols,
+  type SocketRegistry,
+  upgradeWebSocket,
+  type UpgradeWebSocketOptions,
+  type WebSocketUpgrade,
+} from "./websocket/upgrade.ts";
+export {
+  type ServerWebSocket,
+  type ServerWebSocketLimits,
+  ServerWebSocketPort,
+  type SocketCarrier,
+  type WebSocketCloseInfo,
+  type WebSocketMessageData,
+  type WebSocketReadyState,
+} from "./websocket/server_socket.ts";
+export {
+  type BunFetch,
+  type BunServerWebSocketLike,
+  type BunSocketData,
+  type BunUpgradeServerLike,
+  type BunWebSocketHandlers,
+  type BunWebSocketServe,
+  bunWebSocketServe,
+} from "./websocket/bun_upgrade.ts";
+export {
+  type NodeUpgradeListener,
+  type NodeUpgradeRequestLike,
+  nodeWebSocketUpgrade,
+  type NodeWebSocketUpgradeOptions,
+} from "./websocket/node_serve_upgrade.ts";
+export {
+  type WebSocketUpgradeListener,
+  websocketUpgradeListener,
+  type WebSocketUpgradeOptions,
+} from "./websocket/node_upgrade.ts";
+export { NodeWebSocket, type NodeWebSocketOptions } from "./websocket/node_websocket.ts";
+export type { WebSocketDuplexLike } from "./websocket/duplex.ts";
+export type {
+  WebSocketHandshakeRefusal,
+  WebSocketUpgradeRequestLike,
+} from "./websocket/handshake.ts";
+export { WebSocketCloseCode } from "./websocket/frame.ts";

@@ -14,6 +14,8 @@ import {
   serverHandle,
 } from "./http.ts";
 import { toNodeHandler } from "./node_http.ts";
+import { nodeWebSocketUpgrade } from "./websocket/node_serve_upgrade.ts";
+import { createSocketRegistry } from "./websocket/upgrade.ts";
 import {
   type NodeReadableLike,
   nodeReadableToWeb,
@@ -162,18 +164,26 @@ async function serveNodeHttp(
 ): Promise<HttpServerHandle> {
   const http = (await import("node:http")) as unknown as NodeHttpModule;
   const server = http.createServer(toNodeHandler(handler, options.onError));
+  const sockets = createSocketRegistry();
+  server.on(
+    "upgrade",
+    nodeWebSocketUpgrade(handler, { onError: options.onError, registry: sockets }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.on("error", reject);
     server.listen(options.port, options.hostname, resolve);
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
-  return serverHandle(options.hostname, port, () =>
-    new Promise<void>((resolve) => {
+  return serverHandle(options.hostname, port, async () => {
+    // Upgraded connections left the HTTP server: close them first.
+    await sockets.closeAll();
+    await new Promise<void>((resolve) => {
       server.close(() => resolve());
       // Long-lived responses (SSE) would otherwise keep close() waiting forever.
       server.closeAllConnections?.();
-    }));
+    });
+  });
 }
 
 /**

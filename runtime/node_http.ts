@@ -71,7 +71,8 @@ function requestHeaders(request: NodeIncomingMessageLike): Headers {
   return headers;
 }
 
-function toWebRequest(request: NodeIncomingMessageLike, signal: AbortSignal): Request {
+/** The web `Request` for a Node request; its body streams, `signal` is its signal. */
+export function toWebRequest(request: NodeIncomingMessageLike, signal: AbortSignal): Request {
   const headers = requestHeaders(request);
   const socket = request.socket;
   const encrypted = typeof socket === "object" && socket !== null && "encrypted" in socket &&

@@ -33,6 +33,13 @@ export { createLegacySseHandler, type LegacySseOptions } from "./legacy_sse/serv
 export { serveStdio, stdioServerTransport } from "./stdio/server.ts";
 export { type ConnectOptions, connectServer, type ServerConnection } from "./connect.ts";
 export { createMemoryPair, type MemoryPairOptions } from "./memory.ts";
+export { createWebSocketHandler, type WebSocketHandlerOptions } from "./websocket/server.ts";
+export {
+  createWebSocketClientTransport,
+  type WebSocketClientOptions,
+  type WebSocketClientTransport,
+  type WebSocketConstructor,
+} from "./websocket/client.ts";
 export { type ByteChannel, createStreamTransport, type StreamTransportOptions } from "./stream.ts";
 // The protocol types the signatures above name (and the types they name in turn), so that
 // this entry point documents them; they are the same declarations protocol/mod.ts exports.

@@ -72,7 +72,7 @@ export type WebSocketUpgradeListener<UpgradeRequest extends WebSocketUpgradeRequ
 const ignore = (): void => {};
 
 /** Writes a refusal and ends the connection; a peer that lingers is cut off after a timeout. */
-function refuse(
+export function refuse(
   socket: WebSocketDuplexLike,
   refusal: WebSocketHandshakeRefusal,
   onError: (error: unknown) => void,
