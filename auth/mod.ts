@@ -71,3 +71,45 @@ export {
   type StaticTokenVerifierOptions,
 } from "./static_verifier.ts";
 export { withResourceMetadata } from "./with_auth.ts";
+// The built-in OAuth 2.1 authorization server.
+export { type AuthorizationServer, authorizationServer } from "./authorization_server/handler.ts";
+export type {
+  AuthorizationServerEndpoints,
+  AuthorizationServerOptions,
+} from "./authorization_server/options.ts";
+export type {
+  ClientMetadataDocumentLoader,
+  ClientMetadataDocumentOptions,
+} from "./authorization_server/client_metadata_document.ts";
+export {
+  type AuthorizationRequestDetails,
+  autoApprove,
+  type AutoApproveOptions,
+  type ConsentDecision,
+  type ConsentForm,
+  type ConsentOutcome,
+  consentPage,
+  type ConsentPageOptions,
+  type ConsentStep,
+} from "./authorization_server/consent.ts";
+export {
+  type AuthorizationCodeRecord,
+  type AuthorizationServerStore,
+  type ClientRecord,
+  type CodeUse,
+  type GrantRecord,
+  type GrantType,
+  type IssuedAccessToken,
+  memoryStore,
+  type MemoryStoreOptions,
+  type RefreshTokenLookup,
+  StoreFullError,
+  type TokenEndpointAuthMethod,
+} from "./authorization_server/store.ts";
+export type { ConfiguredClient } from "./authorization_server/clients.ts";
+export type { AuthorizationServerMetadata } from "./authorization_server/metadata.ts";
+export {
+  generateSigningKey,
+  importSigningKey,
+  type SigningKey,
+} from "./authorization_server/keys.ts";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: static checks (deno check, lint, fmt, publish dry-run,
 # doc lint of every entry point, type-checked doc examples), the unit tests on Deno, Bun and Node, and the official conformance suites
-# (server and client) on each runtime. Prints one line per step and a final
+# (server, client and authorization) on each runtime. Prints one line per step and a final
 # "N passed, N failed" line; exits non-zero if any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -99,6 +99,7 @@ for runtime in deno bun node; do
   if [ -f scripts/conformance-client.sh ]; then
     step "conformance client ($runtime)" bash scripts/conformance-client.sh "$runtime"
   fi
+  step "conformance authorization ($runtime)" bash scripts/conformance-authorization.sh "$runtime"
 done
 
 echo

@@ -1,0 +1,155 @@
+/**
+ * The small cryptographic helpers of the authorization server, on Web Crypto:
+ * random opaque tokens, their SHA-256 digests (what the store keeps instead
+ * of the tokens), HMAC seals and comparison in constant time.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/**
+ * Base64url without padding (RFC 4648 §5), as JOSE and PKCE use it.
+ *
+ * @example
+ * ```ts
+ * import { base64UrlEncode } from "./secrets.ts";
+ * base64UrlEncode(new Uint8Array([251, 255])); // → "-_8"
+ * ```
+ */
+export function base64UrlEncode(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * The bytes of a base64url text, or `undefined` when it is not base64url.
+ *
+ * @example
+ * ```ts
+ * import { base64UrlDecode } from "./secrets.ts";
+ * base64UrlDecode("-_8"); // → Uint8Array [251, 255]
+ * ```
+ */
+export function base64UrlDecode(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
+  const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * An unguessable opaque token: `bytes` random bytes (default 32, i.e. 256
+ * bits) in base64url.
+ *
+ * @example
+ * ```ts
+ * import { randomToken } from "./secrets.ts";
+ * const code = randomToken(); // 43 characters
+ * ```
+ */
+export function randomToken(bytes: number = 32): string {
+  return base64UrlEncode(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/**
+ * The SHA-256 digest of `text` in base64url: what PKCE S256 computes, and
+ * what the store keeps for codes, refresh tokens and client secrets so a
+ * leaked store yields no usable credential.
+ *
+ * @example
+ * ```ts
+ * import { sha256Base64Url } from "./secrets.ts";
+ * await sha256Base64Url("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+ * // → "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" (RFC 7636 appendix B)
+ * ```
+ */
+export async function sha256Base64Url(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+  return base64UrlEncode(new Uint8Array(digest));
+}
+
+/**
+ * Whether two strings are equal, in a time that depends only on their
+ * lengths, so comparing a guess with a secret digest leaks nothing.
+ *
+ * @example
+ * ```ts
+ * import { constantTimeEqual } from "./secrets.ts";
+ * constantTimeEqual("abc", "abc"); // → true
+ * ```
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  let difference = left.length ^ right.length;
+  for (let i = 0; i < left.length; i++) difference |= left[i] ^ (right[i] ?? 0);
+  return difference === 0;
+}
+
+/**
+ * Seals and opens small JSON values with HMAC-SHA-256, so state can travel
+ * through a browser (the consent form) without being forged.
+ */
+export interface Sealer {
+  /** `payload` as `base64url(json).base64url(mac)`. */
+  seal(payload: unknown): Promise<string>;
+  /** The payload of a sealed text, or `undefined` when it was not sealed by this key. */
+  open(sealed: string): Promise<unknown>;
+}
+
+/**
+ * A {@link Sealer} with a fresh random key, or with `secret` (at least 32
+ * bytes) so sealed values survive a restart.
+ *
+ * @example
+ * ```ts
+ * import { createSealer } from "./secrets.ts";
+ * const sealer = await createSealer();
+ * const sealed = await sealer.seal({ n: 1 });
+ * await sealer.open(sealed); // → { n: 1 }
+ * ```
+ */
+export async function createSealer(secret?: Uint8Array): Promise<Sealer> {
+  if (secret !== undefined && secret.length < 32) {
+    throw new TypeError("The sealing secret has at least 32 bytes");
+  }
+  const keyBytes = secret ?? crypto.getRandomValues(new Uint8Array(32));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    keyBytes as Uint8Array<ArrayBuffer>,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
+  return {
+    async seal(payload: unknown): Promise<string> {
+      const body = base64UrlEncode(encoder.encode(JSON.stringify(payload)));
+      const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(body));
+      return `${body}.${base64UrlEncode(new Uint8Array(mac))}`;
+    },
+    async open(sealed: string): Promise<unknown> {
+      const dot = sealed.indexOf(".");
+      if (dot < 0) return undefined;
+      const body = sealed.slice(0, dot);
+      const mac = base64UrlDecode(sealed.slice(dot + 1));
+      const bytes = base64UrlDecode(body);
+      if (mac === undefined || bytes === undefined) return undefined;
+      const valid = await crypto.subtle.verify(
+        "HMAC",
+        key,
+        mac as Uint8Array<ArrayBuffer>,
+        encoder.encode(body),
+      );
+      if (!valid) return undefined;
+      try {
+        return JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
