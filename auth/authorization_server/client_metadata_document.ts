@@ -10,6 +10,7 @@
 import { hostRefusal } from "./address_policy.ts";
 import { checkedGrantTypes, redirectUriProblem } from "./clients.ts";
 import type { ClientRecord } from "./store.ts";
+import { readTextAtMost } from "../../protocol/bounded_read.ts";
 
 /** Options of {@link clientMetadataDocumentLoader}. */
 export interface ClientMetadataDocumentOptions {
@@ -74,29 +75,9 @@ function documentUrl(clientId: string, allowPrivate: boolean): URL {
 }
 
 async function readBounded(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) fail(`The client metadata document exceeds ${maxBytes} bytes`);
-  const reader = response.body?.getReader();
-  if (reader === undefined) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > maxBytes) {
-      await reader.cancel();
-      fail(`The client metadata document exceeds ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return new TextDecoder().decode(bytes);
+  const text = await readTextAtMost(response, maxBytes);
+  if (text === undefined) fail(`The client metadata document exceeds ${maxBytes} bytes`);
+  return text;
 }
 
 function optionalString(

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readTextAtMost } from "../../protocol/bounded_read.ts";
 
 /** The error codes of RFC 6749, RFC 7591, RFC 8707 and RFC 7009 this server answers. */
 export type OAuthErrorCode =
@@ -104,31 +105,11 @@ export function oauthErrorResponse(error: OAuthError): Response {
 const MAX_BODY_BYTES = 64 * 1024;
 
 async function readText(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) {
+  const text = await readTextAtMost(request, MAX_BODY_BYTES);
+  if (text === undefined) {
     throw new OAuthError("invalid_request", "The request body is too large", { status: 413 });
   }
-  const reader = request.body?.getReader();
-  if (reader === undefined) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw new OAuthError("invalid_request", "The request body is too large", { status: 413 });
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return new TextDecoder().decode(bytes);
+  return text;
 }
 
 function mediaType(request: Request): string {
