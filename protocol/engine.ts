@@ -161,10 +161,14 @@ export function createRequestEngine(
       const onTimeout = () =>
         cancel(
           "timeout",
-          new McpError(ErrorCode.RequestTimeout, `Request ${method} timed out`, {
-            timeoutMs,
-            elapsedMs: Date.now() - startedAt,
-          }),
+          new McpError(
+            ErrorCode.RequestTimeout,
+            `Request ${method} timed out after ${timeoutMs} ms`,
+            {
+              timeoutMs,
+              elapsedMs: Date.now() - startedAt,
+            },
+          ),
         );
       const onAbort = () =>
         cancel(

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { McpClient } from "../../client/mod.ts";
+import { createHttpClientTransport, McpClient } from "../../client/mod.ts";
 import type { JsonObject } from "../../protocol/mod.ts";
 import { serveHttp } from "../../runtime/mod.ts";
 import { deferred, within } from "./helpers.ts";
@@ -134,8 +134,12 @@ describe("Streamable HTTP client, modern era", () => {
 describe("Streamable HTTP client, legacy sessions", () => {
   test("initialize fallback, session id, resumption with Last-Event-ID after retry, DELETE on close", async () => {
     const log: string[] = [];
-    let getAt = 0;
-    let closedAt = 0;
+    // The delays the transport asks for before reconnecting, answered at once.
+    const waits: number[] = [];
+    const wait = (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
     let pendingCall: number | undefined;
     const http = await serveHttp(async (request) => {
       const session = request.headers.get("mcp-session-id");
@@ -149,7 +153,6 @@ describe("Streamable HTTP client, legacy sessions", () => {
           `GET last-event-id=${lastEventId} version=${request.headers.get("mcp-protocol-version")}`,
         );
         if (!lastEventId) return new Response(null, { status: 405 });
-        getAt = Date.now();
         const answer = {
           jsonrpc: "2.0",
           id: pendingCall,
@@ -184,7 +187,6 @@ describe("Streamable HTTP client, legacy sessions", () => {
         const stream = new ReadableStream<Uint8Array>({
           start(controller) {
             controller.enqueue(new TextEncoder().encode("id: e1\nretry: 300\ndata: \n\n"));
-            closedAt = Date.now();
             controller.close();
           },
         });
@@ -193,13 +195,13 @@ describe("Streamable HTTP client, legacy sessions", () => {
       return new Response("gone", { status: 404 });
     });
     const client = new McpClient(info, { eraCache: false });
+    const transport = createHttpClientTransport(new URL(`${http.url}/mcp`), { wait });
     try {
-      await client.connect(`${http.url}/mcp`);
+      await client.connect(transport);
       assert.equal(client.era, "legacy");
       const result = await client.callTool("anything");
       assert.deepEqual(result.content, [{ type: "text", text: "resumed" }]);
-      const waited = getAt - closedAt;
-      assert.ok(waited >= 280 && waited < 1000, `reconnected after ${waited} ms`);
+      assert.deepEqual(waits, [300], "one reconnection, after the server's retry: 300");
       assert.ok(log.includes("GET last-event-id=e1 version=2025-11-25"), log.join("\n"));
       assert.ok(log.includes("POST tools/call session=abc"), log.join("\n"));
       await assert.rejects(

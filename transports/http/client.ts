@@ -57,6 +57,11 @@ export interface HttpClientTransportOptions {
   defaultRetryMs?: number;
   /** Consecutive failed reconnections before giving up on a stream. Default 3. */
   maxReconnects?: number;
+  /**
+   * How the transport waits `ms` before reconnecting (resolving early when `signal` aborts).
+   * Default: a timer. A test passes its own to see the delays asked for without waiting.
+   */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** The Streamable HTTP client transport. */
@@ -113,6 +118,7 @@ export function createHttpClientTransport(
 ): HttpClientTransport {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const defaultRetryMs = options.defaultRetryMs ?? 1000;
+  const wait = options.wait ?? delay;
   const maxReconnects = options.maxReconnects ?? 3;
   const lifetime = new AbortController();
   const exchanges = new Map<RequestId, Exchange>();
@@ -226,7 +232,7 @@ export function createHttpClientTransport(
           `The response stream for ${method} ended and ${maxReconnects} reconnections did not recover it`,
         );
       }
-      await delay(state.retryMs ?? defaultRetryMs, exchange.controller.signal);
+      await wait(state.retryMs ?? defaultRetryMs, exchange.controller.signal);
       if (exchange.controller.signal.aborted) return;
       let response: Response;
       try {
@@ -399,7 +405,7 @@ export function createHttpClientTransport(
         response = await getStream(state, lifetime.signal);
       } catch {
         failures += 1;
-        await delay(state.retryMs ?? defaultRetryMs, lifetime.signal);
+        await wait(state.retryMs ?? defaultRetryMs, lifetime.signal);
         continue;
       }
       if (!response.ok || !response.body) {
@@ -414,7 +420,7 @@ export function createHttpClientTransport(
         failures += 1;
       }
       if (closed) return;
-      await delay(state.retryMs ?? defaultRetryMs, lifetime.signal);
+      await wait(state.retryMs ?? defaultRetryMs, lifetime.signal);
     }
   };
 
