@@ -79,6 +79,7 @@ async function connectHttp(state: ClientState, url: URL, useCache: boolean): Pro
   const { options } = state;
   const transport = createHttpClientTransport(url, {
     fetch: options.fetch,
+    auth: options.auth,
     headers: options.headers,
     sessionStream: options.sessionStream,
   });
@@ -117,6 +118,7 @@ async function connectWebSocket(state: ClientState, url: URL, useCache: boolean)
 async function connectHttpSse(state: ClientState, url: URL): Promise<void> {
   const transport = createLegacySseClientTransport(url, {
     fetch: state.options.fetch,
+    auth: state.options.auth,
     headers: state.options.headers,
   });
   state.transport = transport;

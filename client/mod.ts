@@ -116,3 +116,9 @@ export type {
   ToolAnnotations,
 } from "../protocol/types.ts";
 export type { ChildProcessExit } from "../runtime/mod.ts";
+export type {
+  AuthChallenge,
+  AuthorizationHeaders,
+  TokenProvider,
+  TokenRequestContext,
+} from "../protocol/token_provider.ts";

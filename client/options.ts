@@ -8,6 +8,7 @@
 import type { Progress } from "../protocol/engine.ts";
 import type { JsonRpcNotification } from "../protocol/jsonrpc.ts";
 import type { DetailedTask } from "../protocol/tasks.ts";
+import type { TokenProvider } from "../protocol/token_provider.ts";
 import type { Transport } from "../protocol/transport.ts";
 import type {
   ClientCapabilities,
@@ -99,6 +100,11 @@ export interface ClientOptions {
   legacyVersion?: string;
   /** HTTP: the `fetch` to use. */
   fetch?: typeof fetch;
+  /**
+   * HTTP: credentials for every request, obtained and renewed after a 401 or 403 (e.g. an
+   * `OAuthTokenProvider` from `auth/`, which discovers the authorization server and runs the flow).
+   */
+  auth?: TokenProvider;
   /** HTTP: headers added to every request (e.g. `Authorization`). */
   headers?: Record<string, string>;
   /** HTTP legacy sessions: open the GET stream for server-initiated messages. Default true. */

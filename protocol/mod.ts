@@ -89,3 +89,11 @@ export {
   MODERN_VERSIONS,
   SUPPORTED_VERSIONS,
 } from "./versions.ts";
+export {
+  type AuthChallenge,
+  type AuthorizationHeaders,
+  authorizedFetch,
+  MAX_AUTH_RETRIES,
+  type TokenProvider,
+  type TokenRequestContext,
+} from "./token_provider.ts";

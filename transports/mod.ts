@@ -67,3 +67,9 @@ export type {
   ServerEndpoint,
 } from "../protocol/server_endpoint.ts";
 export type { Transport, TransportSink } from "../protocol/transport.ts";
+export type {
+  AuthChallenge,
+  AuthorizationHeaders,
+  TokenProvider,
+  TokenRequestContext,
+} from "../protocol/token_provider.ts";

@@ -17,6 +17,7 @@ import {
 } from "../../protocol/jsonrpc.ts";
 import { MetaKey } from "../../protocol/meta.ts";
 import { parseSse } from "../../protocol/sse.ts";
+import { authorizedFetch, type TokenProvider } from "../../protocol/token_provider.ts";
 import type { Transport, TransportSink } from "../../protocol/transport.ts";
 import { isModernVersion } from "../../protocol/versions.ts";
 
@@ -49,6 +50,8 @@ export interface HttpSendOptions {
 export interface HttpClientTransportOptions {
   /** The `fetch` to use; defaults to the global one. */
   fetch?: typeof fetch;
+  /** Credentials for every request, renewed after a 401 or 403 (e.g. `OAuthTokenProvider`). */
+  auth?: TokenProvider;
   /** Headers added to every HTTP request (e.g. `Authorization`). */
   headers?: Record<string, string> | (() => Record<string, string>);
   /** Open the GET stream for server-initiated messages in legacy sessions. Default true. */
@@ -116,7 +119,8 @@ export function createHttpClientTransport(
   url: URL,
   options: HttpClientTransportOptions = {},
 ): HttpClientTransport {
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const fetchImpl = options.auth ? authorizedFetch(options.auth, baseFetch) : baseFetch;
   const defaultRetryMs = options.defaultRetryMs ?? 1000;
   const wait = options.wait ?? delay;
   const maxReconnects = options.maxReconnects ?? 3;

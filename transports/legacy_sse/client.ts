@@ -8,6 +8,7 @@
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import { type JsonRpcMessage, parseMessage } from "../../protocol/jsonrpc.ts";
 import { parseSse } from "../../protocol/sse.ts";
+import { authorizedFetch, type TokenProvider } from "../../protocol/token_provider.ts";
 import type { Transport, TransportSink } from "../../protocol/transport.ts";
 import { HttpStatusError } from "../http/client.ts";
 
@@ -15,6 +16,8 @@ import { HttpStatusError } from "../http/client.ts";
 export interface LegacySseClientOptions {
   /** The `fetch` to use; defaults to the global one. */
   fetch?: typeof fetch;
+  /** Credentials for every request, renewed after a 401 or 403 (e.g. `OAuthTokenProvider`). */
+  auth?: TokenProvider;
   /** Headers added to every HTTP request. */
   headers?: Record<string, string>;
   /** How long to wait for the `endpoint` event. Default 10 000 ms. */
@@ -46,7 +49,8 @@ export function createLegacySseClientTransport(
   url: URL,
   options: LegacySseClientOptions = {},
 ): LegacySseClientTransport {
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const fetchImpl = options.auth ? authorizedFetch(options.auth, baseFetch) : baseFetch;
   const lifetime = new AbortController();
   let sink: TransportSink | undefined;
   let endpoint: URL | undefined;
