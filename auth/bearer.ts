@@ -20,6 +20,11 @@ export interface VerifiedToken extends AuthInfo {
   audience?: string | string[];
   /** The RFC 8707 resource(s) the token is bound to, when the verifier reports it this way. */
   resource?: string | string[];
+  /**
+   * The thumbprint of the DPoP key the token is bound to (RFC 9449 `cnf.jkt`).
+   * Such a token is accepted only with a matching DPoP proof.
+   */
+  jkt?: string;
 }
 
 /**

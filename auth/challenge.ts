@@ -1,6 +1,7 @@
 /**
  * RFC 6750 §3 error responses of a bearer-token resource server: the
- * `WWW-Authenticate: Bearer …` challenge and a small JSON body.
+ * `WWW-Authenticate: Bearer …` challenge (and the DPoP one of RFC 9449 §7.1)
+ * and a small JSON body.
  *
  * @module
  */
@@ -52,6 +53,14 @@ function scopeTokens(scopes: readonly string[]): string[] {
  * ```
  */
 export function bearerChallengeHeader(challenge: BearerChallenge): string {
+  const parameters = challengeParameters(challenge);
+  return parameters.length === 0 ? "Bearer" : `Bearer ${parameters.join(", ")}`;
+}
+
+/** The auth-params of a challenge, shared by the Bearer and DPoP schemes. */
+function challengeParameters(
+  challenge: Omit<BearerChallenge, "error"> & { error?: string },
+): string[] {
   const parameters: string[] = [];
   if (challenge.realm !== undefined) parameters.push(`realm="${quotable(challenge.realm)}"`);
   if (challenge.error !== undefined) parameters.push(`error="${challenge.error}"`);
@@ -63,7 +72,7 @@ export function bearerChallengeHeader(challenge: BearerChallenge): string {
   if (challenge.resourceMetadata !== undefined) {
     parameters.push(`resource_metadata="${quotable(challenge.resourceMetadata)}"`);
   }
-  return parameters.length === 0 ? "Bearer" : `Bearer ${parameters.join(", ")}`;
+  return parameters;
 }
 
 /**
@@ -92,4 +101,37 @@ export function bearerErrorResponse(challenge: BearerChallenge): Response {
       "cache-control": "no-store",
     },
   });
+}
+
+/** What a DPoP challenge says (RFC 9449 §7.1). */
+export interface DpopChallenge {
+  /** `invalid_token`, `invalid_dpop_proof` or `use_dpop_nonce`; absent without credentials. */
+  error?: "invalid_request" | "invalid_token" | "invalid_dpop_proof" | "use_dpop_nonce";
+  /** A human-readable reason, for developers. */
+  errorDescription?: string;
+  /** The proof algorithms accepted (`algs`). */
+  algorithms: readonly string[];
+  /** Scopes needed for this request. */
+  scopes?: readonly string[];
+  /** URL of the protected resource metadata (RFC 9728 §5.1). */
+  resourceMetadata?: string;
+  /** The protection realm. */
+  realm?: string;
+}
+
+/**
+ * The value of a `WWW-Authenticate` header for a DPoP challenge.
+ *
+ * @example
+ * ```ts
+ * import { dpopChallengeHeader } from "./challenge.ts";
+ * dpopChallengeHeader({ error: "invalid_dpop_proof", algorithms: ["ES256", "RS256"] });
+ * // → 'DPoP error="invalid_dpop_proof", algs="ES256 RS256"'
+ * ```
+ */
+export function dpopChallengeHeader(challenge: DpopChallenge): string {
+  const parameters = challengeParameters(challenge);
+  const algs = challenge.algorithms.filter((alg) => /^[A-Za-z0-9._-]+$/.test(alg));
+  if (algs.length > 0) parameters.push(`algs="${algs.join(" ")}"`);
+  return parameters.length === 0 ? "DPoP" : `DPoP ${parameters.join(", ")}`;
 }

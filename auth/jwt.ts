@@ -1,15 +1,22 @@
 /**
  * A JWT access-token verifier (RFC 9068 / RFC 7519) on Web Crypto: RS256,
- * ES256 and HS256 signatures with keys from a JWKS the caller supplies. It
- * fetches nothing; refresh the key set yourself and build a new verifier.
+ * PS256, ES256, EdDSA (Ed25519) and HS256 signatures with keys from a JWKS the
+ * caller supplies or a {@link KeySetSource} such as `remoteJwks(url)`.
  *
  * @module
  */
 import { InvalidTokenError, type VerifiedToken } from "./bearer.ts";
+import {
+  isJwtAlgorithm,
+  type JwkWithId,
+  type JwtAlgorithm,
+  keyFits,
+  parseJws,
+  verifySignature,
+} from "./jws.ts";
 import { audienceIncludes } from "./resource.ts";
 
-/** The signature algorithms supported. `none` never is. */
-export type JwtAlgorithm = "RS256" | "ES256" | "HS256";
+export type { JwkWithId, JwtAlgorithm } from "./jws.ts";
 
 /** A JSON Web Key Set (RFC 7517 §5). */
 export interface JsonWebKeySet {
@@ -17,13 +24,20 @@ export interface JsonWebKeySet {
   keys: readonly JwkWithId[];
 }
 
-/** A JSON Web Key with its optional key id. */
-export type JwkWithId = JsonWebKey & { kid?: string };
+/**
+ * Where verification keys come from when they change over time, e.g.
+ * `remoteJwks(url)`: asked for the keys on every token, with the token's
+ * `kid` (if any) so it can refresh when it does not know that key.
+ */
+export interface KeySetSource {
+  /** The current keys; a source may refresh first when none has `kid`. */
+  keysFor(kid: string | undefined): Promise<readonly JwkWithId[]>;
+}
 
 /** Options of {@link jwtVerifier}. */
 export interface JwtVerifierOptions {
-  /** Verification keys. A `kid` in the token must name one of them. */
-  jwks: JsonWebKeySet;
+  /** Verification keys, fixed or from a source such as `remoteJwks(url)`. A `kid` in the token must name one. */
+  jwks: JsonWebKeySet | KeySetSource;
   /** Accepted `iss` values, compared exactly. */
   issuer: string | readonly string[];
   /**
@@ -31,7 +45,10 @@ export interface JwtVerifierOptions {
    * checks the audience against its `resource` as well.
    */
   audience?: string | readonly string[];
-  /** Accepted algorithms. Default `["RS256", "ES256"]`; add `"HS256"` for shared secrets. */
+  /**
+   * Accepted algorithms. Default `["RS256", "PS256", "ES256", "EdDSA"]`; add
+   * `"HS256"` for shared secrets (an `oct` key; never an RSA or EC key).
+   */
   algorithms?: readonly JwtAlgorithm[];
   /** Leeway for `exp` and `nbf`, seconds. Default 30. */
   clockToleranceSeconds?: number;
@@ -47,74 +64,6 @@ export type JwtTokenVerifier = (token: string, request?: Request) => Promise<Ver
 /** The claims of a verified token. */
 export type JwtClaims = { [claim: string]: unknown };
 
-const IMPORT_PARAMS: {
-  [alg in JwtAlgorithm]: {
-    kty: string;
-    params: RsaHashedImportParams | EcKeyImportParams | HmacImportParams;
-  };
-} = {
-  RS256: {
-    kty: "RSA",
-    params: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-  },
-  ES256: { kty: "EC", params: { name: "ECDSA", namedCurve: "P-256" } },
-  HS256: { kty: "oct", params: { name: "HMAC", hash: "SHA-256" } },
-};
-
-const VERIFY_PARAMS: { [alg in JwtAlgorithm]: Algorithm | EcdsaParams } = {
-  RS256: { name: "RSASSA-PKCS1-v1_5" },
-  ES256: { name: "ECDSA", hash: "SHA-256" },
-  HS256: { name: "HMAC" },
-};
-
-/** The public members of a JWK by key type; private members and `key_ops` never reach importKey. */
-const PUBLIC_MEMBERS: { [kty: string]: readonly (keyof JsonWebKey)[] } = {
-  RSA: ["kty", "n", "e"],
-  EC: ["kty", "crv", "x", "y"],
-  oct: ["kty", "k"],
-};
-
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-
-function base64UrlBytes(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new InvalidTokenError("The access token is malformed");
-  const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function jsonObject(part: string): JwtClaims {
-  let value: unknown;
-  try {
-    value = JSON.parse(decoder.decode(base64UrlBytes(part)));
-  } catch {
-    throw new InvalidTokenError("The access token is malformed");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidTokenError("The access token is malformed");
-  }
-  return value as JwtClaims;
-}
-
-/** Whether a JWK may verify `alg`: matching key type (and curve), `alg` and `use` if stated. */
-function keyFits(jwk: JwkWithId, alg: JwtAlgorithm): boolean {
-  if (jwk.kty !== IMPORT_PARAMS[alg].kty) return false;
-  if (alg === "ES256" && jwk.crv !== "P-256") return false;
-  if (jwk.alg !== undefined && jwk.alg !== alg) return false;
-  if (jwk.use !== undefined && jwk.use !== "sig") return false;
-  if (jwk.key_ops !== undefined && !jwk.key_ops.includes("verify")) return false;
-  return true;
-}
-
-function publicPart(jwk: JsonWebKey): JsonWebKey {
-  const part: { [member: string]: unknown } = {};
-  for (const member of PUBLIC_MEMBERS[jwk.kty ?? ""] ?? []) part[member] = jwk[member];
-  return part as JsonWebKey;
-}
-
 function scopesOf(claims: JwtClaims): string[] {
   const raw = claims.scope ?? claims.scp;
   if (typeof raw === "string") return raw.split(" ").filter((scope) => scope !== "");
@@ -127,6 +76,19 @@ function audienceOf(claims: JwtClaims): string | string[] | undefined {
   if (typeof aud === "string") return aud;
   if (Array.isArray(aud)) return aud.filter((value): value is string => typeof value === "string");
   return undefined;
+}
+
+/** The DPoP key thumbprint a token is bound to (RFC 9449 §6.1 `cnf.jkt`). */
+export function confirmationThumbprint(claims: JwtClaims): string | undefined {
+  const cnf = claims.cnf;
+  if (typeof cnf !== "object" || cnf === null) return undefined;
+  const jkt = (cnf as { jkt?: unknown }).jkt;
+  return typeof jkt === "string" ? jkt : undefined;
+}
+
+function fixedKeys(set: JsonWebKeySet): KeySetSource {
+  const keys = Promise.resolve(set.keys);
+  return { keysFor: () => keys };
 }
 
 function isNumber(value: unknown): value is number {
@@ -154,26 +116,13 @@ function isNumber(value: unknown): value is number {
  * ```
  */
 export function jwtVerifier(options: JwtVerifierOptions): JwtTokenVerifier {
-  const algorithms: readonly JwtAlgorithm[] = options.algorithms ?? ["RS256", "ES256"];
+  const algorithms: readonly JwtAlgorithm[] = options.algorithms ??
+    ["RS256", "PS256", "ES256", "EdDSA"];
   const issuers = typeof options.issuer === "string" ? [options.issuer] : options.issuer;
   const tolerance = options.clockToleranceSeconds ?? 30;
   const requireExpiry = options.requireExpiry ?? true;
   const now = options.now ?? Date.now;
-  const imported = new Map<string, Promise<CryptoKey | undefined>>();
-
-  function importKey(index: number, alg: JwtAlgorithm): Promise<CryptoKey | undefined> {
-    const cacheKey = `${index}:${alg}`;
-    let key = imported.get(cacheKey);
-    if (key === undefined) {
-      key = crypto.subtle
-        .importKey("jwk", publicPart(options.jwks.keys[index]), IMPORT_PARAMS[alg].params, false, [
-          "verify",
-        ])
-        .catch(() => undefined);
-      imported.set(cacheKey, key);
-    }
-    return key;
-  }
+  const source: KeySetSource = "keysFor" in options.jwks ? options.jwks : fixedKeys(options.jwks);
 
   async function signatureValid(
     alg: JwtAlgorithm,
@@ -181,9 +130,13 @@ export function jwtVerifier(options: JwtVerifierOptions): JwtTokenVerifier {
     signature: Uint8Array,
     signed: Uint8Array,
   ): Promise<boolean> {
-    const candidates = options.jwks.keys
-      .map((jwk, index) => ({ jwk, index }))
-      .filter(({ jwk }) => (kid === undefined || jwk.kid === kid) && keyFits(jwk, alg));
+    if (kid !== undefined && typeof kid !== "string") {
+      throw new InvalidTokenError("The access token's kid is malformed");
+    }
+    const keys = await source.keysFor(kid);
+    const candidates = keys.filter((jwk) =>
+      (kid === undefined || jwk.kid === kid) && keyFits(jwk, alg)
+    );
     if (candidates.length === 0) {
       throw new InvalidTokenError(
         kid === undefined
@@ -191,37 +144,27 @@ export function jwtVerifier(options: JwtVerifierOptions): JwtTokenVerifier {
           : "The access token's key is unknown",
       );
     }
-    for (const { index } of candidates) {
-      const key = await importKey(index, alg);
-      if (key === undefined) continue;
-      const valid = await crypto.subtle.verify(
-        VERIFY_PARAMS[alg],
-        key,
-        signature as Uint8Array<ArrayBuffer>,
-        signed as Uint8Array<ArrayBuffer>,
-      );
-      if (valid) return true;
+    for (const jwk of candidates) {
+      if (await verifySignature(alg, jwk, signature, signed)) return true;
     }
     return false;
   }
 
   return async (token: string): Promise<VerifiedToken> => {
-    const parts = token.split(".");
-    if (parts.length !== 3) throw new InvalidTokenError("The access token is not a JWT");
-    const header = jsonObject(parts[0]);
-    const alg = header.alg;
-    if (typeof alg !== "string" || !(algorithms as readonly string[]).includes(alg)) {
+    if (token.split(".").length !== 3) throw new InvalidTokenError("The access token is not a JWT");
+    const jws = parseJws(token);
+    if (jws === undefined) throw new InvalidTokenError("The access token is malformed");
+    const alg = jws.header.alg;
+    if (!isJwtAlgorithm(alg) || !algorithms.includes(alg)) {
       throw new InvalidTokenError("The access token's algorithm is not accepted");
     }
-    if (header.crit !== undefined) {
+    if (jws.header.crit !== undefined) {
       throw new InvalidTokenError("The access token has critical header parameters");
     }
-    const signed = encoder.encode(`${parts[0]}.${parts[1]}`);
-    const signature = base64UrlBytes(parts[2]);
-    if (!(await signatureValid(alg as JwtAlgorithm, header.kid, signature, signed))) {
+    if (!(await signatureValid(alg, jws.header.kid, jws.signature, jws.signed))) {
       throw new InvalidTokenError("The access token's signature is invalid");
     }
-    const claims = jsonObject(parts[1]);
+    const claims: JwtClaims = jws.payload;
     const nowSeconds = now() / 1000;
     if (typeof claims.iss !== "string" || !issuers.includes(claims.iss)) {
       throw new InvalidTokenError("The access token's issuer is not accepted");
@@ -258,6 +201,8 @@ export function jwtVerifier(options: JwtVerifierOptions): JwtTokenVerifier {
     // Tolerance was applied above; bearerAuth re-checks expiresAt without it.
     if (isNumber(claims.exp)) verified.expiresAt = claims.exp + tolerance;
     if (audience !== undefined) verified.audience = audience;
+    const jkt = confirmationThumbprint(claims);
+    if (jkt !== undefined) verified.jkt = jkt;
     return verified;
   };
 }

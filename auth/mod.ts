@@ -3,8 +3,8 @@
  * `bearerAuth` as the `authenticate` hook of `createHttpHandler`, protected
  * resource metadata (RFC 9728) and its endpoint, audience checks (RFC 8707),
  * RFC 6750 challenges, and token verifiers (static for development, JWT on
- * Web Crypto). No authorization server and no network access: keys and
- * tokens come from the caller. `withAuth` (from the root module) does the
+ * Web Crypto with fixed keys or a JWKS URL, and RFC 7662 introspection). The
+ * built-in authorization server is below. `withAuth` (from the root module) does the
  * wiring below in one call.
  *
  * @example
@@ -51,7 +51,14 @@ export {
   type JwtTokenVerifier,
   jwtVerifier,
   type JwtVerifierOptions,
+  type KeySetSource,
 } from "./jwt.ts";
+export { JwksFetchError, type RemoteJwks, remoteJwks, type RemoteJwksOptions } from "./jwks.ts";
+export {
+  IntrospectionError,
+  introspectionVerifier,
+  type IntrospectionVerifierOptions,
+} from "./introspection.ts";
 export {
   type PartialHttpHandler,
   type ProtectedResourceMetadata,
