@@ -2,10 +2,11 @@
  * One run of each grant the provider drives, as plain functions: the
  * authorization code grant with the user (authorization URL → interaction →
  * validated callback → code exchange) and the client credentials grant, and
- * the record a token response becomes in the store.
+ * the JWT bearer grant, and the record a token response becomes in the store.
  *
  * @module
  */
+import { assertionFor, type AssertionSource } from "./assertion.ts";
 import { authorizationCode, prepareAuthorization } from "./authorization_request.ts";
 import type { ClientCredentials } from "./client_auth.ts";
 import type { DiscoveredAuthorization } from "./discovery.ts";
@@ -83,6 +84,38 @@ export async function authorizeAsClient(run: GrantRun): Promise<GrantResult> {
     client: run.client,
     grant: { type: "client_credentials" },
     resource: run.found.resource,
+    scope: run.scope,
+    dpop: run.dpop,
+    fetch: run.fetch,
+    signal: run.signal,
+    now: run.now,
+  });
+  return { response, requestedScope: run.scope };
+}
+
+/**
+ * The JWT bearer grant (RFC 7523 §2.1): a JWT from `source` (a workload
+ * identity token, an ID-JAG) is exchanged for an access token. A refusal is
+ * final: asking again with the same assertion, or with another grant, is
+ * what the grant forbids.
+ */
+export async function authorizeWithAssertion(
+  run: GrantRun,
+  source: AssertionSource,
+): Promise<GrantResult> {
+  const { found } = run;
+  const assertion = await assertionFor(source, {
+    issuer: found.issuer,
+    tokenEndpoint: String(found.metadata.token_endpoint),
+    resource: found.resource,
+    scope: run.scope,
+    signal: run.signal,
+  });
+  const response = await requestToken({
+    metadata: found.metadata,
+    client: run.client,
+    grant: { type: "jwt_bearer", assertion },
+    resource: found.resource,
     scope: run.scope,
     dpop: run.dpop,
     fetch: run.fetch,

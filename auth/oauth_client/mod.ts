@@ -28,6 +28,12 @@ export type {
   TokenRequestContext,
 } from "../../protocol/token_provider.ts";
 export {
+  type AssertionContext,
+  type AssertionSource,
+  idJagAssertion,
+  type IdJagOptions,
+} from "./assertion.ts";
+export {
   type AuthorizationCallback,
   authorizationCode,
   callbackFromUrl,

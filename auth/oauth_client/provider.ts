@@ -13,6 +13,7 @@ import type {
   TokenProvider,
   TokenRequestContext,
 } from "../../protocol/token_provider.ts";
+import type { AssertionSource } from "./assertion.ts";
 import type { ClientCredentials } from "./client_auth.ts";
 import {
   type AuthorizationServerMetadata,
@@ -30,6 +31,7 @@ import {
 import { OAuthClientError } from "./errors.ts";
 import {
   authorizeAsClient,
+  authorizeWithAssertion,
   authorizeWithUser,
   type GrantResult,
   type GrantRun,
@@ -62,6 +64,8 @@ export interface OAuthClientOptions {
   serverUrl: string | URL;
   /** The grant. Default `authorization_code` (on behalf of a user). */
   grant?: ClientGrant;
+  /** The JWT of the `jwt_bearer` grant: a workload identity token, or `idJagAssertion(…)`. */
+  assertion?: AssertionSource;
   /** Sends the user to the authorization server (authorization code grant). */
   interaction?: AuthorizationInteraction;
   /** Pre-registered credentials: one client, or a lookup by issuer. */
@@ -273,7 +277,7 @@ export class OAuthTokenProvider implements TokenProvider {
     if (this.#usable(tokens)) return true;
     if (tokens.refreshToken !== undefined && (await this.#tryRefresh(tokens, signal))) return true;
     await this.signOut();
-    if (this.#grant !== "client_credentials") return false;
+    if (this.#grant === "authorization_code") return false;
     await this.#obtain(scopeList(tokens.requestedScope), signal);
     return true;
   }
@@ -453,7 +457,7 @@ export class OAuthTokenProvider implements TokenProvider {
         );
       }
     }
-    const asked = this.#grant === "client_credentials" || this.#options.offlineAccess === false
+    const asked = this.#grant !== "authorization_code" || this.#options.offlineAccess === false
       ? scopes
       : withOfflineAccess(scopes, metadata.scopes_supported);
     const run: GrantRun = {
@@ -467,8 +471,18 @@ export class OAuthTokenProvider implements TokenProvider {
     };
     const result = interaction !== undefined && this.#grant === "authorization_code"
       ? await authorizeWithUser(run, interaction)
+      : this.#grant === "jwt_bearer"
+      ? await authorizeWithAssertion(run, this.#assertion())
       : await authorizeAsClient(run);
     await this.#adopt(result, undefined);
+  }
+
+  #assertion(): AssertionSource {
+    const source = this.#options.assertion;
+    if (source === undefined) {
+      throw new OAuthClientError("client_unavailable", "The jwt_bearer grant needs an assertion");
+    }
+    return source;
   }
 
   async #adopt(result: GrantResult, previous: StoredTokens | undefined): Promise<void> {

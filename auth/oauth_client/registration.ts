@@ -32,8 +32,20 @@ export interface ClientMetadata {
   [member: string]: unknown;
 }
 
-/** The grants the OAuth client drives. */
-export type ClientGrant = "authorization_code" | "client_credentials";
+/**
+ * The grants the OAuth client drives: with a user (`authorization_code`), as
+ * itself (`client_credentials`), or with a JWT assertion (`jwt_bearer`,
+ * RFC 7523: a workload identity token, or an ID-JAG from the user's IdP).
+ */
+export type ClientGrant = "authorization_code" | "client_credentials" | "jwt_bearer";
+
+/** RFC 7523 §2.1: the `grant_type` of the JWT bearer grant. */
+export const JWT_BEARER_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/** The `grant_type` value of `grant` on the wire. */
+export function grantTypeValue(grant: ClientGrant | "refresh_token"): string {
+  return grant === "jwt_bearer" ? JWT_BEARER_GRANT_TYPE : grant;
+}
 
 /**
  * `native` when every redirect URI is loopback or a private-use scheme (an
@@ -88,7 +100,9 @@ export function registrationRequest(
   const request: ClientMetadata = {
     ...clientMetadata,
     grant_types: clientMetadata.grant_types ??
-      (grant === "authorization_code" ? ["authorization_code", "refresh_token"] : [grant]),
+      (grant === "authorization_code"
+        ? ["authorization_code", "refresh_token"]
+        : [grantTypeValue(grant)]),
     token_endpoint_auth_method: clientMetadata.token_endpoint_auth_method ??
       requestedAuthMethod(metadata, grant),
     application_type: clientMetadata.application_type ?? applicationTypeOf(redirectUris),

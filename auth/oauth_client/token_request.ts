@@ -12,12 +12,14 @@ import type { AuthorizationServerMetadata } from "./discovery.ts";
 import { type DpopKey, type DpopNonces, dpopProof } from "./dpop.ts";
 import { OAuthClientError, oauthErrorFrom, OAuthResponseError } from "./errors.ts";
 import { assertSecureUrl, readJsonObject } from "./http.ts";
+import { grantTypeValue } from "./registration.ts";
 
 /** What is exchanged for a token. */
 export type TokenGrant =
   | { type: "authorization_code"; code: string; redirectUri: string; codeVerifier: string }
   | { type: "refresh_token"; refreshToken: string }
-  | { type: "client_credentials" };
+  | { type: "client_credentials" }
+  | { type: "jwt_bearer"; assertion: string };
 
 /** A successful token response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -64,8 +66,10 @@ export interface TokenRequestOptions {
 }
 
 function grantBody(grant: TokenGrant): URLSearchParams {
-  const body = new URLSearchParams({ grant_type: grant.type });
-  if (grant.type === "authorization_code") {
+  const body = new URLSearchParams({ grant_type: grantTypeValue(grant.type) });
+  if (grant.type === "jwt_bearer") {
+    body.set("assertion", grant.assertion);
+  } else if (grant.type === "authorization_code") {
     body.set("code", grant.code);
     body.set("redirect_uri", grant.redirectUri);
     body.set("code_verifier", grant.codeVerifier);

@@ -12,6 +12,7 @@
 import { McpClient } from "../../client/mod.ts";
 import type { ElicitResult, JsonObject, Tool } from "../../protocol/mod.ts";
 import { args, exitProcess, getEnv } from "../../runtime/mod.ts";
+import { conformanceAuth } from "./auth.ts";
 
 /** Plausible arguments for a tool, from its input schema's required properties. */
 function sampleArguments(tool: Tool): JsonObject {
@@ -121,10 +122,6 @@ async function main(): Promise<number> {
     log("usage: client.ts <server-url>");
     return 2;
   }
-  if (scenario.startsWith("auth/")) {
-    log(`scenario ${scenario} needs OAuth, which this client does not implement yet`);
-    return 1;
-  }
   if (scenario.startsWith("sep-2640-")) {
     log(
       `scenario ${scenario} exercises the skills extension, which this client does not implement`,
@@ -153,6 +150,7 @@ async function main(): Promise<number> {
       roots: () => [{ uri: "file:///tmp", name: "tmp" }],
     },
     onWarning: (message) => log("warning:", message),
+    auth: scenario.startsWith("auth/") ? conformanceAuth(scenario, url) : undefined,
   });
   try {
     await client.connect(url);

@@ -69,6 +69,8 @@ export interface AuthServerConfig {
   grantTypes?: string[];
   /** Which scopes to grant of those asked. */
   grant?: (requested: string[]) => string[];
+  /** Accept the JWT bearer grant with assertions this key verifies (audience: the issuer). */
+  assertionKey?: CryptoKey;
 }
 
 export interface TestAuthServer {
@@ -306,6 +308,16 @@ export async function startAuthServer(config: AuthServerConfig = {}): Promise<Te
       return issue(client.clientId, scopes, params.get("resource"), jkt);
     }
     if (grant === "client_credentials") {
+      return issue(client.clientId, granting(asked), params.get("resource"), jkt);
+    }
+    if (grant === "urn:ietf:params:oauth:grant-type:jwt-bearer" && config.assertionKey) {
+      try {
+        await jose.jwtVerify(params.get("assertion") ?? "", config.assertionKey, {
+          audience: issuer(),
+        });
+      } catch {
+        return oauthError("invalid_grant");
+      }
       return issue(client.clientId, granting(asked), params.get("resource"), jkt);
     }
     return oauthError("unsupported_grant_type");
@@ -555,6 +567,12 @@ export async function setup(
 }
 
 /** A pre-registered client at `as`. */
+/** The client id of a `client_secret_basic` Authorization header. */
+export function basicClientId(headers: Headers): string | undefined {
+  const value = headers.get("authorization");
+  return value?.startsWith("Basic ") ? atob(value.slice(6)).split(":")[0] : undefined;
+}
+
 export function preRegister(as: TestAuthServer, clientId: string, client: TestClient): void {
   as.clients.set(clientId, client);
 }

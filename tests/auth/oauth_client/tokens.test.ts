@@ -4,12 +4,7 @@ import * as jose from "jose";
 import { OAuthClientError, OAuthResponseError } from "../../../auth/oauth_client/errors.ts";
 import { accessTokenUsable } from "../../../auth/oauth_client/store.ts";
 import { requestToken } from "../../../auth/oauth_client/token_request.ts";
-import { preRegister, setup } from "./fixtures.ts";
-
-function basicClientId(headers: Headers): string | undefined {
-  const value = headers.get("authorization");
-  return value?.startsWith("Basic ") ? atob(value.slice(6)).split(":")[0] : undefined;
-}
+import { basicClientId, preRegister, setup } from "./fixtures.ts";
 
 describe("token endpoint client authentication", () => {
   for (const method of ["client_secret_basic", "client_secret_post", "none"] as const) {
