@@ -2,7 +2,8 @@
  * withAuthorizationServer: an McpServer with its own authorization server on
  * one origin, over a real socket. Driven by hand through the whole discovery
  * chain (401 → protected resource metadata → AS metadata → register →
- * authorize → token → tool call), and by the official SDK 1.x client's OAuth.
+ * authorize → token → tool call), and by the OAuth of the official SDK 1.x
+ * client and of the official client 2.x.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +15,11 @@ import {
   type OAuthClientProvider,
   UnauthorizedError,
 } from "@modelcontextprotocol/sdk/client/auth.js";
+import {
+  Client as OfficialClient,
+  StreamableHTTPClientTransport as OfficialHttpTransport,
+  UnauthorizedError as OfficialUnauthorizedError,
+} from "@modelcontextprotocol/client";
 import { autoApprove } from "../../../auth/authorization_server/consent.ts";
 import { withAuthorizationServer } from "../../../auth/authorization_server/with_authorization_server.ts";
 import type { JsonObject } from "../../../protocol/jsonrpc.ts";
@@ -24,6 +30,48 @@ import { within } from "../../interop/fixtures/helpers.ts";
 import { pkce } from "./helpers.ts";
 
 const REDIRECT = "http://127.0.0.1:7300/callback";
+
+/** An OAuth provider for the official SDKs (1.x and 2.x share the interface), kept in memory. */
+function sdkProvider(clientName: string) {
+  const state: { client?: unknown; tokens?: unknown; verifier?: string; authorization?: URL } = {};
+  const provider: OAuthClientProvider = {
+    get redirectUrl() {
+      return REDIRECT;
+    },
+    get clientMetadata() {
+      return {
+        redirect_uris: [REDIRECT],
+        client_name: clientName,
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "none",
+      };
+    },
+    clientInformation: () => state.client as never,
+    saveClientInformation: (info) => void (state.client = info),
+    tokens: () => state.tokens as never,
+    saveTokens: (tokens) => void (state.tokens = tokens),
+    redirectToAuthorization: (url) => void (state.authorization = url),
+    saveCodeVerifier: (verifier) => void (state.verifier = verifier),
+    codeVerifier: () => state.verifier!,
+  };
+  return {
+    provider,
+    /** What a browser does with auto-approve: one redirect to the client's callback, whose parameters are returned. */
+    async approve(): Promise<URLSearchParams> {
+      assert.ok(state.authorization, "the SDK asked to open the authorization URL");
+      const redirect = await fetch(state.authorization, { redirect: "manual" });
+      await redirect.body?.cancel();
+      return new URL(redirect.headers.get("location")!).searchParams;
+    },
+  };
+}
+
+function assertApprovedUser(content: unknown): void {
+  const who = JSON.parse((content as { type: string; text: string }[])[0].text);
+  assert.equal(who.subject, "ada");
+  assert.deepEqual(who.scopes, ["mcp"]);
+}
 
 function whoamiServer(): McpServer {
   const server = new McpServer({ name: "as-test", version: "1.0.0" });
@@ -176,46 +224,44 @@ describe("withAuthorizationServer over a socket", () => {
   });
 
   test("the official SDK 1.x client registers, authorizes, and calls the tool", async () => {
-    const state: {
-      client?: unknown;
-      tokens?: unknown;
-      verifier?: string;
-      authorization?: URL;
-    } = {};
-    const provider: OAuthClientProvider = {
-      get redirectUrl() {
-        return REDIRECT;
-      },
-      get clientMetadata() {
-        return {
-          redirect_uris: [REDIRECT],
-          client_name: "sdk1 oauth test",
-          grant_types: ["authorization_code", "refresh_token"],
-          response_types: ["code"],
-          token_endpoint_auth_method: "none",
-        };
-      },
-      clientInformation: () => state.client as never,
-      saveClientInformation: (info) => void (state.client = info),
-      tokens: () => state.tokens as never,
-      saveTokens: (tokens) => void (state.tokens = tokens),
-      redirectToAuthorization: (url) => void (state.authorization = url),
-      saveCodeVerifier: (verifier) => void (state.verifier = verifier),
-      codeVerifier: () => state.verifier!,
-    };
-    const first = new LegacyHttpTransport(new URL(mcpUrl), { authProvider: provider });
+    const oauth = sdkProvider("sdk1 oauth test");
+    const connect = (client: LegacyClient) =>
+      client.connect(new LegacyHttpTransport(new URL(mcpUrl), { authProvider: oauth.provider }));
+    const first = new LegacyHttpTransport(new URL(mcpUrl), { authProvider: oauth.provider });
     const firstClient = new LegacyClient({ name: "sdk1-oauth", version: "1.0.0" });
     await assert.rejects(within(firstClient.connect(first), 10_000, "connect"), UnauthorizedError);
-    assert.ok(state.authorization, "the SDK asked to open the authorization URL");
-    // What a browser does with auto-approve: one redirect to the client's callback.
-    const redirect = await fetch(state.authorization!, { redirect: "manual" });
-    await redirect.body?.cancel();
-    const code = new URL(redirect.headers.get("location")!).searchParams.get("code")!;
+    const code = (await oauth.approve()).get("code")!;
     await within(first.finishAuth(code), 10_000, "finishAuth");
     await firstClient.close();
 
     const client = new LegacyClient({ name: "sdk1-oauth", version: "1.0.0" });
-    const transport = new LegacyHttpTransport(new URL(mcpUrl), { authProvider: provider });
+    try {
+      await within(connect(client), 10_000, "connect");
+      const result = await within(
+        client.callTool({ name: "whoami", arguments: {} }),
+        10_000,
+        "call",
+      );
+      assertApprovedUser(result.content);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("the official client 2.x registers, authorizes, and calls the tool", async () => {
+    const oauth = sdkProvider("client2 oauth test");
+    const first = new OfficialHttpTransport(new URL(mcpUrl), { authProvider: oauth.provider });
+    const firstClient = new OfficialClient({ name: "client2-oauth", version: "1.0.0" });
+    await assert.rejects(
+      within(firstClient.connect(first), 10_000, "connect"),
+      OfficialUnauthorizedError,
+    );
+    // 2.x checks the RFC 9207 iss of the callback, so it gets all of the callback's parameters.
+    await within(first.finishAuth(await oauth.approve()), 10_000, "finishAuth");
+    await firstClient.close();
+
+    const client = new OfficialClient({ name: "client2-oauth", version: "1.0.0" });
+    const transport = new OfficialHttpTransport(new URL(mcpUrl), { authProvider: oauth.provider });
     try {
       await within(client.connect(transport), 10_000, "connect");
       const result = await within(
@@ -223,10 +269,7 @@ describe("withAuthorizationServer over a socket", () => {
         10_000,
         "call",
       );
-      const content = result.content as { type: string; text: string }[];
-      const who = JSON.parse(content[0].text);
-      assert.equal(who.subject, "ada");
-      assert.deepEqual(who.scopes, ["mcp"]);
+      assertApprovedUser(result.content);
     } finally {
       await client.close();
     }
