@@ -9,12 +9,16 @@
 import { type BunLike, createBunAdapter } from "./bun.ts";
 import type { ChildProcessHandle, SpawnOptions } from "./child_process.ts";
 import { createDenoAdapter, type DenoLike } from "./deno.ts";
+import type { FileSystemPort } from "./file_system.ts";
 import type { HttpHandler, HttpServerHandle, NativeServeOptions } from "./http.ts";
 import { createNodeAdapter, type NodeProcessLike } from "./node.ts";
 import type { ProcessStdio } from "./stdio.ts";
 
 /** The JavaScript runtimes emcee runs on. */
 export type RuntimeName = "deno" | "bun" | "node";
+
+/** The signals that ask a process to shut down. */
+export type ShutdownSignal = "SIGINT" | "SIGTERM";
 
 /** What emcee needs from a runtime; `runtime.ts` forwards its public functions here. */
 export interface RuntimeAdapter {
@@ -35,6 +39,13 @@ export interface RuntimeAdapter {
     handler: HttpHandler,
     options: NativeServeOptions,
   ): HttpServerHandle | Promise<HttpServerHandle>;
+  /** File-system primitives; `files.ts` and `watch.ts` build on them. */
+  readonly files: FileSystemPort;
+  /**
+   * Calls `listener` whenever the process receives `signal`, instead of the default (exiting);
+   * returns a function that removes it. Throws where the signal cannot be listened for.
+   */
+  onSignal(signal: ShutdownSignal, listener: () => void): () => void;
 }
 
 /** The globals that tell the runtimes apart. */

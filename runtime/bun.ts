@@ -36,7 +36,7 @@ interface BunSubprocess {
   exited: Promise<number>;
   exitCode: number | null;
   signalCode: string | null;
-  kill(signal?: "SIGTERM" | "SIGKILL"): void;
+  kill(signal?: "SIGTERM" | "SIGKILL" | "SIGINT"): void;
 }
 
 interface BunServer {

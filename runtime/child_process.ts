@@ -38,8 +38,11 @@ export interface ChildProcessHandle {
   pid: number | undefined;
   /** Settles when the process has ended; rejects if it could not be started. */
   exited: Promise<ChildProcessExit>;
-  /** Sends a signal (default `"SIGTERM"`); does nothing if the process already ended. */
-  kill(signal?: "SIGTERM" | "SIGKILL"): void;
+  /**
+   * Sends a signal (default `"SIGTERM"`; `"SIGINT"` is what Ctrl-C sends); does nothing if the
+   * process already ended.
+   */
+  kill(signal?: "SIGTERM" | "SIGKILL" | "SIGINT"): void;
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
- * The Deno adapter: `Deno.env`, `Deno.args`, `Deno.stdin`/`stdout`/`stderr`, `Deno.Command`
- * and `Deno.serve`.
+ * The Deno adapter: `Deno.env`, `Deno.args`, `Deno.stdin`/`stdout`/`stderr`, `Deno.Command`,
+ * `Deno.serve`, `Deno.addSignalListener`, and the file system (`deno_fs.ts`).
  *
  * @module
  */
-import type { RuntimeAdapter } from "./adapter.ts";
+import type { RuntimeAdapter, ShutdownSignal } from "./adapter.ts";
 import type { ChildProcessHandle, SpawnOptions } from "./child_process.ts";
 import {
   guardHandler,
@@ -14,6 +14,7 @@ import {
   type NativeServeOptions,
   serverHandle,
 } from "./http.ts";
+import { createDenoFileSystem, type DenoFileSystemLike } from "./deno_fs.ts";
 import { type ProcessStdio, serializeWrites } from "./stdio.ts";
 import {
   createSocketRegistry,
@@ -39,7 +40,7 @@ interface DenoChild {
   stdout: ReadableStream<Uint8Array>;
   stderr: ReadableStream<Uint8Array>;
   status: Promise<DenoCommandStatus>;
-  kill(signal?: "SIGTERM" | "SIGKILL"): void;
+  kill(signal?: "SIGTERM" | "SIGKILL" | "SIGINT"): void;
 }
 
 interface DenoCommandOptions {
@@ -71,7 +72,7 @@ interface DenoServeOptions {
 }
 
 /** The subset of the `Deno` global that is used here. Declared locally: no Deno types needed. */
-export interface DenoLike {
+export interface DenoLike extends DenoFileSystemLike {
   /** Deno's versions; `version.deno` identifies Deno. */
   version: { deno: string };
   /** The user's arguments after the script. */
@@ -92,6 +93,10 @@ export interface DenoLike {
   serve(options: DenoServeOptions): DenoHttpServer;
   /** Upgrades a request of `serve` to a WebSocket. */
   upgradeWebSocket?: DenoUpgradeWebSocket;
+  /** Listens for an operating-system signal. */
+  addSignalListener(signal: ShutdownSignal, handler: () => void): void;
+  /** Stops listening for a signal. */
+  removeSignalListener(signal: ShutdownSignal, handler: () => void): void;
 }
 
 async function writeAllDeno(writer: DenoWriter, bytes: Uint8Array): Promise<void> {
@@ -303,5 +308,10 @@ export function createDenoAdapter(deno: DenoLike): RuntimeAdapter {
       spawnChild(deno, command, args, options),
     serve: (handler: HttpHandler, options: NativeServeOptions): HttpServerHandle =>
       serveDenoHttp(deno, handler, options),
+    files: createDenoFileSystem(deno),
+    onSignal(signal: ShutdownSignal, listener: () => void): () => void {
+      deno.addSignalListener(signal, listener);
+      return () => deno.removeSignalListener(signal, listener);
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The runtime adapter: everything that differs between Deno, Bun and Node —
  * stdio, child processes, serving HTTP (and the Node `http` bridge), timers
- * that must not keep the process alive, argv and environment.
+ * that must not keep the process alive, argv and environment, files and paths, watching for
+ * changes, and shutdown signals.
  *
  * @example
  * ```ts
@@ -34,6 +35,38 @@ export {
 export type { ProcessStdio } from "./stdio.ts";
 export { type CpuUsage, cpuUsage, executablePath, runtimeVersion } from "./process_info.ts";
 export { backgroundInterval, backgroundTimeout, type BackgroundTimer } from "./timers.ts";
+export {
+  currentDirectory,
+  type FileInfo,
+  fileInfo,
+  FileNotFoundError,
+  FileSystemError,
+  homeDirectory,
+  type ListFilesOptions,
+  listFilesRecursive,
+  makeDirectory,
+  readTextFile,
+  removeFile,
+  writeFileAtomic,
+  type WriteFileOptions,
+  writeTextFile,
+} from "./files.ts";
+export type { FileOperation } from "./file_system.ts";
+export {
+  baseName,
+  isAbsolutePath,
+  joinPath,
+  parentDirectory,
+  pathSeparator,
+  resolvePath,
+} from "./path.ts";
+export {
+  type FileChange,
+  type FileChangeKind,
+  watchPaths,
+  type WatchPathsOptions,
+} from "./watch.ts";
+export { onShutdownSignal, type ShutdownSignal } from "./signals.ts";
 export {
   createSocketRegistry,
   isWebSocketUpgrade,

@@ -1,11 +1,11 @@
 /**
- * The Node adapter: `process` for the environment, arguments, exit and stdio;
- * `node:child_process` and `node:http` (loaded only when used) for children and serving. Bun
- * reuses its process half (see `bun.ts`).
+ * The Node adapter: `process` for the environment, arguments, exit, stdio and signals;
+ * `node:child_process` and `node:http` (loaded only when used) for children and serving, and
+ * `node:fs` for files (`node_fs.ts`). Bun reuses its process half (see `bun.ts`).
  *
  * @module
  */
-import type { RuntimeAdapter } from "./adapter.ts";
+import type { RuntimeAdapter, ShutdownSignal } from "./adapter.ts";
 import type { ChildProcessExit, ChildProcessHandle, SpawnOptions } from "./child_process.ts";
 import {
   type HttpHandler,
@@ -13,6 +13,7 @@ import {
   type NativeServeOptions,
   serverHandle,
 } from "./http.ts";
+import { createNodeFileSystem } from "./node_fs.ts";
 import { toNodeHandler } from "./node_http.ts";
 import { nodeWebSocketUpgrade } from "./websocket/node_serve_upgrade.ts";
 import { createSocketRegistry } from "./websocket/upgrade.ts";
@@ -43,6 +44,12 @@ export interface NodeProcessLike {
   exit(code: number): never;
   /** Synchronous access to a builtin module (Node >= 20.16, Bun, Deno). */
   getBuiltinModule?(id: string): unknown;
+  /** The working directory. */
+  cwd?(): string;
+  /** Adds a listener, here for signals. */
+  on?(event: string, listener: () => void): unknown;
+  /** Removes a listener added with `on`. */
+  off?(event: string, listener: () => void): unknown;
 }
 
 interface NodeChildProcessLike {
@@ -215,5 +222,16 @@ export function createNodeAdapter(process: NodeProcessLike | undefined): Runtime
     spawn: (command: string, args: string[], options: SpawnOptions): ChildProcessHandle =>
       spawnChild(requireProcess(), command, args, options),
     serve: serveNodeHttp,
+    files: createNodeFileSystem((): string => {
+      const current = requireProcess();
+      if (current.cwd === undefined) throw missingProcess();
+      return current.cwd();
+    }),
+    onSignal(signal: ShutdownSignal, listener: () => void): () => void {
+      const current = requireProcess();
+      if (current.on === undefined || current.off === undefined) throw missingProcess();
+      current.on(signal, listener);
+      return () => current.off?.(signal, listener);
+    },
   };
 }
