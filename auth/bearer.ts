@@ -2,12 +2,28 @@
  * The resource-server side of MCP authorization: `bearerAuth` turns a token
  * verifier into the `authenticate` hook of `createHttpHandler`, enforcing the
  * `Authorization: Bearer` header, expiry, audience (RFC 8707) and scopes,
- * and answering refusals exactly as RFC 6750 §3 and the MCP spec ask.
+ * and answering refusals exactly as RFC 6750 §3 and the MCP spec ask. With
+ * the `dpop` option it also takes DPoP-bound tokens (RFC 9449 §7).
  *
  * @module
  */
 import type { AuthInfo } from "../protocol/server_endpoint.ts";
-import { type BearerChallenge, bearerErrorResponse } from "./challenge.ts";
+import {
+  type BearerChallenge,
+  bearerChallengeHeader,
+  type BearerErrorCode,
+  bearerErrorResponse,
+  type DpopChallenge,
+  dpopChallengeHeader,
+} from "./challenge.ts";
+import {
+  dpopAlgorithms,
+  type DpopErrorCode,
+  type DpopOptions,
+  dpopProofChecker,
+  DpopProofError,
+  dpopProofHeader,
+} from "./dpop_proof.ts";
 import {
   audienceIncludes,
   canonicalResourceUri,
@@ -22,7 +38,8 @@ export interface VerifiedToken extends AuthInfo {
   resource?: string | string[];
   /**
    * The thumbprint of the DPoP key the token is bound to (RFC 9449 `cnf.jkt`).
-   * Such a token is accepted only with a matching DPoP proof.
+   * Such a token is accepted only with the DPoP scheme and a matching proof,
+   * never as a plain bearer token.
    */
   jkt?: string;
 }
@@ -91,15 +108,35 @@ export interface BearerAuthOptions {
   now?: () => number;
   /** The `realm` of challenges. Default none. */
   realm?: string;
+  /**
+   * Also accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>`
+   * with one `DPoP` proof header, checked by {@link dpopProofChecker} with
+   * these options; challenges then name both schemes. Default off: only
+   * Bearer, and tokens bound to a DPoP key are refused.
+   */
+  dpop?: DpopOptions;
 }
 
 /** RFC 6750 §2.1 `b64token`. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-type Extracted = { token: string } | { refusal: BearerChallenge };
+/** The authentication schemes of `Authorization`. */
+type Scheme = "bearer" | "dpop";
 
-/** The token of an `Authorization: Bearer` header, or why the request is refused. */
-function extractToken(request: Request): Extracted {
+/** Why a request is refused: the error belongs to the challenge of `scheme`. */
+interface Refusal {
+  scheme?: Scheme;
+  error?: BearerErrorCode | DpopErrorCode;
+  errorDescription?: string;
+  scopes?: readonly string[];
+  /** A `DPoP-Nonce` to hand out. */
+  nonce?: string;
+}
+
+type Extracted = { scheme: Scheme; token: string } | { refusal: Refusal };
+
+/** The token of an `Authorization: Bearer` (or `DPoP`) header, or why the request is refused. */
+function extractToken(request: Request, schemes: readonly Scheme[]): Extracted {
   const header = request.headers.get("authorization");
   const inQuery = new URL(request.url).searchParams.has("access_token");
   if (inQuery) {
@@ -114,18 +151,62 @@ function extractToken(request: Request): Extracted {
   const trimmed = header.trim();
   const space = trimmed.search(/\s/);
   const scheme = space < 0 ? trimmed : trimmed.slice(0, space);
+  const used = schemes.find((known) => known === scheme.toLowerCase());
   // Another scheme is a request without usable credentials: no error code (RFC 6750 §3.1).
-  if (scheme.toLowerCase() !== "bearer") return { refusal: {} };
+  if (used === undefined) return { refusal: {} };
   const token = space < 0 ? "" : trimmed.slice(space).trim();
   if (!B64TOKEN.test(token)) {
+    const name = used === "dpop" ? "DPoP" : "Bearer";
     return {
       refusal: {
+        scheme: used,
         error: "invalid_request",
-        errorDescription: "The Authorization header must be 'Bearer' and exactly one token",
+        errorDescription: `The Authorization header must be '${name}' and exactly one token`,
       },
     };
   }
-  return { token };
+  return { scheme: used, token };
+}
+
+const STATUS_OF: { [code in BearerErrorCode | DpopErrorCode]: number } = {
+  invalid_request: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  invalid_dpop_proof: 401,
+  use_dpop_nonce: 401,
+};
+
+/**
+ * A refusal when both schemes are accepted (RFC 9449 §7.2): the Bearer and
+ * the DPoP challenge, the error in the one of the scheme the client used,
+ * and `DPoP-Nonce` when one is handed out.
+ */
+function dualSchemeResponse(
+  refusal: Refusal,
+  base: { resourceMetadata: string; realm?: string },
+  algorithms: readonly string[],
+): Response {
+  const status = refusal.error === undefined ? 401 : STATUS_OF[refusal.error];
+  const detail = {
+    error: refusal.error,
+    errorDescription: refusal.errorDescription,
+    scopes: refusal.scopes,
+  };
+  const bearer: BearerChallenge = refusal.scheme === "dpop"
+    ? base
+    : { ...base, ...detail, error: detail.error as BearerErrorCode | undefined };
+  // challenge.ts names only the DPoP-specific codes, but RFC 9449 §7.1 uses RFC 6750's too.
+  const dpop: DpopChallenge = refusal.scheme === "bearer"
+    ? { ...base, algorithms }
+    : { ...base, ...detail, error: detail.error as DpopChallenge["error"], algorithms };
+  const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
+  // Bearer first: clients that read only one challenge (most MCP clients) read it.
+  headers.append("www-authenticate", bearerChallengeHeader(bearer));
+  headers.append("www-authenticate", dpopChallengeHeader(dpop));
+  if (refusal.nonce !== undefined) headers.set("dpop-nonce", refusal.nonce);
+  const body: { [key: string]: string } = { error: refusal.error ?? "unauthorized" };
+  if (refusal.errorDescription !== undefined) body.error_description = refusal.errorDescription;
+  return new Response(JSON.stringify(body), { status, headers });
 }
 
 /** Runs the verifier; `InvalidTokenError` messages pass through, anything else is generic. */
@@ -152,7 +233,14 @@ function exactScope(granted: readonly string[], required: string): boolean {
  * token is invalid, expired or for another audience), 400 (`invalid_request`:
  * malformed header, token in the query string) or 403 (`insufficient_scope`,
  * naming every scope the request needs); each carries `resource_metadata`.
- * The verified principal becomes `context.auth` of the handlers.
+ * The verified principal becomes `context.auth` of the handlers. A token
+ * bound to a DPoP key (`jkt`) is never accepted with the Bearer scheme.
+ *
+ * With `dpop`, `Authorization: DPoP <token>` plus one `DPoP` proof header is
+ * accepted too, for tokens bound to the proof's key: a bad proof is 401
+ * `invalid_dpop_proof`, a missing server nonce 401 `use_dpop_nonce` with a
+ * `DPoP-Nonce` header, and every refusal carries both the Bearer and the
+ * DPoP challenge, the error in the one of the scheme used (RFC 9449 §7).
  *
  * @example
  * ```ts
@@ -171,6 +259,20 @@ function exactScope(granted: readonly string[], required: string): boolean {
  *     ),
  *     requiredScopes: ["mcp"],
  *   }),
+ * });
+ * ```
+ *
+ * @example DPoP-bound tokens as well, with server nonces
+ * ```ts
+ * import { bearerAuth } from "./bearer.ts";
+ * import { dpopNonces } from "./dpop_proof.ts";
+ * import { jwtVerifier } from "./jwt.ts";
+ * declare const publicJwk: JsonWebKey;
+ *
+ * const authenticate = bearerAuth({
+ *   resource: "https://mcp.example.com/mcp",
+ *   verify: jwtVerifier({ jwks: { keys: [publicJwk] }, issuer: "https://auth.example.com" }),
+ *   dpop: { algorithms: ["ES256"], nonces: dpopNonces() },
  * });
  * ```
  */
@@ -198,31 +300,95 @@ export function bearerAuth(
     return named ? undefined : "The access token was not issued for this resource";
   }
 
+  const dpop = options.dpop;
+  const checkProof = dpop === undefined ? undefined : dpopProofChecker(dpop);
+  const schemes: readonly Scheme[] = dpop === undefined ? ["bearer"] : ["bearer", "dpop"];
+  const algorithms = dpopAlgorithms(dpop);
+
+  function refuse(refusal: Refusal): Response {
+    if (dpop !== undefined) return dualSchemeResponse(refusal, base, algorithms);
+    // Without DPoP only Bearer codes arise; the response stays exactly RFC 6750's.
+    const { errorDescription, scopes } = refusal;
+    const error = refusal.error as BearerErrorCode | undefined;
+    return bearerErrorResponse({ ...base, error, errorDescription, scopes });
+  }
+
+  /** The refusal a proof failure leads to; anything but a DpopProofError is a bug and rethrown. */
+  function proofRefusal(error: unknown): Refusal {
+    if (!(error instanceof DpopProofError)) throw error;
+    const { code, message, nonce } = error;
+    return { scheme: "dpop", error: code, errorDescription: message, nonce };
+  }
+
+  /** Why a DPoP-scheme request fails before its token is verified: no single proof header. */
+  function proofHeader(request: Request): string | Refusal {
+    try {
+      return dpopProofHeader(request);
+    } catch (error) {
+      return proofRefusal(error);
+    }
+  }
+
+  /** Why the proof does not hold for this request and token, or nothing when it does. */
+  async function proofProblem(
+    request: Request,
+    proof: string,
+    accessToken: string,
+    jkt: string,
+  ): Promise<Refusal | undefined> {
+    const url = dpop?.requestUrl?.(request) ?? request.url;
+    try {
+      await checkProof?.({ proof, method: request.method, url, accessToken, jkt });
+      return undefined;
+    } catch (error) {
+      return proofRefusal(error);
+    }
+  }
+
   return async function authenticate(request: Request): Promise<AuthInfo | Response> {
-    const extracted = extractToken(request);
+    const extracted = extractToken(request, schemes);
     if ("refusal" in extracted) {
       const scopes = extracted.refusal.error === undefined ? await scopesNeeded(request) : [];
-      return bearerErrorResponse({ ...base, ...extracted.refusal, scopes });
+      return refuse({ ...extracted.refusal, scopes });
     }
-    const outcome = await runVerifier(options.verify, extracted.token, request);
+    const { scheme, token } = extracted;
+    // A missing or doubled proof is refused before the verifier (maybe a network call) is asked.
+    const proof = scheme === "dpop" ? proofHeader(request) : "";
+    if (typeof proof !== "string") return refuse(proof);
+    const outcome = await runVerifier(options.verify, token, request);
     const invalid = (errorDescription: string) =>
-      bearerErrorResponse({ ...base, error: "invalid_token", errorDescription });
+      refuse({ scheme, error: "invalid_token", errorDescription });
     if (typeof outcome === "string") return invalid(outcome);
     if (outcome.expiresAt !== undefined && now() / 1000 >= outcome.expiresAt + tolerance) {
       return invalid("The access token expired");
     }
     const wrongAudience = audienceProblem(outcome);
     if (wrongAudience) return invalid(wrongAudience);
+    if (scheme === "bearer" && outcome.jkt !== undefined) {
+      // RFC 9449 §7.2: without its proof, a bound token is no better than a stolen one.
+      return invalid(
+        dpop === undefined
+          ? "The access token is bound to a DPoP key, and this resource does not accept DPoP"
+          : "The access token is bound to a DPoP key: use the DPoP scheme and a proof",
+      );
+    }
+    if (scheme === "dpop") {
+      if (outcome.jkt === undefined) {
+        return invalid("The access token is not bound to a DPoP key: use the Bearer scheme");
+      }
+      const badProof = await proofProblem(request, proof, token, outcome.jkt);
+      if (badProof) return refuse(badProof);
+    }
     const needed = await scopesNeeded(request);
     const granted = outcome.scopes ?? [];
     if (needed.some((scope) => !satisfies(granted, scope))) {
-      return bearerErrorResponse({
-        ...base,
+      return refuse({
+        scheme,
         error: "insufficient_scope",
         errorDescription: "The access token lacks a scope this request needs",
         scopes: needed,
       });
     }
-    return { ...outcome, token: extracted.token, scopes: granted };
+    return { ...outcome, token, scopes: granted };
   };
 }

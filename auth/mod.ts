@@ -42,7 +42,27 @@ export {
   bearerChallengeHeader,
   type BearerErrorCode,
   bearerErrorResponse,
+  type DpopChallenge,
+  dpopChallengeHeader,
 } from "./challenge.ts";
+export {
+  type DpopErrorCode,
+  dpopNonces,
+  type DpopNonceSource,
+  type DpopOptions,
+  type DpopProofChecker,
+  dpopProofChecker,
+  DpopProofError,
+  dpopProofHeader,
+  type DpopProofRequest,
+  type VerifiedDpopProof,
+} from "./dpop_proof.ts";
+export {
+  type DpopReplayCache,
+  dpopReplayCache,
+  type DpopReplayCacheOptions,
+  type MemoryDpopReplayCache,
+} from "./dpop_replay.ts";
 export {
   type JsonWebKeySet,
   type JwkWithId,

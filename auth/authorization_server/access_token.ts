@@ -1,7 +1,8 @@
 /**
  * Access tokens: RFC 9068 JWTs (`typ: at+jwt`) signed ES256, with `iss`,
- * `sub`, `aud` (the resource), `client_id`, `scope`, `iat`, `exp` and `jti`;
- * and their verification by this server, which also honours revocation.
+ * `sub`, `aud` (the resource), `client_id`, `scope`, `iat`, `exp` and `jti`,
+ * plus `cnf.jkt` when bound to a DPoP key (RFC 9449 §6.1); and their
+ * verification by this server, which also honours revocation.
  *
  * @module
  */
@@ -21,6 +22,8 @@ export interface AccessTokenGrant {
   scopes: readonly string[];
   /** The resource (`aud`). */
   resource: string;
+  /** The thumbprint of the DPoP key the token is bound to (`cnf.jkt`); absent for a bearer token. */
+  jkt?: string;
 }
 
 /** A signed access token. */
@@ -69,6 +72,7 @@ export async function issueAccessToken(
     jti,
   };
   if (grant.scopes.length > 0) claims.scope = grant.scopes.join(" ");
+  if (grant.jkt !== undefined) claims.cnf = { jkt: grant.jkt };
   const token = await signJwt(context.key, claims, "at+jwt");
   return { token, jti, expiresAt: (iat + expiresIn) * 1000, expiresIn };
 }

@@ -14,6 +14,10 @@ import type { ClientRecord } from "./store.ts";
 
 const INACTIVE = { active: false };
 
+function isRecord(value: unknown): value is { [member: string]: unknown } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function describeToken(
   context: AuthorizationServerContext,
   presented: PresentedToken,
@@ -22,9 +26,12 @@ function describeToken(
   if (presented.kind === "access_token") {
     const claims = presented.claims;
     if (claims.client_id !== caller.clientId && !caller.mayIntrospect) return INACTIVE;
+    // A DPoP-bound token says so (RFC 9449 §6.2), or a resource server would take it as bearer.
+    const bound = isRecord(claims.cnf) && typeof claims.cnf.jkt === "string";
     return {
       active: true,
-      token_type: "Bearer",
+      token_type: bound ? "DPoP" : "Bearer",
+      ...(bound ? { cnf: { jkt: (claims.cnf as { jkt: string }).jkt } } : {}),
       scope: claims.scope ?? "",
       client_id: claims.client_id,
       sub: claims.sub,

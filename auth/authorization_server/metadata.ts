@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ASYMMETRIC_ALGORITHMS } from "../jws.ts";
 import type { AuthorizationServerContext } from "./options.ts";
 
 /** The RFC 8414 §2 document, as this server fills it in. */
@@ -39,6 +40,8 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint_auth_methods_supported: string[];
   /** Only `S256`. */
   code_challenge_methods_supported: string[];
+  /** RFC 9449 §5.1: the algorithms of the DPoP proofs `/token` accepts. */
+  dpop_signing_alg_values_supported: string[];
   /** RFC 9207: the authorization response carries `iss`. */
   authorization_response_iss_parameter_supported: boolean;
   /** Whether `client_id` may be a metadata-document URL. */
@@ -77,6 +80,7 @@ export function authorizationServerMetadata(
     revocation_endpoint_auth_methods_supported: [...context.authMethods],
     introspection_endpoint_auth_methods_supported: secretMethods,
     code_challenge_methods_supported: ["S256"],
+    dpop_signing_alg_values_supported: [...ASYMMETRIC_ALGORITHMS],
     authorization_response_iss_parameter_supported: true,
     client_id_metadata_document_supported: context.loadMetadataDocument !== undefined,
   };

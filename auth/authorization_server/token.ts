@@ -3,10 +3,19 @@
  * codes bound to client, redirect URI, PKCE challenge and resource; a replay
  * revokes what the code issued), `refresh_token` (rotated on every use; a
  * rotated token used again revokes the whole grant) and `client_credentials`.
- * Responses are `no-store`; errors are RFC 6749 §5.2 JSON.
+ * A request with a valid DPoP proof (RFC 9449 §5) gets an access token bound
+ * to the proof's key (`token_type` `DPoP`); a public client's refresh tokens
+ * are bound to that key too. Responses are `no-store`; errors are RFC 6749
+ * §5.2 JSON.
  *
  * @module
  */
+import {
+  type DpopProofChecker,
+  dpopProofChecker,
+  DpopProofError,
+  dpopProofHeader,
+} from "../dpop_proof.ts";
 import { issueAccessToken } from "./access_token.ts";
 import { authenticateClient } from "./client_auth.ts";
 import { jsonResponse, OAuthError, oauthErrorResponse, readForm } from "./http.ts";
@@ -21,7 +30,7 @@ const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 /** The RFC 6749 §5.1 success body. */
 interface TokenResponse {
   access_token: string;
-  token_type: "Bearer";
+  token_type: "Bearer" | "DPoP";
   expires_in: number;
   scope: string;
   refresh_token?: string;
@@ -39,10 +48,36 @@ function invalidGrant(message: string): OAuthError {
   return new OAuthError("invalid_grant", message);
 }
 
+function tokenType(jkt: string | undefined): TokenResponse["token_type"] {
+  return jkt === undefined ? "Bearer" : "DPoP";
+}
+
+/**
+ * A new refresh token, carrying the thumbprint it is bound to after a `~`
+ * (not base64url, and not the `.` that marks access tokens for revocation
+ * and introspection). Only its hash is stored, so the binding cannot be
+ * altered without the token ceasing to be found.
+ */
+function newRefreshToken(jkt: string | undefined): string {
+  return jkt === undefined ? randomToken() : `${randomToken()}~${jkt}`;
+}
+
+/** The thumbprint a refresh token is bound to, if any. */
+function refreshTokenBinding(token: string): string | undefined {
+  const tilde = token.indexOf("~");
+  return tilde < 0 ? undefined : token.slice(tilde + 1);
+}
+
+/** RFC 9449 §5: only a public client's refresh tokens are bound; a confidential one authenticates. */
+function refreshBinding(client: ClientRecord, jkt: string | undefined): string | undefined {
+  return client.tokenEndpointAuthMethod === "none" ? jkt : undefined;
+}
+
 async function authorizationCodeGrant(
   context: AuthorizationServerContext,
   client: ClientRecord,
   form: URLSearchParams,
+  jkt: string | undefined,
 ): Promise<TokenResponse> {
   const code = required(form, "code");
   const verifier = required(form, "code_verifier");
@@ -77,8 +112,10 @@ async function authorizationCodeGrant(
     scopes: record.scopes,
     resource,
   };
-  const access = await issueAccessToken(context, grant);
-  const refresh = client.grantTypes.includes("refresh_token") ? randomToken() : undefined;
+  const access = await issueAccessToken(context, { ...grant, jkt });
+  const refresh = client.grantTypes.includes("refresh_token")
+    ? newRefreshToken(refreshBinding(client, jkt))
+    : undefined;
   await context.store.saveGrant({
     grantId: record.grantId,
     ...grant,
@@ -89,7 +126,7 @@ async function authorizationCodeGrant(
   });
   const body: TokenResponse = {
     access_token: access.token,
-    token_type: "Bearer",
+    token_type: tokenType(jkt),
     expires_in: access.expiresIn,
     scope: record.scopes.join(" "),
   };
@@ -101,16 +138,27 @@ async function refreshTokenGrant(
   context: AuthorizationServerContext,
   client: ClientRecord,
   form: URLSearchParams,
+  jkt: string | undefined,
 ): Promise<TokenResponse> {
   if (!client.grantTypes.includes("refresh_token")) {
     throw new OAuthError("unauthorized_client", "This client may not use refresh tokens");
   }
-  const presented = await sha256Base64Url(required(form, "refresh_token"));
+  const refreshToken = required(form, "refresh_token");
+  const presented = await sha256Base64Url(refreshToken);
   const found = await context.store.findGrantByRefreshToken(presented);
   if (found === undefined) throw invalidGrant("The refresh token is invalid");
   const grant = found.grant;
   if (grant.clientId !== client.clientId) {
     throw invalidGrant("The refresh token was issued to another client");
+  }
+  // Before the reuse check: without the key, a thief cannot even get the grant revoked.
+  const boundTo = refreshTokenBinding(refreshToken);
+  if (boundTo !== undefined && boundTo !== jkt) {
+    throw new DpopProofError(
+      jkt === undefined
+        ? "The refresh token is bound to a DPoP key; the request needs a proof"
+        : "The DPoP proof is not signed by the key the refresh token is bound to",
+    );
   }
   if (grant.revoked) throw invalidGrant("The refresh token was revoked");
   if (!found.current) {
@@ -126,8 +174,9 @@ async function refreshTokenGrant(
     clientId: client.clientId,
     scopes,
     resource,
+    jkt,
   });
-  const next = randomToken();
+  const next = newRefreshToken(boundTo ?? refreshBinding(client, jkt));
   const rotated = await context.store.rotateRefreshToken(
     grant.grantId,
     presented,
@@ -141,7 +190,7 @@ async function refreshTokenGrant(
   }
   return {
     access_token: access.token,
-    token_type: "Bearer",
+    token_type: tokenType(jkt),
     expires_in: access.expiresIn,
     scope: scopes.join(" "),
     refresh_token: next,
@@ -152,6 +201,7 @@ async function clientCredentialsGrant(
   context: AuthorizationServerContext,
   client: ClientRecord,
   form: URLSearchParams,
+  jkt: string | undefined,
 ): Promise<TokenResponse> {
   if (client.secretHash === undefined || !client.grantTypes.includes("client_credentials")) {
     throw new OAuthError("unauthorized_client", "This client may not use client_credentials");
@@ -163,10 +213,11 @@ async function clientCredentialsGrant(
     clientId: client.clientId,
     scopes,
     resource,
+    jkt,
   });
   return {
     access_token: access.token,
-    token_type: "Bearer",
+    token_type: tokenType(jkt),
     expires_in: access.expiresIn,
     scope: scopes.join(" "),
   };
@@ -177,12 +228,38 @@ const GRANTS: {
     context: AuthorizationServerContext,
     client: ClientRecord,
     form: URLSearchParams,
+    jkt: string | undefined,
   ) => Promise<TokenResponse>;
 } = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
 };
+
+// One checker per server, so each has its own replay cache and clock.
+const proofCheckers = new WeakMap<AuthorizationServerContext, DpopProofChecker>();
+
+/** The thumbprint of the request's DPoP proof, checked for this endpoint; none without a proof. */
+async function proofKey(
+  context: AuthorizationServerContext,
+  request: Request,
+): Promise<string | undefined> {
+  if (!request.headers.has("dpop")) return undefined;
+  let check = proofCheckers.get(context);
+  if (check === undefined) {
+    check = dpopProofChecker({ now: context.now });
+    proofCheckers.set(context, check);
+  }
+  // The endpoint's own URL, not request.url, which a proxy may have rewritten.
+  const url = context.endpoints.token;
+  const verified = await check({ proof: dpopProofHeader(request), method: request.method, url });
+  return verified.jkt;
+}
+
+/** RFC 9449 §5: a refused proof is a 400 `invalid_dpop_proof`. */
+function dpopErrorResponse(error: DpopProofError): Response {
+  return jsonResponse({ error: error.code, error_description: error.message }, 400);
+}
 
 /**
  * `POST /token`.
@@ -214,10 +291,12 @@ export async function handleToken(
         `The grant_type ${grantType} is not supported`,
       );
     }
+    const jkt = await proofKey(context, request);
     const { client } = await authenticateClient(context, request, form);
-    return jsonResponse(await grant(context, client, form));
+    return jsonResponse(await grant(context, client, form, jkt));
   } catch (error) {
     if (error instanceof OAuthError) return oauthErrorResponse(error);
+    if (error instanceof DpopProofError) return dpopErrorResponse(error);
     throw error;
   }
 }

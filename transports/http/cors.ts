@@ -18,6 +18,7 @@ const ALLOWED_HEADERS = [
   "accept",
   "authorization",
   "content-type",
+  "dpop",
   "last-event-id",
   "mcp-method",
   "mcp-name",
@@ -25,7 +26,7 @@ const ALLOWED_HEADERS = [
   "mcp-session-id",
 ];
 // Headers a browser script may read from responses: sessions, versions, auth challenges.
-const EXPOSED_HEADERS = "mcp-session-id, mcp-protocol-version, www-authenticate";
+const EXPOSED_HEADERS = "mcp-session-id, mcp-protocol-version, www-authenticate, dpop-nonce";
 
 function requestedHeadersAllowed(requested: string | null): string | undefined {
   if (!requested) return ALLOWED_HEADERS.join(", ");
