@@ -19,7 +19,7 @@ import type { AuthorizationServerOptions } from "./options.ts";
 export interface McpAuthorizationServerOptions
   extends
     Omit<AuthorizationServerOptions, "issuer" | "resources">,
-    Pick<BearerAuthOptions, "requiredScopes" | "scopesFor" | "scopeSatisfies" | "realm">,
+    Pick<BearerAuthOptions, "requiredScopes" | "scopesFor" | "scopeSatisfies" | "realm" | "dpop">,
     Pick<
       ProtectedResourceMetadataOptions,
       "resourceName" | "resourceDocumentation" | "resourcePolicyUri" | "resourceTosUri"
@@ -64,6 +64,7 @@ export function withAuthorizationServer(
     scopesFor,
     scopeSatisfies,
     realm,
+    dpop,
     resourceName,
     resourceDocumentation,
     resourcePolicyUri,
@@ -87,6 +88,7 @@ export function withAuthorizationServer(
     scopesFor,
     scopeSatisfies,
     realm,
+    dpop,
     resourceName,
     resourceDocumentation,
     resourcePolicyUri,

@@ -3,7 +3,7 @@
  * one origin, over a real socket. Driven by hand through the whole discovery
  * chain (401 → protected resource metadata → AS metadata → register →
  * authorize → token → tool call), and by the OAuth of the official SDK 1.x
- * client and of the official client 2.x.
+ * client and of the official client 2.x; and, with DPoP, by emcee's own OAuth client.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,6 +20,9 @@ import {
   StreamableHTTPClientTransport as OfficialHttpTransport,
   UnauthorizedError as OfficialUnauthorizedError,
 } from "@modelcontextprotocol/client";
+import { connectClient } from "../../../client/client.ts";
+import { redirectFollowingInteraction } from "../../../auth/oauth_client/interaction.ts";
+import { OAuthTokenProvider } from "../../../auth/oauth_client/provider.ts";
 import { autoApprove } from "../../../auth/authorization_server/consent.ts";
 import { withAuthorizationServer } from "../../../auth/authorization_server/with_authorization_server.ts";
 import type { JsonObject } from "../../../protocol/jsonrpc.ts";
@@ -270,6 +273,54 @@ describe("withAuthorizationServer over a socket", () => {
         "call",
       );
       assertApprovedUser(result.content);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("withAuthorizationServer with DPoP, and emcee's own OAuth client", () => {
+  let http: HttpServerHandle;
+  let mcpUrl: string;
+
+  before(async () => {
+    const route: { handler?: HttpHandler } = {};
+    http = await serveHttp((request) => route.handler!(request), {
+      port: 0,
+      hostname: "127.0.0.1",
+    });
+    mcpUrl = `${http.url}/mcp`;
+    route.handler = withAuthorizationServer(whoamiServer(), {
+      resource: mcpUrl,
+      requiredScopes: ["mcp"],
+      consent: autoApprove({ subject: "ada" }),
+      dpop: {},
+    });
+  });
+
+  after(async () => {
+    await http.close();
+  });
+
+  test("the client registers, authorizes, binds its token to its DPoP key and calls the tool", async () => {
+    const auth = new OAuthTokenProvider({
+      serverUrl: mcpUrl,
+      interaction: redirectFollowingInteraction({ redirectUri: REDIRECT }),
+      clientMetadata: { client_name: "emcee dpop test" },
+    });
+    const client = await within(
+      connectClient(mcpUrl, { name: "emcee-dpop", version: "1.0.0" }, { auth }),
+      10_000,
+      "connect",
+    );
+    try {
+      const result = await within(client.callTool("whoami"), 10_000, "call");
+      assertApprovedUser(result.content);
+      // "auto": the resource's DPoP challenge made the client bind the token.
+      assert.equal(auth.tokens?.tokenType, "DPoP");
+      const plain = await callWhoami(mcpUrl, auth.tokens!.accessToken);
+      assert.equal(plain.status, 401, "the bound token alone, as Bearer, is refused");
+      await plain.body?.cancel();
     } finally {
       await client.close();
     }
