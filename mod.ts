@@ -179,6 +179,7 @@ export {
   type UriTemplateVariables,
   urlElicitationRequired,
 } from "./server/mod.ts";
+export { createProxyServer, type ProxyOptions, type ProxyServer } from "./server/proxy/mod.ts";
 export {
   type Authenticate,
   type ByteChannel,

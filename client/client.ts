@@ -60,6 +60,7 @@ import {
   callToolStructured,
   listTools,
   listToolsPage,
+  paramHeaders,
 } from "./tools.ts";
 
 /**
@@ -364,7 +365,11 @@ export class McpClient {
 
   /** Sends any request in the current era (with `_meta` when modern) and returns the raw result. */
   request(method: string, params?: JsonObject, options: CallOptions = {}): Promise<JsonObject> {
-    return request(this.#state, method, params, options);
+    // A raw tools/call (e.g. forwarded by a proxy) carries the same Mcp-Param-* headers as callTool.
+    const headers = method === "tools/call" && typeof params?.name === "string"
+      ? paramHeaders(this.#state, params.name, (params.arguments ?? {}) as JsonObject)
+      : undefined;
+    return request(this.#state, method, params, headers ? { ...options, headers } : options);
   }
 
   /** Tells a legacy server the roots changed. */

@@ -59,7 +59,7 @@ export function listTools(state: ClientState, options: ListOptions): Promise<Too
 }
 
 /** The `Mcp-Param-*` headers of a call; `undefined` when there are none (the common case). */
-function paramHeaders(
+export function paramHeaders(
   state: ClientState,
   name: string,
   args: JsonObject,
