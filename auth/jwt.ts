@@ -56,6 +56,14 @@ export interface JwtVerifierOptions {
   requireExpiry?: boolean;
   /** The clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * How many tokens whose signature was verified are remembered, so a client
+   * presenting the same token on every request costs one signature check.
+   * The claims (`exp`, `nbf`, `iss`, `aud`) are still checked on every use,
+   * and a remembered token counts only while the key that verified it is
+   * still in the key set. Default 1024; 0 turns it off.
+   */
+  verifiedCacheSize?: number;
 }
 
 /** A verifier that always answers a principal or rejects with {@link InvalidTokenError}. */
@@ -124,7 +132,27 @@ export function jwtVerifier(options: JwtVerifierOptions): JwtTokenVerifier {
   const now = options.now ?? Date.now;
   const source: KeySetSource = "keysFor" in options.jwks ? options.jwks : fixedKeys(options.jwks);
 
+  const cacheSize = options.verifiedCacheSize ?? 1024;
+  // token → the key that verified its signature; Map order makes the oldest the first evicted.
+  const verifiedBy = new Map<string, JwkWithId>();
+
+  async function stillVerified(token: string, kid: unknown): Promise<boolean> {
+    const jwk = verifiedBy.get(token);
+    if (jwk === undefined) return false;
+    const keys = await source.keysFor(typeof kid === "string" ? kid : undefined);
+    if (keys.includes(jwk)) return true;
+    verifiedBy.delete(token);
+    return false;
+  }
+
+  function remember(token: string, jwk: JwkWithId): void {
+    if (cacheSize <= 0) return;
+    if (verifiedBy.size >= cacheSize) verifiedBy.delete(verifiedBy.keys().next().value!);
+    verifiedBy.set(token, jwk);
+  }
+
   async function signatureValid(
+    token: string,
     alg: JwtAlgorithm,
     kid: unknown,
     signature: Uint8Array,
@@ -145,7 +173,10 @@ export function jwtVerifier(options: JwtVerifierOptions): JwtTokenVerifier {
       );
     }
     for (const jwk of candidates) {
-      if (await verifySignature(alg, jwk, signature, signed)) return true;
+      if (await verifySignature(alg, jwk, signature, signed)) {
+        remember(token, jwk);
+        return true;
+      }
     }
     return false;
   }
@@ -161,7 +192,8 @@ export function jwtVerifier(options: JwtVerifierOptions): JwtTokenVerifier {
     if (jws.header.crit !== undefined) {
       throw new InvalidTokenError("The access token has critical header parameters");
     }
-    if (!(await signatureValid(alg, jws.header.kid, jws.signature, jws.signed))) {
+    const known = verifiedBy.size > 0 && (await stillVerified(token, jws.header.kid));
+    if (!known && !(await signatureValid(token, alg, jws.header.kid, jws.signature, jws.signed))) {
       throw new InvalidTokenError("The access token's signature is invalid");
     }
     const claims: JwtClaims = jws.payload;

@@ -146,6 +146,40 @@ describe("jwtVerifier", () => {
     assert.ok(await verifier({ clockToleranceSeconds: 300 })(early, REQUEST));
   });
 
+  test("a remembered token is still refused once expired, or once its key leaves the set", async () => {
+    let clock = Date.now();
+    let keys = [ec.jwk];
+    let lookups = 0;
+    const verify = verifier({
+      now: () => clock,
+      jwks: {
+        keysFor: () => {
+          lookups++;
+          return Promise.resolve(keys);
+        },
+      },
+    });
+    const exp = Math.floor(clock / 1000) + 60;
+    const token = await signJwt(ec, goodClaims({ exp }));
+    assert.ok(await verify(token, REQUEST));
+    assert.ok(await verify(token, REQUEST), "the second use is accepted from memory");
+    clock = (exp + 31) * 1000;
+    await refusal(verify(token, REQUEST), /expired/);
+    clock = Date.now();
+    keys = [rsa.jwk]; // rotated out
+    await refusal(verify(token, REQUEST), /unknown/);
+    assert.ok(lookups >= 3, "the key set is consulted on every use");
+  });
+
+  test("a tampered copy of a remembered token is not taken from memory", async () => {
+    const verify = verifier();
+    const token = await signJwt(rsa, goodClaims());
+    assert.ok(await verify(token, REQUEST));
+    const [header, , signature] = token.split(".");
+    const forged = `${header}.${encodeJson(goodClaims({ sub: "mallory" }))}.${signature}`;
+    await refusal(verify(forged, REQUEST), /signature/);
+  });
+
   test("a token without exp is refused unless requireExpiry is false", async () => {
     const token = await signJwt(rsa, goodClaims({ exp: undefined }));
     await refusal(verifier()(token, REQUEST), /no expiry/);
