@@ -90,9 +90,12 @@ export function templateVariables(uriTemplate: string): string[] {
   return names;
 }
 
+/** What completions are asked of: the remote's client, or a stand-in that picks the current one. */
+export type CompletionSource = Pick<McpClient, "complete">;
+
 /** Completers asking the remote, one for each name. */
 function remoteCompleters(
-  client: McpClient,
+  client: CompletionSource,
   ref: { type: "ref/prompt"; name: string } | { type: "ref/resource"; uri: string },
   names: readonly string[],
 ): { [name: string]: Completer } {
@@ -114,7 +117,7 @@ function remoteCompleters(
 export function proxyTemplate(
   template: ResourceTemplate,
   forward: Forward,
-  client: McpClient | undefined,
+  client: CompletionSource | undefined,
 ): ResourceTemplateDefinition {
   const listed = ["title", "description", "mimeType", "annotations", "icons", "_meta"];
   const definition: ResourceTemplateDefinition = {
@@ -138,7 +141,7 @@ export function proxyTemplate(
 export function proxyPrompt(
   prompt: Prompt,
   forward: Forward,
-  client: McpClient | undefined,
+  client: CompletionSource | undefined,
 ): PromptDefinition {
   const definition: PromptDefinition = {
     ...pick(prompt, ["title", "description", "arguments", "icons", "_meta"]),

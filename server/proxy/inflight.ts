@@ -25,23 +25,32 @@ export interface InflightCalls {
   enter(context: RequestContext): () => void;
   /** The context of the only call in flight, if exactly one is. */
   only(): RequestContext | undefined;
+  /** Resolves once no call is in flight (at once when none is). */
+  idle(): Promise<void>;
 }
 
 /** An empty set of calls in flight. */
 export function createInflightCalls(): InflightCalls {
   const contexts = new Set<RequestContext>();
+  let waiters: (() => void)[] = [];
   return {
     enter(context) {
       contexts.add(context);
       const leave = () => {
         contexts.delete(context);
         context.signal.removeEventListener("abort", leave);
+        if (contexts.size > 0) return;
+        const woken = waiters;
+        waiters = [];
+        for (const wake of woken) wake();
       };
       if (context.signal.aborted) leave();
       else context.signal.addEventListener("abort", leave, { once: true });
       return leave;
     },
     only: () => (contexts.size === 1 ? contexts.values().next().value : undefined),
+    idle: () =>
+      contexts.size === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)),
   };
 }
 

@@ -8,10 +8,16 @@
  */
 import type { McpClient } from "../../client/client.ts";
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
-import type { ListKind, ResourceTemplate } from "../../protocol/mod.ts";
+import type { ListKind, Prompt, Resource, ResourceTemplate, Tool } from "../../protocol/mod.ts";
 import type { Registration } from "../definitions.ts";
 import type { McpServer } from "../server.ts";
-import { proxyPrompt, proxyResource, proxyTemplate, proxyTool } from "./definitions.ts";
+import {
+  type CompletionSource,
+  proxyPrompt,
+  proxyResource,
+  proxyTemplate,
+  proxyTool,
+} from "./definitions.ts";
 import type { Forward } from "./forward.ts";
 
 /** One registered mirror of a remote item: what it was made from, and its handle. */
@@ -35,18 +41,26 @@ interface Item {
 /** The registrations of one list of the remote, by key. */
 type Section = Map<string, Mirrored>;
 
+/** Swaps one list's registrations to match a listing; synchronous, so callers see either list. */
+export type Swap = () => void;
+
 /** What the remote's lists are mirrored into. */
 export interface Mirror {
-  /** Re-lists one of the remote's lists and swaps what changed. */
-  sync(kind: ListKind): Promise<void>;
+  /**
+   * Lists one of `client`'s lists (every page); the registrations change only
+   * when the returned swap is run.
+   */
+  list(client: McpClient, kind: ListKind): Promise<Swap>;
+  /** The swap that removes every registration of one list. */
+  empty(kind: ListKind): Swap;
   /** Removes every mirrored registration. */
   clear(): void;
 }
 
 /** Settings of {@link createMirror}. */
 export interface MirrorSettings {
-  /** Whether completion requests may be forwarded (the remote declared `completions`). */
-  completions: boolean;
+  /** Where completion requests go; `undefined` when the remote does not complete. */
+  completing: CompletionSource | undefined;
   /** Reports an item that could not be mirrored. */
   warn: (message: string) => void;
 }
@@ -82,14 +96,16 @@ function swap(section: Section, items: Item[], warn: (message: string) => void):
   }
 }
 
-/** A mirror of `client`'s remote into `server`. */
+/**
+ * A mirror into `server` whose stand-ins call `forward` (which picks the
+ * remote, so a stand-in outlives a change of client when its item is the same).
+ */
 export function createMirror(
-  client: McpClient,
   server: McpServer,
   forward: Forward,
   settings: MirrorSettings,
 ): Mirror {
-  const completing = settings.completions ? client : undefined;
+  const { completing, warn } = settings;
   const sections: { [key in "tools" | "resources" | "templates" | "prompts"]: Section } = {
     tools: new Map(),
     resources: new Map(),
@@ -98,58 +114,63 @@ export function createMirror(
   };
   const fresh = { fresh: true };
 
-  async function sync(kind: ListKind): Promise<void> {
-    if (kind === "tools") {
-      const tools = await client.listTools(fresh);
-      swap(
-        sections.tools,
-        tools.map((tool) => ({
-          key: tool.name,
-          source: tool,
-          register: () => server.tool(proxyTool(tool, forward)),
-        })),
-        settings.warn,
-      );
-    } else if (kind === "prompts") {
-      const prompts = await client.listPrompts(fresh);
-      swap(
-        sections.prompts,
-        prompts.map((prompt) => ({
-          key: prompt.name,
-          source: prompt,
-          register: () => server.prompt(proxyPrompt(prompt, forward, completing)),
-        })),
-        settings.warn,
-      );
-    } else {
+  const tools = (listed: Tool[]): Swap => () =>
+    swap(
+      sections.tools,
+      listed.map((tool) => ({
+        key: tool.name,
+        source: tool,
+        register: () => server.tool(proxyTool(tool, forward)),
+      })),
+      warn,
+    );
+  const prompts = (listed: Prompt[]): Swap => () =>
+    swap(
+      sections.prompts,
+      listed.map((prompt) => ({
+        key: prompt.name,
+        source: prompt,
+        register: () => server.prompt(proxyPrompt(prompt, forward, completing)),
+      })),
+      warn,
+    );
+  const resources = (listed: Resource[], templates: ResourceTemplate[]): Swap => () => {
+    swap(
+      sections.resources,
+      listed.map((resource) => ({
+        key: resource.uri,
+        source: resource,
+        register: () => server.resource(proxyResource(resource, forward)),
+      })),
+      warn,
+    );
+    swap(
+      sections.templates,
+      templates.map((template) => ({
+        key: template.uriTemplate,
+        source: template,
+        register: () => server.resourceTemplate(proxyTemplate(template, forward, completing)),
+      })),
+      warn,
+    );
+  };
+
+  return {
+    async list(client, kind) {
+      if (kind === "tools") return tools(await client.listTools(fresh));
+      if (kind === "prompts") return prompts(await client.listPrompts(fresh));
       // One notification covers both lists, so both are listed before either is swapped.
-      const [resources, templates] = await Promise.all([
+      const [listed, templates] = await Promise.all([
         client.listResources(fresh),
         client.listResourceTemplates(fresh).catch(noTemplates),
       ]);
-      swap(
-        sections.resources,
-        resources.map((resource) => ({
-          key: resource.uri,
-          source: resource,
-          register: () => server.resource(proxyResource(resource, forward)),
-        })),
-        settings.warn,
-      );
-      swap(
-        sections.templates,
-        templates.map((template) => ({
-          key: template.uriTemplate,
-          source: template,
-          register: () => server.resourceTemplate(proxyTemplate(template, forward, completing)),
-        })),
-        settings.warn,
-      );
-    }
-  }
-
-  return {
-    sync,
+      return resources(listed, templates);
+    },
+    empty(kind) {
+      if (kind === "tools") return tools([]);
+      if (kind === "prompts") return prompts([]);
+      return resources([], []);
+    },
     clear() {
       for (const section of Object.values(sections)) {
         for (const { registration } of section.values()) registration.remove();

@@ -14,4 +14,9 @@
  *
  * @module
  */
-export { createProxyServer, type ProxyOptions, type ProxyServer } from "./proxy.ts";
+export {
+  createProxyServer,
+  type ProxyOptions,
+  type ProxyServer,
+  type ReplacedRemote,
+} from "./proxy.ts";

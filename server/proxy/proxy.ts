@@ -5,21 +5,17 @@
  * @module
  */
 import type { McpClient } from "../../client/client.ts";
-import { LIST_CHANGES } from "../../protocol/subscriptions.ts";
 import type {
   Implementation,
   ListKind,
   LoggingLevel,
   ServerCapabilities,
-  SubscriptionFilter,
 } from "../../protocol/mod.ts";
-import type { Subscription } from "../../client/options.ts";
 import type { ServerOptions } from "../options.ts";
 import type { McpServer } from "../server.ts";
-import { createForward } from "./forward.ts";
-import { createInflightCalls, hookClient } from "./inflight.ts";
 import { LocalServer } from "./local_server.ts";
 import { createMirror } from "./mirror.ts";
+import { attachRemote, type Remote } from "./remote.ts";
 import { createResourceWatch } from "./watch.ts";
 
 /** Options of {@link createProxyServer}. */
@@ -48,6 +44,15 @@ export interface ProxyServer {
   /** Re-lists everything on the remote and swaps what changed. */
   refresh(): Promise<void>;
   /**
+   * Puts the remote `client` is connected to behind the local server: lists
+   * everything on it, then swaps the registrations at once (unchanged items
+   * keep theirs, so only a real change is announced). Calls arriving after
+   * the swap go to `client`; calls already in flight finish on the previous
+   * one. Resolves once swapped; on failure the previous remote stays.
+   * The capabilities the local server advertises stay those it started with.
+   */
+  replace(client: McpClient): Promise<ReplacedRemote>;
+  /**
    * Stops following the remote (list changes, resource subscriptions), gives
    * the client its own handlers back and ends the local server's streams. The
    * client stays open: its owner closes it.
@@ -55,9 +60,12 @@ export interface ProxyServer {
   close(): Promise<void>;
 }
 
-/** The lists the remote serves. */
-function servedLists(capabilities: ServerCapabilities): ListKind[] {
-  return LIST_CHANGES.map((row) => row.list).filter((list) => capabilities[list] !== undefined);
+/** The remote a {@link ProxyServer.replace} took out. */
+export interface ReplacedRemote {
+  /** Its client, still open: its owner closes it. */
+  readonly client: McpClient;
+  /** Resolves once its calls in flight are done; its client then has its own handlers back. */
+  readonly drained: Promise<void>;
 }
 
 /**
@@ -127,23 +135,43 @@ export async function createProxyServer(
   const server: LocalServer = new LocalServer(info, serverOptions, {
     watch,
     rootsChanged: () => {
-      client.notifyRootsChanged().catch((error) =>
+      current.client.notifyRootsChanged().catch((error) =>
         warn(`Could not tell the remote its roots changed: ${String(error)}`)
       );
     },
   });
-  const calls = createInflightCalls();
-  const forward = createForward(client, calls, {
-    timeoutMs: options.timeoutMs === undefined ? null : options.timeoutMs,
-    maxInputRounds: options.maxInputRounds ?? 10,
-    closed: () => closed,
-  });
-  const mirror = createMirror(client, server, forward, {
-    completions: remote.completions !== undefined,
-    warn,
-  });
-  const lists = servedLists(remote);
+  const attach = (remote: McpClient) =>
+    attachRemote(remote, {
+      timeoutMs: options.timeoutMs === undefined ? null : options.timeoutMs,
+      maxInputRounds: options.maxInputRounds ?? 10,
+      closed: () => closed,
+      logLevel: options.logLevel ?? "debug",
+      changed: (kind) => {
+        schedule([kind]).catch((error) => warn(`Could not refresh the ${kind}: ${String(error)}`));
+      },
+      warn,
+    });
+  // Stand-ins pick the current remote when called, so a swap redirects every later call.
+  const mirror = createMirror(
+    server,
+    (method, params, context) => current.forward(method, params, context),
+    {
+      completing: remote.completions !== undefined
+        ? { complete: (...args) => current.client.complete(...args) }
+        : undefined,
+      warn,
+    },
+  );
+  // Previous remotes whose calls are still in flight.
+  const retired = new Set<Remote>();
 
+  // Syncs and replacements run one at a time, so a listing of one remote never lands after another's.
+  let queue: Promise<void> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task);
+    queue = run.then(() => {}, () => {});
+    return run;
+  };
   const pending = new Set<ListKind>();
   let running: Promise<void> | undefined;
   const drain = async () => {
@@ -151,7 +179,8 @@ export async function createProxyServer(
       while (pending.size > 0 && !closed) {
         const batch = [...pending];
         pending.clear();
-        await Promise.all(batch.map((kind) => mirror.sync(kind)));
+        const swaps = await Promise.all(batch.map((kind) => mirror.list(current.client, kind)));
+        for (const swap of swaps) swap();
       }
     } finally {
       running = undefined;
@@ -160,59 +189,68 @@ export async function createProxyServer(
   // Changes arriving while a sync runs are listed once more after it, not concurrently.
   const schedule = (kinds: readonly ListKind[]): Promise<void> => {
     for (const kind of kinds) pending.add(kind);
-    return running ??= drain();
+    return running ??= exclusive(drain);
   };
 
-  const unhook = hookClient(client, calls);
-  let listChanges: Subscription | undefined;
+  let current: Remote;
   try {
-    if (remote.logging) await client.setLogLevel(options.logLevel ?? "debug");
     // Following before the first listing: a change in between is listed again, not missed.
-    listChanges = await followListChanges(client, lists, (kind) => {
-      schedule([kind]).catch((error) => warn(`Could not refresh the ${kind}: ${String(error)}`));
-    }, warn);
-    await schedule(lists);
+    current = await attach(client);
   } catch (error) {
     closed = true;
-    unhook();
+    throw error;
+  }
+  try {
+    await schedule(current.lists);
+  } catch (error) {
+    closed = true;
     mirror.clear();
-    await listChanges?.().catch(() => {});
+    await current.detach();
     throw error;
   }
 
+  const replace = async (next: McpClient): Promise<ReplacedRemote> => {
+    if (closed) throw new Error("The proxy is closed");
+    const incoming = await attach(next);
+    let previous: Remote;
+    try {
+      previous = await exclusive(async () => {
+        const kinds = [...new Set([...current.lists, ...incoming.lists])];
+        const swaps = await Promise.all(
+          kinds.map((kind) =>
+            incoming.lists.includes(kind) ? mirror.list(next, kind) : mirror.empty(kind)
+          ),
+        );
+        if (closed) throw new Error("The proxy closed during the replacement");
+        const replaced = current;
+        current = incoming;
+        for (const swap of swaps) swap();
+        return replaced;
+      });
+    } catch (error) {
+      await incoming.detach();
+      throw error;
+    }
+    watch.rebind(next);
+    retired.add(previous);
+    const drained = previous.calls.idle().then(async () => {
+      retired.delete(previous);
+      await previous.detach();
+    });
+    return { client: previous.client, drained };
+  };
+
   return {
     server,
-    refresh: () => schedule(lists),
+    refresh: () => schedule(current.lists),
+    replace,
     async close() {
       if (closed) return;
       closed = true;
-      unhook();
       server.close();
-      await Promise.all([listChanges?.(), watch.close()]);
+      const remotes = [current, ...retired];
+      retired.clear();
+      await Promise.all([...remotes.map((remote) => remote.detach()), watch.close()]);
     },
   };
-}
-
-/** Subscribes to the remote's list changes; `undefined` when it cannot announce any. */
-async function followListChanges(
-  client: McpClient,
-  lists: readonly ListKind[],
-  changed: (kind: ListKind) => void,
-  warn: (message: string) => void,
-): Promise<Subscription | undefined> {
-  const filter: SubscriptionFilter = {};
-  for (const row of LIST_CHANGES) {
-    const capability = client.serverCapabilities[row.list] as { listChanged?: boolean } | undefined;
-    if (lists.includes(row.list) && capability?.listChanged) filter[row.filterKey] = true;
-  }
-  if (Object.keys(filter).length === 0) return undefined;
-  try {
-    return await client.subscribe(filter, (notification) => {
-      const row = LIST_CHANGES.find((change) => change.method === notification.method);
-      if (row) changed(row.list);
-    });
-  } catch (error) {
-    warn(`The remote's list changes cannot be followed (call refresh()): ${String(error)}`);
-    return undefined;
-  }
 }

@@ -16,6 +16,11 @@ export interface ResourceWatch {
   acquire(uri: string): Promise<void>;
   /** One local subscriber of `uri` fewer. */
   release(uri: string): void;
+  /**
+   * Moves every remote subscription to `client`: each URI is subscribed on it
+   * and unsubscribed on the previous one.
+   */
+  rebind(client: McpClient): void;
   /** Ends every remote subscription. */
   close(): Promise<void>;
 }
@@ -31,17 +36,30 @@ interface Watched {
  * remote that does not support resource subscriptions is never asked.
  */
 export function createResourceWatch(
-  client: McpClient,
+  initial: McpClient,
   updated: (uri: string) => void,
   warn: (message: string) => void,
 ): ResourceWatch {
   const watched = new Map<string, Watched>();
+  let client = initial;
   const supported = () => client.serverCapabilities.resources?.subscribe === true;
 
   const end = (entry: Watched) =>
     entry.subscription.then((unsubscribe) => unsubscribe?.()).catch((error) =>
       warn(`Could not end a remote resource subscription: ${String(error)}`)
     );
+
+  const subscribe = (uri: string): Promise<Subscription | undefined> =>
+    supported()
+      ? client.subscribe({ resourceSubscriptions: [uri] }, (notification) => {
+        if (notification.method === RESOURCE_UPDATED && notification.params?.uri === uri) {
+          updated(uri);
+        }
+      }).catch((error) => {
+        warn(`Could not subscribe to ${uri} on the remote: ${String(error)}`);
+        return undefined;
+      })
+      : Promise.resolve(undefined);
 
   return {
     acquire(uri) {
@@ -50,16 +68,7 @@ export function createResourceWatch(
         entry.count += 1;
         return entry.subscription.then(() => {});
       }
-      const subscription = supported()
-        ? client.subscribe({ resourceSubscriptions: [uri] }, (notification) => {
-          if (notification.method === RESOURCE_UPDATED && notification.params?.uri === uri) {
-            updated(uri);
-          }
-        }).catch((error) => {
-          warn(`Could not subscribe to ${uri} on the remote: ${String(error)}`);
-          return undefined;
-        })
-        : Promise.resolve(undefined);
+      const subscription = subscribe(uri);
       watched.set(uri, { count: 1, subscription });
       return subscription.then(() => {});
     },
@@ -70,6 +79,14 @@ export function createResourceWatch(
       if (entry.count > 0) return;
       watched.delete(uri);
       end(entry);
+    },
+    rebind(next) {
+      client = next;
+      for (const [uri, entry] of watched) {
+        const previous = { ...entry };
+        entry.subscription = subscribe(uri);
+        end(previous);
+      }
     },
     async close() {
       const entries = [...watched.values()];
