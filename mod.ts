@@ -179,7 +179,12 @@ export {
   type UriTemplateVariables,
   urlElicitationRequired,
 } from "./server/mod.ts";
-export { createProxyServer, type ProxyOptions, type ProxyServer } from "./server/proxy/mod.ts";
+export {
+  createProxyServer,
+  type ProxyOptions,
+  type ProxyServer,
+  type ReplacedRemote,
+} from "./server/proxy/mod.ts";
 export {
   type Authenticate,
   type ByteChannel,
