@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { base64UrlDecode } from "../jws.ts";
 
 const encoder = new TextEncoder();
 
@@ -23,23 +24,8 @@ export function base64UrlEncode(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/**
- * The bytes of a base64url text, or `undefined` when it is not base64url.
- *
- * @example
- * ```ts
- * import { base64UrlDecode } from "./secrets.ts";
- * base64UrlDecode("-_8"); // → Uint8Array [251, 255]
- * ```
- */
-export function base64UrlDecode(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
-  const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
+/** Base64url decoding, shared with the resource server's JWS checks. */
+export { base64UrlDecode };
 
 /**
  * An unguessable opaque token: `bytes` random bytes (default 32, i.e. 256

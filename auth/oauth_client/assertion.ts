@@ -11,7 +11,7 @@
 import { applyClientAuth, type ClientCredentials } from "./client_auth.ts";
 import type { AuthorizationServerMetadata } from "./discovery.ts";
 import { OAuthClientError, oauthErrorFrom } from "./errors.ts";
-import { assertSecureUrl, readJsonObject } from "./http.ts";
+import { assertSecureUrl, postForm, readJsonObject } from "./http.ts";
 
 /** What an assertion is for: the authorization server that will be asked, and the resource. */
 export interface AssertionContext {
@@ -113,20 +113,14 @@ export function idJagAssertion(options: IdJagOptions): AssertionSource {
       accept: "application/json",
     };
     await applyClientAuth(options.idpClient, metadata, body, headers, now());
-    let response: Response;
-    try {
-      response = await fetchImpl(endpoint, {
-        method: "POST",
-        headers,
-        body: body.toString(),
-        signal: context.signal,
-      });
-    } catch (error) {
-      if (context.signal?.aborted) throw error;
-      throw new OAuthClientError("invalid_response", `The token exchange at ${endpoint} failed`, {
-        cause: error,
-      });
-    }
+    const response = await postForm(
+      fetchImpl,
+      endpoint,
+      body,
+      headers,
+      context.signal,
+      `The token exchange at ${endpoint}`,
+    );
     if (!response.ok) throw await oauthErrorFrom(response, "The ID-JAG token exchange");
     const answer = await readJsonObject(response, "token exchange response");
     if (answer.issued_token_type !== undefined && answer.issued_token_type !== ID_JAG) {

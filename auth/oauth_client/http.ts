@@ -94,3 +94,24 @@ export function stringArray(value: unknown): string[] | undefined {
     ? value.filter((item): item is string => typeof item === "string")
     : undefined;
 }
+
+/**
+ * POSTs a form to an OAuth endpoint. A network failure becomes an
+ * `invalid_response` {@link OAuthClientError} saying `what` failed (the
+ * cause kept); an abort is rethrown as is.
+ */
+export async function postForm(
+  fetchImpl: typeof fetch,
+  endpoint: string,
+  body: URLSearchParams,
+  headers: Record<string, string>,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<Response> {
+  try {
+    return await fetchImpl(endpoint, { method: "POST", headers, body: body.toString(), signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new OAuthClientError("invalid_response", `${what} failed`, { cause: error });
+  }
+}

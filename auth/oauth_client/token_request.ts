@@ -11,7 +11,7 @@ import { applyClientAuth, type ClientCredentials } from "./client_auth.ts";
 import type { AuthorizationServerMetadata } from "./discovery.ts";
 import { type DpopKey, type DpopNonces, dpopProof } from "./dpop.ts";
 import { OAuthClientError, oauthErrorFrom, OAuthResponseError } from "./errors.ts";
-import { assertSecureUrl, readJsonObject } from "./http.ts";
+import { assertSecureUrl, postForm, readJsonObject } from "./http.ts";
 import { grantTypeValue } from "./registration.ts";
 
 /** What is exchanged for a token. */
@@ -159,20 +159,14 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
         now: now(),
       });
     }
-    let response: Response;
-    try {
-      response = await fetchImpl(endpoint, {
-        method: "POST",
-        headers,
-        body: body.toString(),
-        signal: options.signal,
-      });
-    } catch (error) {
-      if (options.signal?.aborted) throw error;
-      throw new OAuthClientError("invalid_response", `The token request to ${endpoint} failed`, {
-        cause: error,
-      });
-    }
+    const response = await postForm(
+      fetchImpl,
+      endpoint,
+      body,
+      headers,
+      options.signal,
+      `The token request to ${endpoint}`,
+    );
     const nonce = response.headers.get("dpop-nonce");
     if (dpop && nonce) dpop.nonces.set(endpoint, nonce);
     if (response.ok) {
