@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isObject } from "../protocol/jsonrpc.ts";
 import {
   baseName,
   currentDirectory,
@@ -79,10 +80,6 @@ export interface InstalledText {
   lostComments: boolean;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Adds or replaces server `name` in a client config's text, keeping every other key and server.
  * Throws {@linkcode InstallError} (`refused`) when the text is not JSONC or has the wrong shape.
@@ -113,7 +110,7 @@ export function installEntry(
       }
       throw error;
     }
-    if (!isRecord(parsed)) {
+    if (!isObject(parsed)) {
       throw new InstallError("refused", `${source ?? "config"}: the top level is not an object`);
     }
     root = parsed;
@@ -124,7 +121,7 @@ export function installEntry(
     }
   }
   const servers = root[key] ?? {};
-  if (!isRecord(servers)) {
+  if (!isObject(servers)) {
     throw new InstallError("refused", `${source ?? "config"}: "${key}" is not an object`);
   }
   const replaced = Object.hasOwn(servers, name);

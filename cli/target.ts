@@ -9,6 +9,8 @@
  * @module
  */
 
+import { defaultConfigPath } from "./client_configs.ts";
+import { isObject } from "../protocol/jsonrpc.ts";
 import type { StdioServerParameters } from "../transports/stdio/client.ts";
 import { parseJsonc } from "./jsonc.ts";
 import {
@@ -88,10 +90,10 @@ export function parseServerConfig(source: ServerConfigSource): Map<string, Resol
     throw new TargetError(`${source.path}: ${(error as Error).message}`, { cause: error });
   }
   const servers = new Map<string, ResolvedTarget>();
-  if (!isRecord(root)) return servers;
+  if (!isObject(root)) return servers;
   for (const key of ["mcpServers", "servers"]) {
     const section = root[key];
-    if (!isRecord(section)) continue;
+    if (!isObject(section)) continue;
     for (const [name, entry] of Object.entries(section)) {
       if (!servers.has(name)) servers.set(name, entryTarget(source.path, name, entry));
     }
@@ -101,7 +103,7 @@ export function parseServerConfig(source: ServerConfigSource): Map<string, Resol
 
 function entryTarget(path: string, name: string, entry: unknown): ResolvedTarget {
   const where = `${path}: server ${JSON.stringify(name)}`;
-  if (!isRecord(entry)) throw new TargetError(`${where} is not an object`);
+  if (!isObject(entry)) throw new TargetError(`${where} is not an object`);
   if (typeof entry.url === "string") {
     const headers = stringRecord(entry.headers, `${where}: headers`);
     return headers === undefined
@@ -124,14 +126,10 @@ function entryTarget(path: string, name: string, entry: unknown): ResolvedTarget
 
 function stringRecord(value: unknown, where: string): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  if (!isRecord(value) || !Object.values(value).every((v) => typeof v === "string")) {
+  if (!isObject(value) || !Object.values(value).every((v) => typeof v === "string")) {
     throw new TargetError(`${where} must be an object of strings`);
   }
   return value as Record<string, string>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -197,11 +195,14 @@ export function resolveTarget(
  */
 export function configPaths(directory: string, home: string | undefined): string[] {
   const paths = [joinPath(directory, "mcp.json"), joinPath(directory, ".vscode", "mcp.json")];
-  if (home !== undefined) {
-    paths.push(joinPath(home, ".config", "Claude", "claude_desktop_config.json"));
-    paths.push(
-      joinPath(home, "Library", "Application Support", "Claude", "claude_desktop_config.json"),
-    );
+  for (const platform of ["linux", "darwin"] as const) {
+    const claude = defaultConfigPath("claude", {
+      platform,
+      home,
+      appData: undefined,
+      cwd: directory,
+    });
+    if (claude !== undefined) paths.push(claude);
   }
   return paths;
 }

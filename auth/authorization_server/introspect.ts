@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { confirmationThumbprint } from "../jwt.ts";
 import { authenticateClient } from "./client_auth.ts";
 import { jsonResponse, OAuthError, oauthErrorResponse, readForm } from "./http.ts";
 import type { AuthorizationServerContext } from "./options.ts";
@@ -13,10 +14,6 @@ import { type PresentedToken, recogniseToken } from "./presented_token.ts";
 import type { ClientRecord } from "./store.ts";
 
 const INACTIVE = { active: false };
-
-function isRecord(value: unknown): value is { [member: string]: unknown } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function describeToken(
   context: AuthorizationServerContext,
@@ -27,11 +24,11 @@ function describeToken(
     const claims = presented.claims;
     if (claims.client_id !== caller.clientId && !caller.mayIntrospect) return INACTIVE;
     // A DPoP-bound token says so (RFC 9449 §6.2), or a resource server would take it as bearer.
-    const bound = isRecord(claims.cnf) && typeof claims.cnf.jkt === "string";
+    const jkt = confirmationThumbprint(claims);
     return {
       active: true,
-      token_type: bound ? "DPoP" : "Bearer",
-      ...(bound ? { cnf: { jkt: (claims.cnf as { jkt: string }).jkt } } : {}),
+      token_type: jkt === undefined ? "Bearer" : "DPoP",
+      ...(jkt === undefined ? {} : { cnf: { jkt } }),
       scope: claims.scope ?? "",
       client_id: claims.client_id,
       sub: claims.sub,

@@ -5,27 +5,12 @@
  *
  * @module
  */
-import { base64UrlDecode } from "../jws.ts";
+import { base64UrlDecode, base64UrlEncode, sha256Base64Url } from "../jws.ts";
 
 const encoder = new TextEncoder();
 
-/**
- * Base64url without padding (RFC 4648 §5), as JOSE and PKCE use it.
- *
- * @example
- * ```ts
- * import { base64UrlEncode } from "./secrets.ts";
- * base64UrlEncode(new Uint8Array([251, 255])); // → "-_8"
- * ```
- */
-export function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** Base64url decoding, shared with the resource server's JWS checks. */
-export { base64UrlDecode };
+/** Base64url and SHA-256 helpers, one implementation for the whole of auth/ (in ../jws.ts). */
+export { base64UrlDecode, base64UrlEncode, sha256Base64Url };
 
 /**
  * An unguessable opaque token: `bytes` random bytes (default 32, i.e. 256
@@ -39,23 +24,6 @@ export { base64UrlDecode };
  */
 export function randomToken(bytes: number = 32): string {
   return base64UrlEncode(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-/**
- * The SHA-256 digest of `text` in base64url: what PKCE S256 computes, and
- * what the store keeps for codes, refresh tokens and client secrets so a
- * leaked store yields no usable credential.
- *
- * @example
- * ```ts
- * import { sha256Base64Url } from "./secrets.ts";
- * await sha256Base64Url("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
- * // → "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" (RFC 7636 appendix B)
- * ```
- */
-export async function sha256Base64Url(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return base64UrlEncode(new Uint8Array(digest));
 }
 
 /**

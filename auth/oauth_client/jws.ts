@@ -6,7 +6,11 @@
  *
  * @module
  */
+import { base64UrlEncode, sha256Base64Url } from "../jws.ts";
 import { OAuthClientError } from "./errors.ts";
+
+/** Base64url and SHA-256 helpers, shared with the resource and authorization servers. */
+export { base64UrlEncode, sha256Base64Url };
 
 /** The signature algorithms the client signs with. */
 export type SigningAlgorithm = "ES256" | "RS256";
@@ -16,13 +20,6 @@ export type PrivateKeyInput = CryptoKey | JsonWebKey | string;
 
 const encoder = new TextEncoder();
 
-/** Base64url without padding (RFC 7515 §2). */
-export function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 /** Base64url of UTF-8 text. */
 export function base64UrlText(text: string): string {
   return base64UrlEncode(encoder.encode(text));
@@ -31,13 +28,6 @@ export function base64UrlText(text: string): string {
 /** `n` random bytes, base64url: state values, `jti`s, PKCE verifiers. */
 export function randomToken(bytes = 32): string {
   return base64UrlEncode(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-/** Base64url of the SHA-256 of the UTF-8 (for ASCII: the ASCII) bytes of `text`. */
-export async function sha256Base64Url(text: string): Promise<string> {
-  return base64UrlEncode(
-    new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))),
-  );
 }
 
 const SIGN_PARAMS: { [alg in SigningAlgorithm]: AlgorithmIdentifier | EcdsaParams } = {
