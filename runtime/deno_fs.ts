@@ -69,6 +69,8 @@ export interface DenoFsWatcher extends AsyncIterable<DenoFsEvent> {
 export interface DenoFileSystemLike {
   /** Reads a UTF-8 file. */
   readTextFile(path: string): Promise<string>;
+  /** Reads a file's bytes. */
+  readFile(path: string): Promise<Uint8Array>;
   /** Opens a file. */
   open(path: string, options: DenoOpenOptions): Promise<DenoFsFile>;
   /** Changes permission bits. */
@@ -128,7 +130,8 @@ async function pump(
 export function createDenoFileSystem(deno: DenoFileSystemLike): FileSystemPort {
   return {
     readText: (path: string): Promise<string> => deno.readTextFile(path),
-    async writeText(path, text, options): Promise<void> {
+    readBytes: (path: string): Promise<Uint8Array> => deno.readFile(path),
+    async write(path, data, options): Promise<void> {
       const file = await deno.open(path, {
         write: true,
         create: true,
@@ -140,7 +143,7 @@ export function createDenoFileSystem(deno: DenoFileSystemLike): FileSystemPort {
         // The mode given at creation only applies to new files (and is masked by the umask);
         // set it before writing so an existing file never holds the new content too openly.
         if (options.mode !== undefined && !isWindows) await deno.chmod(path, options.mode);
-        const bytes = encoder.encode(text);
+        const bytes = typeof data === "string" ? encoder.encode(data) : data;
         let offset = 0;
         while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
       } finally {

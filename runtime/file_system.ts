@@ -62,7 +62,7 @@ export interface NativeWatcher {
   close(): void;
 }
 
-/** Options for {@linkcode FileSystemPort.writeText}. */
+/** Options for {@linkcode FileSystemPort.write}. */
 export interface NativeWriteOptions {
   /** Permission bits to create the file with and to set on it before writing. */
   mode?: number;
@@ -74,8 +74,10 @@ export interface NativeWriteOptions {
 export interface FileSystemPort {
   /** Reads a UTF-8 file. */
   readText(path: string): Promise<string>;
-  /** Creates or truncates `path`, sets `mode` if given, then writes `text` as UTF-8. */
-  writeText(path: string, text: string, options: NativeWriteOptions): Promise<void>;
+  /** Reads a file's bytes. */
+  readBytes(path: string): Promise<Uint8Array>;
+  /** Creates or truncates `path`, sets `mode` if given, then writes `data` (text as UTF-8). */
+  write(path: string, data: string | Uint8Array, options: NativeWriteOptions): Promise<void>;
   /** Renames `from` to `to`, replacing `to` if it is a file. */
   rename(from: string, to: string): Promise<void>;
   /** Removes a file, or a directory (with its contents when `recursive`). */

@@ -72,7 +72,38 @@ export function writeTextFile(
   text: string,
   options: WriteFileOptions = {},
 ): Promise<void> {
-  return wrapped("write", path, () => fs.writeText(path, text, { mode: options.mode }));
+  return wrapped("write", path, () => fs.write(path, text, { mode: options.mode }));
+}
+
+/**
+ * Writes `bytes`, creating the file or replacing its contents; `mode` as for
+ * {@linkcode writeTextFile}.
+ *
+ * @example
+ * ```ts
+ * import { writeBinaryFile } from "./files.ts";
+ * await writeBinaryFile("pixel.png", new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+ * ```
+ */
+export function writeBinaryFile(
+  path: string,
+  bytes: Uint8Array,
+  options: WriteFileOptions = {},
+): Promise<void> {
+  return wrapped("write", path, () => fs.write(path, bytes, { mode: options.mode }));
+}
+
+/**
+ * Reads the whole file at `path` as bytes.
+ *
+ * @example
+ * ```ts
+ * import { readBinaryFile } from "./files.ts";
+ * const png = await readBinaryFile("pixel.png");
+ * ```
+ */
+export function readBinaryFile(path: string): Promise<Uint8Array> {
+  return wrapped("read", path, () => fs.readBytes(path));
 }
 
 function temporaryName(path: string): string {
@@ -98,7 +129,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const mode = options.mode ?? (await fileInfo(path))?.mode;
   const temporary = temporaryName(path);
-  await wrapped("write", path, () => fs.writeText(temporary, text, { mode, exclusive: true }));
+  await wrapped("write", path, () => fs.write(temporary, text, { mode, exclusive: true }));
   try {
     await wrapped("rename", path, () => fs.rename(temporary, path));
   } catch (error) {

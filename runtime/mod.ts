@@ -33,7 +33,20 @@ export {
   stdio,
 } from "./runtime.ts";
 export type { ProcessStdio } from "./stdio.ts";
-export { type CpuUsage, cpuUsage, executablePath, runtimeVersion } from "./process_info.ts";
+export {
+  type CpuUsage,
+  cpuUsage,
+  executablePath,
+  type MemoryUsage,
+  memoryUsage,
+  runtimeVersion,
+} from "./process_info.ts";
+export {
+  commandForScript,
+  type CommandLine,
+  isEmbeddedScript,
+  scriptCommand,
+} from "./script_command.ts";
 export { backgroundInterval, backgroundTimeout, type BackgroundTimer } from "./timers.ts";
 export {
   currentDirectory,
@@ -45,13 +58,16 @@ export {
   type ListFilesOptions,
   listFilesRecursive,
   makeDirectory,
+  readBinaryFile,
   readTextFile,
   removeFile,
+  writeBinaryFile,
   writeFileAtomic,
   type WriteFileOptions,
   writeTextFile,
 } from "./files.ts";
 export type { FileOperation } from "./file_system.ts";
+export { fromFileUrl, toFileUrl } from "./file_url.ts";
 export {
   baseName,
   isAbsolutePath,

@@ -32,14 +32,16 @@ interface NodeDirent {
 
 interface NodeFileHandle {
   chmod(mode: number): Promise<void>;
-  writeFile(data: string, encoding: "utf8"): Promise<void>;
+  writeFile(data: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The subset of `node:fs/promises` used here. */
 interface NodeFsPromisesLike {
-  /** Reads a file. */
+  /** Reads a file as text. */
   readFile(path: string, encoding: "utf8"): Promise<string>;
+  /** Reads a file's bytes. */
+  readFile(path: string): Promise<Uint8Array>;
   /** Opens a file. */
   open(path: string, flags: string, mode: number): Promise<NodeFileHandle>;
   /** Renames a path. */
@@ -67,14 +69,20 @@ function nodeFs(): Promise<NodeFsPromisesLike> {
 export function createNodeFileSystem(cwd: () => string): FileSystemPort {
   return {
     readText: async (path: string): Promise<string> => (await nodeFs()).readFile(path, "utf8"),
-    async writeText(path, text, options): Promise<void> {
+    async readBytes(path: string): Promise<Uint8Array> {
+      const buffer = await (await nodeFs()).readFile(path);
+      // A Buffer is a Uint8Array view; hand out a plain one over the same bytes.
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    },
+    async write(path, data, options): Promise<void> {
       const fs = await nodeFs();
       const handle = await fs.open(path, options.exclusive ? "wx" : "w", options.mode ?? 0o666);
       try {
         // The mode given at creation only applies to new files (and is masked by the umask);
         // set it before writing so an existing file never holds the new content too openly.
         if (options.mode !== undefined && !isWindows) await handle.chmod(options.mode);
-        await handle.writeFile(text, "utf8");
+        // Strings are written as UTF-8, Node's default.
+        await handle.writeFile(data);
       } finally {
         await handle.close();
       }

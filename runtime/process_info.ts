@@ -16,8 +16,17 @@ export interface CpuUsage {
   readonly system: number;
 }
 
+/** Memory the process holds, in bytes. */
+export interface MemoryUsage {
+  /** Resident set size: all memory the operating system has given the process. */
+  readonly rss: number;
+  /** JavaScript heap in use. */
+  readonly heapUsed: number;
+}
+
 interface ProcessLike {
   cpuUsage?: () => CpuUsage;
+  memoryUsage?: () => { rss: number; heapUsed: number };
   execPath?: string;
   versions?: Record<string, string | undefined>;
 }
@@ -38,6 +47,20 @@ const host = (globalThis as { process?: ProcessLike }).process;
  */
 export function cpuUsage(): CpuUsage {
   return host?.cpuUsage?.() ?? { user: 0, system: 0 };
+}
+
+/**
+ * The memory this process holds now (zeros where the runtime cannot tell).
+ *
+ * @example
+ * ```ts
+ * import { memoryUsage } from "./process_info.ts";
+ * console.log(`${(memoryUsage().rss / 2 ** 20).toFixed(1)} MiB resident`);
+ * ```
+ */
+export function memoryUsage(): MemoryUsage {
+  const usage = host?.memoryUsage?.();
+  return { rss: usage?.rss ?? 0, heapUsed: usage?.heapUsed ?? 0 };
 }
 
 /**

@@ -24,6 +24,11 @@ export interface StdioServerParameters {
    * (`"capture"`, see {@link StdioClientTransport.stderrText}), or dropped (`"ignore"`).
    */
   stderr?: "inherit" | "capture" | "ignore";
+  /**
+   * Receives each line the child writes to stderr (without its newline; a line longer than
+   * 64 KiB arrives in pieces). Implies capturing: stderr is piped, not passed through.
+   */
+  onStderrLine?: (line: string) => void;
 }
 
 /** Options for {@link createStdioClientTransport}. */
@@ -51,6 +56,29 @@ export interface StdioClientTransport extends Transport {
 }
 
 const STDERR_TAIL = 8192;
+const STDERR_LINE = 65536;
+
+/** Feeds decoded stderr text to `listener` a line at a time; returns the feed. */
+function lineSplitter(listener: (line: string) => void): (text: string, end?: boolean) => void {
+  let pending = "";
+  return (text, end = false) => {
+    pending += text;
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      listener(pending.slice(0, newline).replace(/\r$/, ""));
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf("\n");
+    }
+    while (pending.length > STDERR_LINE) {
+      listener(pending.slice(0, STDERR_LINE));
+      pending = pending.slice(STDERR_LINE);
+    }
+    if (end && pending !== "") {
+      listener(pending);
+      pending = "";
+    }
+  };
+}
 
 function waitFor(promise: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -137,7 +165,8 @@ export function createStdioClientTransport(
       return closeReason;
     },
     start(sink: TransportSink) {
-      const mode = parameters.stderr ?? "inherit";
+      const onLine = parameters.onStderrLine;
+      const mode = onLine ? "capture" : parameters.stderr ?? "inherit";
       child = spawnProcess(parameters.command, args, {
         env: parameters.env,
         cwd: parameters.cwd,
@@ -154,15 +183,17 @@ export function createStdioClientTransport(
       if (running.stderr) {
         (async () => {
           const decoder = new TextDecoder();
+          const feed = onLine ? lineSplitter(onLine) : undefined;
           try {
             for await (const chunk of running.stderr!) {
-              stderrText = (stderrText + decoder.decode(chunk, { stream: true })).slice(
-                -STDERR_TAIL,
-              );
+              const text = decoder.decode(chunk, { stream: true });
+              feed?.(text);
+              stderrText = (stderrText + text).slice(-STDERR_TAIL);
             }
           } catch {
             // stderr closed with the process.
           }
+          feed?.(decoder.decode(), true);
         })();
       }
       writer = running.stdin.getWriter();
