@@ -12,6 +12,7 @@ import type { ServerOptions } from "./options.ts";
 import { createRegistry, type Registry } from "./registry.ts";
 import { createRequestStateCodec, type RequestStateCodec } from "./request_state.ts";
 import { createTasksExtension } from "./tasks.ts";
+import { createToolNamePolicy, type ToolNamePolicy } from "./tool_names.ts";
 
 /** A server's state and settings. */
 export interface ServerCore extends Registry {
@@ -31,6 +32,8 @@ export interface ServerCore extends Registry {
   readonly serverInfoMeta: Meta | undefined;
   /** Ends the open `subscriptions/listen` streams. */
   readonly closers: Set<() => void>;
+  /** How tool names outside the spec's rule are treated. */
+  readonly toolNames: ToolNamePolicy;
 }
 
 /** Resolves a server's options into its core. */
@@ -54,5 +57,6 @@ export function createServerCore(info: Implementation, options: ServerOptions): 
       ? undefined
       : { [MetaKey.serverInfo]: info },
     closers: new Set(),
+    toolNames: createToolNamePolicy(options),
   };
 }

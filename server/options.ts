@@ -45,4 +45,12 @@ export interface ServerOptions {
   tasks?: boolean | TasksOptions;
   /** Protocol extensions to serve (2026-07-28 era). */
   extensions?: ServerExtension[];
+  /**
+   * Refuse, with a `RegistrationError` (problem `"name"`), tool names outside
+   * the spec's rule (1–128 characters of A-Z a-z 0-9 _ - .) instead of
+   * warning about them. Default false.
+   */
+  strictToolNames?: boolean;
+  /** Receives the server's warnings (such as a tool name outside the spec's rule). Default: `console.warn`. */
+  onWarning?: (message: string) => void;
 }

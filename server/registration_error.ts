@@ -11,12 +11,14 @@ export type RegistrationKind = "tool" | "resource" | "resourceTemplate" | "promp
 
 /**
  * What was wrong with it: the key was taken (`"duplicate"`), the definition is
- * malformed (`"definition"`: no name, no handler …), or a part failed to parse:
+ * malformed (`"definition"`: no name, no handler …), a tool's name breaks the
+ * spec's naming rule under `strictToolNames` (`"name"`), or a part failed to parse:
  * the tool's `"inputSchema"` or `"outputSchema"`, or the template's `"uriTemplate"`.
  */
 export type RegistrationProblem =
   | "duplicate"
   | "definition"
+  | "name"
   | "inputSchema"
   | "outputSchema"
   | "uriTemplate";

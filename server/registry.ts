@@ -19,6 +19,7 @@ import { type ListingKey, toolListing } from "./listing.ts";
 import { RegistrationError, type RegistrationKind } from "./registration_error.ts";
 import { emit, type ServerEventListener } from "./subscriptions.ts";
 import { describesObject, wrapperSchema } from "./result_wrapper.ts";
+import { checkToolName, type ToolNamePolicy } from "./tool_names.ts";
 import { resolveToolSchema } from "./tool_schema.ts";
 import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
 
@@ -75,11 +76,16 @@ export function createRegistry(): Registry {
   };
 }
 
-/** Registers a tool; its schemas are resolved and checked now. */
-export function registerTool(registry: Registry, definition: ToolDefinition<never>): Registration {
+/** Registers a tool; its schemas are resolved and checked now, its name against `names`. */
+export function registerTool(
+  registry: Registry,
+  definition: ToolDefinition<never>,
+  names?: ToolNamePolicy,
+): Registration {
   const name = requireKey("tool", definition.name, "name");
   requireFunction("tool", name, definition.handler, "handler");
   refuseDuplicate(registry.tools, "tool", name);
+  if (names) checkToolName(names, name);
   const input = resolveToolSchema(name, "inputSchema", definition.input ?? { type: "object" });
   const output = definition.output === undefined
     ? undefined

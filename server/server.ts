@@ -90,7 +90,11 @@ export class McpServer implements ServerEndpoint {
   tool<Input = JsonObject, Output = unknown>(
     definition: ToolDefinition<Input, Output>,
   ): Registration {
-    return registerTool(this.#core, definition as unknown as ToolDefinition<never>);
+    return registerTool(
+      this.#core,
+      definition as unknown as ToolDefinition<never>,
+      this.#core.toolNames,
+    );
   }
 
   /** Registers a fixed resource; a taken URI throws a `RegistrationError`. */

@@ -36,6 +36,14 @@ export async function readMessage(
   request: Request,
   limit: number,
 ): Promise<ReceivedMessage | Response> {
+  const text = await readBody(request, limit);
+  if (text instanceof Response) return text;
+  const incoming = parseMessage(text);
+  return incoming.kind === "invalid" ? json(400, incoming.error) : incoming;
+}
+
+/** Reads the body of `request` as text, at most `limit` bytes, or the 413 that refuses it. */
+export async function readBody(request: Request, limit: number): Promise<string | Response> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return tooLarge(limit, request.body);
   let text = "";
@@ -60,6 +68,5 @@ export async function readMessage(
     }
     text = utf8.decode(bytes);
   }
-  const incoming = parseMessage(text);
-  return incoming.kind === "invalid" ? json(400, incoming.error) : incoming;
+  return text;
 }

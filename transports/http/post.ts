@@ -1,7 +1,7 @@
 /**
- * POST on a Streamable HTTP endpoint: one JSON-RPC message, routed to its
- * legacy session, to `initialize` (which opens one), or served statelessly as
- * 2026-07-28 once its headers pass the checks.
+ * POST on a Streamable HTTP endpoint: one JSON-RPC message (or a 2025-03-26
+ * session's batch), routed to its legacy session, to `initialize` (which opens
+ * one), or served statelessly as 2026-07-28 once its headers pass the checks.
  *
  * @module
  */
@@ -12,7 +12,8 @@ import { isLegacyVersion, isModernVersion } from "../../protocol/versions.ts";
 import { routeClientMessage } from "../session.ts";
 import { accepts } from "./accept.ts";
 import { answer } from "./answer.ts";
-import { readMessage, type ReceivedMessage } from "./body.ts";
+import { answerBatch, BATCH_VERSION, parseBody, type ReceivedBatch, refuseBatch } from "./batch.ts";
+import { readBody, type ReceivedMessage } from "./body.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import { findSession, openSession } from "./legacy_sessions.ts";
 import { isStatelessShaped, modernRequestProblem } from "./request_checks.ts";
@@ -31,7 +32,9 @@ export async function post(
     return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
   }
   const acceptsSse = accepts(request, "text/event-stream");
-  const incoming = await readMessage(request, state.maxBodyBytes);
+  const text = await readBody(request, state.maxBodyBytes);
+  if (text instanceof Response) return text;
+  const incoming = parseBody(text);
   if (incoming instanceof Response) return incoming;
 
   const sessions = state.sessions;
@@ -41,6 +44,7 @@ export async function post(
     if (found instanceof Response) return found;
     return postInSession(state, request, incoming, found, auth, acceptsSse);
   }
+  if (incoming.kind === "batch") return refuseBatch(incoming);
   if (
     incoming.kind === "request" && incoming.message.method === "initialize" &&
     !isStatelessShaped(request, incoming.message)
@@ -98,7 +102,7 @@ export async function post(
 function postInSession(
   state: EndpointState,
   request: Request,
-  incoming: ReceivedMessage,
+  incoming: ReceivedMessage | ReceivedBatch,
   record: SessionRecord,
   auth: AuthInfo | undefined,
   acceptsSse: boolean,
@@ -115,6 +119,11 @@ function postInSession(
     );
   }
   const session = record.session;
+  if (incoming.kind === "batch") {
+    return session.protocolVersion === BATCH_VERSION
+      ? answerBatch(state, incoming, record, auth)
+      : refuseBatch(incoming);
+  }
   if (incoming.kind !== "request") {
     routeClientMessage(state.server, incoming, record.inflight, { session, auth });
     return new Response(null, { status: 202 });

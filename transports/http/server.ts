@@ -54,15 +54,38 @@ export interface HttpHandlerOptions extends OriginPolicy {
   keepAliveMs?: number;
 }
 
-const METHOD_NOT_ALLOWED = JSON.stringify(
-  errorResponse(undefined, { code: ErrorCode.InvalidRequest, message: "Method not allowed" }),
-);
+/** A 405 whose `Allow` lists what this request may use and whose message says why. */
+function methodNotAllowed(allow: string, message: string): Response {
+  return new Response(
+    JSON.stringify(errorResponse(undefined, { code: ErrorCode.InvalidRequest, message })),
+    { status: 405, headers: { allow, "content-type": "application/json" } },
+  );
+}
 
-function methodNotAllowed(allow: string): Response {
-  return new Response(METHOD_NOT_ALLOWED, {
-    status: 405,
-    headers: { allow, "content-type": "application/json" },
-  });
+const NO_GET_STREAM = "2026-07-28 has no GET stream; use subscriptions/listen";
+
+/**
+ * The 405 for anything but POST and a legacy session's GET or DELETE. The spec
+ * has a server that offers no GET stream answer 405; without a session id
+ * there is none, so only POST is allowed.
+ */
+function refuseMethod(method: string, legacy: boolean, hasSession: boolean): Response {
+  if (!legacy) {
+    const why = method === "GET"
+      ? `GET is not served: ${NO_GET_STREAM}`
+      : `${method} is not served`;
+    return methodNotAllowed("POST", `Method not allowed: ${why}; this endpoint takes only POST`);
+  }
+  if (hasSession) {
+    return methodNotAllowed("GET, POST, DELETE", `Method not allowed: ${method} is not served`);
+  }
+  const why = method === "GET"
+    ? "GET opens a legacy session's stream; send Mcp-Session-Id from initialize" +
+      ` (${NO_GET_STREAM})`
+    : method === "DELETE"
+    ? "DELETE ends a legacy session; send Mcp-Session-Id from initialize"
+    : `${method} is not served`;
+  return methodNotAllowed("POST", `Method not allowed without a session: ${why}`);
 }
 
 /** The endpoint's state under `options`. */
@@ -101,7 +124,6 @@ export function createHttpHandler(
 ): HttpHandler {
   const state = endpointState(server, options);
   const sessions = state.sessions;
-  const allow = sessions ? "GET, POST, DELETE" : "POST";
   const handle = async (request: Request): Promise<Response> => {
     const admitted = await admit(request, options);
     if (admitted instanceof Response) return admitted;
@@ -126,7 +148,7 @@ export function createHttpHandler(
       sessions.end(sessionId);
       return new Response(null, { status: 200 });
     }
-    return methodNotAllowed(allow);
+    return refuseMethod(method, sessions !== undefined, sessionId !== null);
   };
   return withCorsOption(handle, options);
 }

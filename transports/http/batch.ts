@@ -1,0 +1,118 @@
+/**
+ * JSON-RPC batches on Streamable HTTP. Only 2025-03-26 has them (a JSON array
+ * of requests and notifications, or of responses, in one POST); 2025-06-18
+ * removed them. A session that negotiated 2025-03-26 gets the responses as one
+ * JSON array, or 202 when the batch held no request; everyone else gets the
+ * refusal. `initialize` must be sent alone, never in a batch.
+ *
+ * @module
+ */
+import { ErrorCode } from "../../protocol/errors.ts";
+import {
+  classifyMessage,
+  isObject,
+  type JsonRpcResponse,
+  parseMessage,
+} from "../../protocol/jsonrpc.ts";
+import type { AuthInfo } from "../../protocol/server_endpoint.ts";
+import { routeClientMessage } from "../session.ts";
+import type { ReceivedMessage } from "./body.ts";
+import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
+import { json, rpcError } from "./responses.ts";
+
+/** A body that is a JSON array: a JSON-RPC batch, its items not yet classified. */
+export interface ReceivedBatch {
+  /** Always "batch". */
+  kind: "batch";
+  /** The array's items. */
+  items: unknown[];
+}
+
+/** The one protocol version whose sessions may send batches. */
+export const BATCH_VERSION = "2025-03-26";
+
+const REFUSED =
+  "Batch requests are not supported: JSON-RPC batches were removed after 2025-03-26 and are accepted only in a session that negotiated 2025-03-26";
+const INITIALIZE_ALONE = "initialize must not be part of a JSON-RPC batch; send it alone";
+
+/**
+ * Parses a POST body: one message, a batch, or the 400 that refuses it.
+ *
+ * @example
+ * ```ts
+ * import { parseBody } from "./batch.ts";
+ * const parsed = parseBody('[{"jsonrpc":"2.0","id":1,"method":"ping"}]');
+ * if (!(parsed instanceof Response) && parsed.kind === "batch") console.log(parsed.items.length); // 1
+ * ```
+ */
+export function parseBody(text: string): ReceivedMessage | ReceivedBatch | Response {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // parseMessage owns the exact parse-error answer.
+    const invalid = parseMessage(text);
+    return invalid.kind === "invalid" ? json(400, invalid.error) : invalid;
+  }
+  if (Array.isArray(value)) return { kind: "batch", items: value };
+  const incoming = classifyMessage(value);
+  return incoming.kind === "invalid" ? json(400, incoming.error) : incoming;
+}
+
+/** The 400 for a batch outside a 2025-03-26 session (or one that tries to initialize). */
+export function refuseBatch(batch: ReceivedBatch): Response {
+  const initializes = batch.items.some((item) => isObject(item) && item.method === "initialize");
+  return rpcError(400, ErrorCode.InvalidRequest, initializes ? INITIALIZE_ALONE : REFUSED);
+}
+
+/**
+ * Serves a batch in the 2025-03-26 session of `record`: notifications and
+ * responses are routed, requests run concurrently, and the answer is the
+ * JSON array of their responses (202 when there are none). Notifications a
+ * request emits go to the session's GET stream, since the answer is not a stream.
+ */
+export async function answerBatch(
+  state: EndpointState,
+  batch: ReceivedBatch,
+  record: SessionRecord,
+  auth: AuthInfo | undefined,
+): Promise<Response> {
+  if (batch.items.length === 0) {
+    return rpcError(
+      400,
+      ErrorCode.InvalidRequest,
+      "An empty batch is not a valid JSON-RPC request",
+    );
+  }
+  const session = record.session;
+  const pending: Promise<JsonRpcResponse>[] = [];
+  for (const item of batch.items) {
+    const incoming = classifyMessage(item);
+    if (incoming.kind === "invalid") {
+      pending.push(Promise.resolve(incoming.error));
+    } else if (incoming.kind !== "request") {
+      routeClientMessage(state.server, incoming, record.inflight, { session, auth });
+    } else if (incoming.message.method === "initialize") {
+      pending.push(Promise.resolve(
+        refusal(incoming.message.id, INITIALIZE_ALONE),
+      ));
+    } else {
+      const request = incoming.message;
+      const tracked = record.inflight.begin(request.id);
+      pending.push(
+        state.server.handleRequest(request, {
+          session,
+          auth,
+          signal: tracked.signal,
+          notify: (message) => session.sendStandalone(message),
+        }).finally(tracked.end),
+      );
+    }
+  }
+  const responses = await Promise.all(pending);
+  return responses.length === 0 ? new Response(null, { status: 202 }) : json(200, responses);
+}
+
+function refusal(id: string | number, message: string): JsonRpcResponse {
+  return { jsonrpc: "2.0", id, error: { code: ErrorCode.InvalidRequest, message } };
+}
