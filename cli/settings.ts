@@ -187,8 +187,8 @@ export const SETTINGS: readonly SettingSpec<keyof Settings>[] = [
   setting(
     "watch",
     { kind: "boolean" },
-    false,
-    "Reload tools when files in their directories change.",
+    true,
+    "Reload tools when files in their directories change (--no-watch to turn off).",
   ),
   setting(
     "allowedOrigins",
