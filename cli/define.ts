@@ -18,11 +18,14 @@
  * @module
  */
 import type { JsonObject, PromptArgument } from "../protocol/mod.ts";
+import type { RequestContext } from "../server/context.ts";
 import type {
   PromptDefinition,
   ResourceDefinition,
   ResourceTemplateDefinition,
+  ToolArgs,
   ToolDefinition,
+  ToolValue,
 } from "../server/definitions.ts";
 
 /** What a tagged definition is. */
@@ -43,10 +46,38 @@ export function taggedKind(value: unknown): DefinitionKind | undefined {
   return (value as { [KIND]?: DefinitionKind })[KIND];
 }
 
-/** Declares a tool; the input schema types the handler's arguments. */
+/** What a tool handler in a tool file receives besides its arguments. */
+export interface ToolFileContext extends RequestContext {
+  /** What the serving process loaded, as of this call. */
+  readonly registry: LiveRegistry;
+}
+
+/** A tool in a tool file: a `ToolDefinition` whose handler also sees the live registry. */
+export interface ToolFileDefinition<Input = JsonObject, Output = unknown>
+  extends Omit<ToolDefinition<Input, Output>, "handler"> {
+  /** Runs the tool with validated arguments and returns its value. */
+  handler(
+    args: ToolArgs<Input>,
+    context: ToolFileContext,
+  ): ToolValue<Output> | Promise<ToolValue<Output>>;
+}
+
+/**
+ * Declares a tool; the input schema types the handler's arguments, and the
+ * handler's context carries the live {@link registry}.
+ *
+ * @example
+ * ```ts
+ * import { tool } from "./define.ts";
+ * export default tool({
+ *   name: "list_tools",
+ *   handler: (_args, context) => context.registry.tools,
+ * });
+ * ```
+ */
 export function tool<Input = JsonObject, Output = unknown>(
-  definition: ToolDefinition<Input, Output>,
-): ToolDefinition<Input, Output> {
+  definition: ToolFileDefinition<Input, Output>,
+): ToolFileDefinition<Input, Output> {
   return tag(definition, "tool");
 }
 
@@ -81,7 +112,11 @@ export interface LiveRegistry {
   prompts: string[];
 }
 
-let live: LiveRegistry = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+// Kept on the global object so that every copy of this module in the process (the CLI's
+// own, and one a tool file imports from another specifier) reports the same registry.
+const LIVE = Symbol.for("emcee.liveRegistry");
+const holder = globalThis as { [LIVE]?: LiveRegistry };
+holder[LIVE] ??= { tools: [], resources: [], resourceTemplates: [], prompts: [] };
 
 /**
  * The definitions the serving process loaded, as a handler sees them at call
@@ -94,10 +129,10 @@ let live: LiveRegistry = { tools: [], resources: [], resourceTemplates: [], prom
  * ```
  */
 export function registry(): LiveRegistry {
-  return structuredClone(live);
+  return structuredClone(holder[LIVE]!);
 }
 
 /** Replaces what {@link registry} reports; called by the loader once it has registered. */
 export function setRegistry(next: LiveRegistry): void {
-  live = structuredClone(next);
+  holder[LIVE] = structuredClone(next);
 }

@@ -48,7 +48,13 @@ import type {
   ResourceTemplateDefinition,
   ToolDefinition,
 } from "../server/definitions.ts";
-import { type DefinitionKind, type LiveRegistry, setRegistry, taggedKind } from "./define.ts";
+import {
+  type DefinitionKind,
+  type LiveRegistry,
+  registry,
+  setRegistry,
+  taggedKind,
+} from "./define.ts";
 import { importProblem } from "./import_problem.ts";
 
 /** Something wrong with one tool file, located as precisely as the runtime allows. */
@@ -242,9 +248,20 @@ const REGISTRY_FIELD: { readonly [kind in DefinitionKind]: keyof LiveRegistry } 
   prompt: "prompts",
 };
 
+/** The tool with a handler whose context also carries the live registry. */
+function withRegistry(definition: ToolDefinition): ToolDefinition {
+  const handler = definition.handler;
+  return {
+    ...definition,
+    // The context's own fields stay reachable through the prototype; nothing is copied.
+    handler: (args, context) =>
+      handler.call(definition, args, Object.create(context, { registry: { get: registry } })),
+  };
+}
+
 function register(server: McpServer, loaded: LoadedDefinition): void {
   const definition = loaded.definition;
-  if (loaded.kind === "tool") server.tool(definition as ToolDefinition);
+  if (loaded.kind === "tool") server.tool(withRegistry(definition as ToolDefinition));
   else if (loaded.kind === "resource") server.resource(definition as ResourceDefinition);
   else if (loaded.kind === "resourceTemplate") {
     server.resourceTemplate(definition as ResourceTemplateDefinition);

@@ -188,3 +188,35 @@ for (const era of ["modern", "legacy"] as const) {
     });
   });
 }
+
+test("a tool handler reaches the live registry through its context", async () => {
+  await withTempDir("emcee-serve-registry", async (dir) => {
+    await writeTextFile(
+      joinPath(dir, "names.ts"),
+      `import { tool } from ${JSON.stringify(DEFINE)};
+export default tool({
+  name: "names",
+  handler: (_args, context) => ({ content: [{ type: "text", text: context.registry.tools.join(",") }] }),
+});
+`,
+    );
+    const handle = await serve({
+      dirs: [dir],
+      directory: dir,
+      port: 0,
+      watch: false,
+      log: () => {},
+    });
+    const client = await connectClient(handle.url!, { name: "test", version: "1" });
+    try {
+      assert.equal(await text(client, "names"), "names");
+      await writeTextFile(joinPath(dir, "mul.ts"), MUL);
+      const outcome = await handle.tools.reload();
+      assert.ok(outcome.ok);
+      assert.equal(await text(client, "names"), "mul,names"); // files in sorted order
+    } finally {
+      await client.close();
+      await handle.close();
+    }
+  });
+});
