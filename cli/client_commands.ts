@@ -13,7 +13,15 @@ import { connectClient, type McpClient } from "../client/client.ts";
 import type { ClientOptions } from "../client/options.ts";
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
-import { currentDirectory, getEnv, readTextFile, resolvePath, stdio } from "../runtime/mod.ts";
+import {
+  currentDirectory,
+  environment,
+  getEnv,
+  readTextFile,
+  resolvePath,
+  stdio,
+} from "../runtime/mod.ts";
+import type { StdioServerParameters } from "../transports/stdio/client.ts";
 import { isTerminal } from "../runtime/terminal.ts";
 import { FlagError, helpText, parseFlags } from "./flags.ts";
 import {
@@ -336,7 +344,7 @@ async function connect(invocation: Invocation, io: ClientIo): Promise<McpClient>
   if (resolved.kind === "url") options.headers = { ...resolved.headers, ...invocation.headers };
   try {
     return await connectClient(
-      resolved.kind === "url" ? resolved.url : resolved.params,
+      resolved.kind === "url" ? resolved.url : withInheritedEnv(resolved.params),
       CLIENT_INFO,
       options,
     );
@@ -345,6 +353,13 @@ async function connect(invocation: Invocation, io: ClientIo): Promise<McpClient>
       cause: error,
     });
   }
+}
+
+/** A config's `env` adds to ours (as MCP hosts do); the transport takes a complete one. */
+function withInheritedEnv(params: StdioServerParameters): StdioServerParameters {
+  return params.env === undefined
+    ? params
+    : { ...params, env: { ...environment(), ...params.env } };
 }
 
 function describe(error: unknown): string {

@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { currentDirectory, getEnv, joinPath, readTextFile, resolvePath } from "../runtime/mod.ts";
+import {
+  currentDirectory,
+  environment,
+  joinPath,
+  readTextFile,
+  resolvePath,
+} from "../runtime/mod.ts";
+import { CLIENT_SETTINGS } from "./client_specs.ts";
 import { FileNotFoundError } from "../runtime/mod.ts";
 import { parseDotenv } from "./dotenv.ts";
 import { parseJsonc } from "./jsonc.ts";
@@ -13,7 +20,6 @@ import {
   type FlagValues,
   type ResolvedSettings,
   resolveSettings,
-  SETTINGS,
   type Settings,
 } from "./settings.ts";
 
@@ -27,10 +33,15 @@ export interface LoadSettingsOptions {
   directory?: string;
   /** The settings file. Default `$EMCEE_CONFIG`, else `emcee.jsonc` in `directory`. */
   configFile?: string;
+  /** The environment. Default: the process's. */
+  env?: Record<string, string | undefined>;
 }
 
 /** The names of the environment variables the CLI reads besides settings. */
-export const OTHER_ENV: readonly string[] = ["EMCEE_CONFIG"];
+export const OTHER_ENV: readonly string[] = [
+  "EMCEE_CONFIG",
+  ...CLIENT_SETTINGS.map((spec) => spec.env),
+];
 
 async function readIfPresent(path: string): Promise<string | undefined> {
   try {
@@ -56,11 +67,11 @@ async function readIfPresent(path: string): Promise<string | undefined> {
  */
 export async function loadSettings(options: LoadSettingsOptions = {}): Promise<ResolvedSettings> {
   const directory = resolvePath(options.directory ?? currentDirectory());
-  const env: Record<string, string | undefined> = {};
-  for (const spec of SETTINGS) env[spec.env] = getEnv(spec.env);
+  const env = options.env ?? environment();
   const dotenvPath = joinPath(directory, ".env");
   const dotenvText = await readIfPresent(dotenvPath);
-  const configPath = options.configFile ?? getEnv("EMCEE_CONFIG") ??
+  // An empty variable counts as unset, as for the settings themselves.
+  const configPath = options.configFile ?? (env.EMCEE_CONFIG || undefined) ??
     joinPath(directory, "emcee.jsonc");
   const configText = await readIfPresent(resolvePath(configPath));
   return resolveSettings({

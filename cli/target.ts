@@ -117,7 +117,7 @@ function entryTarget(path: string, name: string, entry: unknown): ResolvedTarget
     }
     const env = stringRecord(entry.env, `${where}: env`);
     const params: StdioServerParameters = { command: entry.command, args };
-    // A config's env adds to ours; the transport takes a complete environment.
+    // Kept as written; the client commands add it to the inherited environment.
     if (env !== undefined) params.env = env;
     return { kind: "stdio", params };
   }

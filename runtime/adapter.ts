@@ -26,6 +26,8 @@ export interface RuntimeAdapter {
   readonly name: RuntimeName;
   /** An environment variable, or `undefined` if unset or unreadable. */
   env(name: string): string | undefined;
+  /** The whole environment; empty where it cannot be read. */
+  environment(): Record<string, string>;
   /** The user's arguments after the script. */
   args(): string[];
   /** Ends the process. */

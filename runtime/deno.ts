@@ -84,7 +84,7 @@ export interface DenoLike extends DenoFileSystemLike {
   /** Standard error. */
   stderr: DenoWriter;
   /** The environment; `get` throws without `--allow-env`. */
-  env: { get(name: string): string | undefined };
+  env: { get(name: string): string | undefined; toObject(): Record<string, string> };
   /** Ends the process. */
   exit(code: number): never;
   /** Describes a child process to spawn. */
@@ -299,6 +299,13 @@ export function createDenoAdapter(deno: DenoLike): RuntimeAdapter {
         return deno.env.get(name);
       } catch {
         return undefined; // No --allow-env: read as unset.
+      }
+    },
+    environment(): Record<string, string> {
+      try {
+        return deno.env.toObject();
+      } catch {
+        return {}; // No --allow-env.
       }
     },
     args: (): string[] => [...deno.args],

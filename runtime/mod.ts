@@ -24,6 +24,7 @@ export {
 } from "./node_http.ts";
 export {
   args,
+  environment,
   exitProcess,
   getEnv,
   runtimeName,

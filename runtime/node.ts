@@ -206,6 +206,13 @@ export function createNodeAdapter(process: NodeProcessLike | undefined): Runtime
   return {
     name: "node",
     env: (name: string): string | undefined => process?.env[name],
+    environment(): Record<string, string> {
+      const copy: Record<string, string> = {};
+      for (const [name, value] of Object.entries(process?.env ?? {})) {
+        if (value !== undefined) copy[name] = value;
+      }
+      return copy;
+    },
     args: (): string[] => (process ? userArguments(process.argv, process.execArgv) : []),
     exit: (code: number): never => requireProcess().exit(code),
     stdio(): ProcessStdio {

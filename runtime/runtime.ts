@@ -39,6 +39,21 @@ export function getEnv(name: string): string | undefined {
 }
 
 /**
+ * A copy of the whole environment (empty where it cannot be read): what a child process
+ * inherits, to extend with `{ ...environment(), EXTRA: "1" }` when `spawnProcess` is given
+ * an `env`, which replaces the environment.
+ *
+ * @example
+ * ```ts
+ * import { environment, spawnProcess } from "./runtime.ts";
+ * spawnProcess("node", ["server.js"], { env: { ...environment(), DEBUG: "1" } });
+ * ```
+ */
+export function environment(): Record<string, string> {
+  return currentAdapter.environment();
+}
+
+/**
  * The user's command-line arguments: what follows the script (`node server.ts --stdio`,
  * `deno run -A server.ts --stdio`, `bun server.ts --stdio` all give `["--stdio"]`), or what
  * follows the code given to `-e`. Empty on a runtime without a process (an edge runtime).
