@@ -1,12 +1,13 @@
 /**
  * `emcee serve` as a function: loads the settings, starts the tools with hot
- * reload and serves them over Streamable HTTP or stdio.
+ * reload and serves them over Streamable HTTP and WebSocket on one URL, or stdio.
  *
  * @module
  */
 import type { HttpHandler } from "../transports/http/server.ts";
 import { createHttpHandler } from "../transports/http/server.ts";
 import { serveStdio } from "../transports/stdio/server.ts";
+import { createWebSocketHandler } from "../transports/websocket/server.ts";
 import {
   type CommandLine,
   fileInfo,
@@ -162,8 +163,10 @@ export async function listenHttp(
   server: ServerEndpoint,
   settings: Pick<Settings, "host" | "port" | "path" | "allowedOrigins">,
 ): Promise<HttpEndpoint> {
+  const policy = { allowedOrigins: settings.allowedOrigins };
+  // WebSocket (experimental) and Streamable HTTP on the one URL.
   const handler = withPath(
-    createHttpHandler(server, { allowedOrigins: settings.allowedOrigins }),
+    createWebSocketHandler(server, { ...policy, fallback: createHttpHandler(server, policy) }),
     settings.path,
   );
   let http;

@@ -220,3 +220,26 @@ export default tool({
     }
   });
 });
+
+test("serve answers over WebSocket on the same URL", async () => {
+  await withTempDir("emcee-serve-ws", async (dir) => {
+    await writeTextFile(joinPath(dir, "add.ts"), addTool("+"));
+    const handle = await serve({
+      dirs: [dir],
+      directory: dir,
+      port: 0,
+      watch: false,
+      log: () => {},
+    });
+    const client = await connectClient(handle.url!.replace(/^http/, "ws"), {
+      name: "test",
+      version: "1",
+    });
+    try {
+      assert.equal(await text(client, "add", { a: 20, b: 22 }), "42");
+    } finally {
+      await client.close();
+      await handle.close();
+    }
+  });
+});
