@@ -59,6 +59,13 @@ export async function runProxy(argv: readonly string[], io: CommandIo): Promise<
       throw new FlagError("give the remote server's URL", "", "missing-value");
     }
     url = new URL(parsed.positionals[0]);
+    if (!/^(https?|wss?):$/.test(url.protocol)) {
+      throw new FlagError(
+        `expects an http, https, ws or wss URL, got ${url.protocol}`,
+        parsed.positionals[0],
+        "unexpected-argument",
+      );
+    }
     const given = parsed.flags.header;
     headers = parseHeaderFlags(
       Array.isArray(given) ? given : typeof given === "string" ? [given] : [],

@@ -6,6 +6,7 @@
  */
 import type { HttpHandler } from "../transports/http/server.ts";
 import { createHttpHandler } from "../transports/http/server.ts";
+import type { OriginPolicy } from "../transports/http/origin_guard.ts";
 import { serveStdio } from "../transports/stdio/server.ts";
 import { createWebSocketHandler } from "../transports/websocket/server.ts";
 import {
@@ -118,10 +119,12 @@ export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
     log("notice", `no ${settings.toolDirs[0]}/ directory: serving the bundled examples`);
     toolDirs = [bundledToolsDirectory()];
   }
+  // The examples never change (and inside a compiled executable there is no folder to watch).
+  const bundled = toolDirs.length === 1 && toolDirs[0] === bundledToolsDirectory();
   const tools = await superviseTools({
     dirs: toolDirs,
     hostCommand: hostCommand ?? defaultHostCommand,
-    watch: settings.watch,
+    watch: settings.watch && !bundled,
     info: { name: settings.name, version: "0.1.0" },
     onReload: (outcome) => {
       log(outcome.ok ? "info" : "error", describeOutcome(outcome));
@@ -147,6 +150,24 @@ async function serveOverStdio(settings: Settings, tools: ToolSupervisor): Promis
   return { settings, url: undefined, tools, finished, close };
 }
 
+/**
+ * The origin and host checks for the settings. On a loopback interface only
+ * loopback `Host` headers pass (DNS-rebinding protection) plus `allowedHosts`;
+ * bound to another interface on purpose, any `Host` passes unless
+ * `allowedHosts` lists them. Browser origins need `allowedOrigins` either way.
+ */
+export function originPolicy(
+  settings: Pick<Settings, "host" | "allowedOrigins" | "allowedHosts">,
+): OriginPolicy {
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i.test(settings.host);
+  const hosts = settings.allowedHosts;
+  return {
+    allowedOrigins: settings.allowedOrigins,
+    allowedHosts: hosts.length > 0 ? hosts : undefined,
+    localhostOnly: loopback || hosts.length > 0,
+  };
+}
+
 /** An MCP endpoint being served over HTTP. */
 export interface HttpEndpoint {
   /** Its URL. */
@@ -161,9 +182,9 @@ export interface HttpEndpoint {
  */
 export async function listenHttp(
   server: ServerEndpoint,
-  settings: Pick<Settings, "host" | "port" | "path" | "allowedOrigins">,
+  settings: Pick<Settings, "host" | "port" | "path" | "allowedOrigins" | "allowedHosts">,
 ): Promise<HttpEndpoint> {
-  const policy = { allowedOrigins: settings.allowedOrigins };
+  const policy = originPolicy(settings);
   // WebSocket (experimental) and Streamable HTTP on the one URL.
   const handler = withPath(
     createWebSocketHandler(server, { ...policy, fallback: createHttpHandler(server, policy) }),

@@ -36,6 +36,8 @@ export interface Settings {
   logLevel: LogLevel;
   /** Browser origins allowed besides loopback ones. */
   allowedOrigins: string[];
+  /** `Host` header values allowed besides loopback ones. */
+  allowedHosts: string[];
   /** The HTTP path of the MCP endpoint. */
   path: string;
   /** Reload tools when their files change. */
@@ -196,6 +198,14 @@ export const SETTINGS: readonly SettingSpec<keyof Settings>[] = [
     [],
     "Browser origins allowed besides loopback ones.",
     { placeholder: "<origin,...>" },
+  ),
+  setting(
+    "allowedHosts",
+    { kind: "list" },
+    [],
+    "Host header values allowed besides loopback ones; with a non-loopback --host and none " +
+      "given, any Host is accepted.",
+    { placeholder: "<host,...>" },
   ),
   setting(
     "logLevel",

@@ -36,6 +36,8 @@ import {
   baseName,
   fileInfo,
   fromFileUrl,
+  isEmbeddedScript,
+  joinPath,
   listFilesRecursive,
   resolvePath,
   toFileUrl,
@@ -56,6 +58,7 @@ import {
   taggedKind,
 } from "./define.ts";
 import { importProblem } from "./import_problem.ts";
+import { BUNDLED_EXAMPLES } from "./bundled_examples.ts";
 
 /** Something wrong with one tool file, located as precisely as the runtime allows. */
 export interface ToolProblem {
@@ -200,6 +203,10 @@ function collect(
  * ```
  */
 export async function loadToolFiles(dirs: readonly string[]): Promise<LoadedTools> {
+  const examples = bundledToolsDirectory();
+  if (dirs.length === 1 && resolvePath(dirs[0]) === examples && isEmbeddedScript(examples)) {
+    return await loadEmbeddedExamples(examples);
+  }
   const problems: ToolProblem[] = [];
   for (const dir of dirs) {
     const absolute = resolvePath(dir);
@@ -219,6 +226,19 @@ export async function loadToolFiles(dirs: readonly string[]): Promise<LoadedTool
       continue;
     }
     collect(file, namespace, definitions, problems);
+  }
+  return { files, definitions, problems };
+}
+
+/** The bundled examples inside a compiled executable, which has them as modules only. */
+async function loadEmbeddedExamples(dir: string): Promise<LoadedTools> {
+  const files: string[] = [];
+  const definitions: LoadedDefinition[] = [];
+  const problems: ToolProblem[] = [];
+  for (const [name, load] of Object.entries(BUNDLED_EXAMPLES)) {
+    const file = joinPath(dir, name);
+    files.push(file);
+    collect(file, await load(), definitions, problems);
   }
   return { files, definitions, problems };
 }

@@ -140,3 +140,35 @@ test("an unknown command suggests the closest one", async () => {
   assert.equal(code, 2);
   assert.match(errors[0], /unknown command "serv" \(did you mean "serve"\?\)/);
 });
+
+test("origin policy: loopback binding checks Host; another interface accepts any Host unless listed", async () => {
+  const { originPolicy } = await import("../../cli/serve.ts");
+  const { originProblem } = await import("../../transports/http/origin_guard.ts");
+  const request = (host: string, origin?: string) =>
+    new Request(`http://${host}/mcp`, { headers: origin ? { host, origin } : { host } });
+  const local = originPolicy({ host: "127.0.0.1", allowedOrigins: [], allowedHosts: [] });
+  assert.equal(originProblem(request("127.0.0.1:8765"), local), undefined);
+  assert.equal(
+    originProblem(request("evil.example:8765"), local),
+    "Host evil.example:8765 is not allowed",
+  );
+  const open = originPolicy({ host: "0.0.0.0", allowedOrigins: [], allowedHosts: [] });
+  assert.equal(originProblem(request("10.0.0.5:8765"), open), undefined);
+  assert.equal(
+    originProblem(request("10.0.0.5:8765", "https://page.example"), open),
+    "Origin https://page.example is not allowed",
+  );
+  const listed = originPolicy({
+    host: "0.0.0.0",
+    allowedOrigins: ["https://page.example"],
+    allowedHosts: ["mcp.example"],
+  });
+  assert.equal(
+    originProblem(request("mcp.example:8765", "https://page.example"), listed),
+    undefined,
+  );
+  assert.equal(
+    originProblem(request("10.0.0.5:8765"), listed),
+    "Host 10.0.0.5:8765 is not allowed",
+  );
+});

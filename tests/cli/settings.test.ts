@@ -51,6 +51,7 @@ describe("resolveSettings: precedence", () => {
       toolDirs: ["tools"],
       watch: true,
       allowedOrigins: [],
+      allowedHosts: [],
       logLevel: "info",
       name: "emcee",
     });
@@ -103,6 +104,7 @@ describe("resolveSettings: precedence", () => {
       toolDirs: ["a", "b"],
       watch: true,
       allowedOrigins: [],
+      allowedHosts: [],
       logLevel: "info",
       name: "from-code",
     });
@@ -114,6 +116,7 @@ describe("resolveSettings: precedence", () => {
       toolDirs: "file",
       watch: "default",
       allowedOrigins: "default",
+      allowedHosts: "default",
       logLevel: "default",
       name: "code",
     });
@@ -413,6 +416,7 @@ describe("the schema", () => {
   test("names follow one pattern across layers", () => {
     const names = SETTINGS.map((spec) => spec.name);
     assert.deepEqual(names.toSorted(), [
+      "allowedHosts",
       "allowedOrigins",
       "host",
       "logLevel",
