@@ -20,6 +20,7 @@ import type {
 } from "../protocol/resources.ts";
 import type { CallToolResult, Tool } from "../protocol/tools.ts";
 import { joinPath, makeDirectory, writeBinaryFile } from "../runtime/mod.ts";
+import { isObject } from "../protocol/jsonrpc.ts";
 
 /** Where binary content goes: a directory and the stem of each file's name (`<stem>-<n>.<ext>`). */
 export interface SaveOptions {
@@ -316,9 +317,16 @@ export async function callResultLines(
   for (const block of content) lines.push(...(await contentLines(block, saver)));
   if (result.structuredContent !== undefined) {
     const json = jsonText(result.structuredContent);
-    // Servers often mirror the structured value as JSON text; once is enough.
+    // Servers often mirror the structured value as JSON text (a wrapped `{ result }` as the
+    // value alone); once is enough.
+    const structured: unknown = result.structuredContent;
+    const wrapped = isObject(structured) && Object.keys(structured).join() === "result"
+      ? structured.result
+      : undefined;
     const mirrored = content.some((block) =>
-      block.type === "text" && sameJson(block.text, result.structuredContent)
+      block.type === "text" &&
+      (sameJson(block.text, structured) ||
+        (wrapped !== undefined && sameJson(block.text, wrapped)))
     );
     if (!mirrored) lines.push(json);
   }

@@ -141,6 +141,14 @@ test("structured content mirrored in a text block is shown once", async () => {
   assert.deepEqual(lines, ['{"sum":3}']);
 });
 
+test("a wrapped { result } whose value is the text is shown once", async () => {
+  const lines = await callResultLines({
+    content: [{ type: "text", text: "7" }],
+    structuredContent: { result: 7 },
+  }, { outDir: ".", stem: "add" });
+  assert.deepEqual(lines, ["7"]);
+});
+
 test("resource contents: text printed, blobs saved", async () => {
   await withTemp(async (dir) => {
     const out = joinPath(dir, "nested");
