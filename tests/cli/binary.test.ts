@@ -13,7 +13,8 @@ import {
   spawnProcess,
   writeTextFile,
 } from "../../runtime/mod.ts";
-import { deferred, within } from "../async.ts";
+import { within } from "../async.ts";
+import { childLines } from "../child_lines.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BUN = joinPath(ROOT, "node_modules/.bin/bun");
@@ -87,30 +88,14 @@ async function withServe(
     stderr: "pipe",
     cwd,
   });
-  const url = deferred<string>();
-  const log: string[] = [];
-  // Reads stderr to the end so the child never blocks on a full pipe.
-  const reading = (async () => {
-    const decoder = new TextDecoder();
-    let buffered = "";
-    for await (const chunk of child.stderr!) {
-      buffered += decoder.decode(chunk, { stream: true });
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      for (const line of lines) {
-        log.push(line);
-        const match = /^emcee: serving on (\S+)/.exec(line);
-        if (match) url.resolve(match[1]);
-      }
-    }
-    url.reject(new Error(`the binary ended its stderr without a URL:\n${log.join("\n")}`));
-  })();
+  const output = childLines(child.stderr!);
   try {
-    await body(await within(url.promise, WAIT, "the binary to print its URL"), log);
+    const [, url] = await output.match(/^emcee: serving on (\S+)/, "the binary's URL", WAIT);
+    await body(url, output.lines);
   } finally {
     child.kill("SIGTERM");
     await within(child.exited, WAIT, "the binary to exit on SIGTERM");
-    await reading.catch(() => {});
+    await output.ended;
   }
 }
 

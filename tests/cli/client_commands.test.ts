@@ -1,20 +1,18 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { CLIENT_COMMANDS, type ClientIo, runClientCommand } from "../../cli/client_commands.ts";
 import { jsonText } from "../../cli/output.ts";
 import { readBinaryFile } from "../../runtime/mod.ts";
 import {
   executablePath,
   joinPath,
-  makeDirectory,
-  removeFile,
   runtimeName,
   serveHttp,
   writeTextFile,
 } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { buildClientServer, PIXEL_PNG } from "./fixtures/client_server.ts";
+import { withTempDir } from "../temp.ts";
 
 interface Captured {
   out: string[];
@@ -40,18 +38,8 @@ function capture(env: Record<string, string> = {}): Captured {
   };
 }
 
-async function withTemp(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = joinPath(
-    tmpdir(),
-    `emcee-client-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-  );
-  await makeDirectory(dir, { recursive: true });
-  try {
-    await body(dir);
-  } finally {
-    await removeFile(dir, { recursive: true, ignoreMissing: true });
-  }
-}
+const withTemp = (body: (dir: string) => Promise<void>): Promise<void> =>
+  withTempDir("emcee-client", body);
 
 /** Serves the fixture over HTTP for one test, recording the X-Probe and Authorization headers. */
 async function withServer(

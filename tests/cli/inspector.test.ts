@@ -7,28 +7,21 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
-import {
-  executablePath,
-  getEnv,
-  joinPath,
-  makeDirectory,
-  removeFile,
-  runtimeName,
-  spawnProcess,
-} from "../../runtime/mod.ts";
-import { deferred, within } from "../async.ts";
+import { getEnv, joinPath, makeDirectory, removeFile, spawnProcess } from "../../runtime/mod.ts";
+import { within } from "../async.ts";
+import { childLines } from "../child_lines.ts";
+import { emceeCommand } from "./emcee_command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const MAIN = joinPath(ROOT, "cli/main.ts");
 const EXAMPLES = joinPath(ROOT, "cli/examples");
 const NODE = joinPath(ROOT, "node_modules/.bin/node");
 const INSPECTOR = joinPath(ROOT, "node_modules/.bin/mcp-inspector");
 const WAIT = 30_000;
 
 /** `cli/main.ts <args>` on the runtime running this test. */
-function emceeCommand(args: string[]): string[] {
-  const prefix = runtimeName() === "deno" ? ["run", "-A"] : [];
-  return [executablePath(), ...prefix, MAIN, ...args];
+function emceeArgv(args: string[]): string[] {
+  const { command, args: rest } = emceeCommand(args);
+  return [command, ...rest];
 }
 
 let home = "";
@@ -95,7 +88,7 @@ describe("MCP Inspector CLI against emcee serve", () => {
   });
 
   test("over stdio: the Inspector spawns emcee, lists the tools and calls add", async () => {
-    const server = emceeCommand(["serve", "--stdio", EXAMPLES]);
+    const server = emceeArgv(["serve", "--stdio", EXAMPLES]);
     assert.deepEqual(toolNames(await inspect([...server, "--method", "tools/list"])), [
       "add",
       "echo",
@@ -114,28 +107,15 @@ describe("MCP Inspector CLI against emcee serve", () => {
   });
 
   test("over Streamable HTTP: emcee serve --port 0, then the Inspector on its URL", async () => {
-    const [command, ...args] = emceeCommand(["serve", "--port", "0", EXAMPLES]);
+    const { command, args } = emceeCommand(["serve", "--port", "0", EXAMPLES]);
     const child = spawnProcess(command, args, { stderr: "pipe" });
-    const url = deferred<string>();
-    const log: string[] = [];
-    // Reads stderr to the end so the child never blocks on a full pipe.
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      let buffered = "";
-      for await (const chunk of child.stderr!) {
-        buffered += decoder.decode(chunk, { stream: true });
-        const lines = buffered.split("\n");
-        buffered = lines.pop() ?? "";
-        for (const line of lines) {
-          log.push(line);
-          const match = /^emcee: serving on (\S+)/.exec(line);
-          if (match) url.resolve(match[1]);
-        }
-      }
-      url.reject(new Error(`emcee serve ended its stderr without a URL:\n${log.join("\n")}`));
-    })();
+    const output = childLines(child.stderr!);
     try {
-      const endpoint = await within(url.promise, WAIT, "emcee serve to print its URL");
+      const [, endpoint] = await output.match(
+        /^emcee: serving on (\S+)/,
+        "emcee serve's URL",
+        WAIT,
+      );
       assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
       const target = ["--transport", "http", "--server-url", endpoint];
       assert.deepEqual(toolNames(await inspect([...target, "--method", "tools/list"])), [
@@ -156,7 +136,7 @@ describe("MCP Inspector CLI against emcee serve", () => {
     } finally {
       child.kill("SIGTERM");
       const exit = await within(child.exited, WAIT, "emcee serve to exit on SIGTERM");
-      await reading.catch(() => {});
+      await output.ended;
       assert.ok(exit.code === 0 || exit.signal === "SIGTERM", JSON.stringify(exit));
     }
   });

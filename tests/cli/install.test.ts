@@ -6,23 +6,12 @@ import {
   joinPath,
   makeDirectory,
   readTextFile,
-  removeFile,
   writeTextFile,
 } from "../../runtime/mod.ts";
-import { tmpdir } from "node:os";
+import { withTempDir } from "../temp.ts";
 
-async function withTemp(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = joinPath(
-    tmpdir(),
-    `emcee-install-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-  );
-  await makeDirectory(dir, { recursive: true });
-  try {
-    await body(dir);
-  } finally {
-    await removeFile(dir, { recursive: true, ignoreMissing: true });
-  }
-}
+const withTemp = (body: (dir: string) => Promise<void>): Promise<void> =>
+  withTempDir("emcee-install", body);
 
 function capture(): {
   out: string[];

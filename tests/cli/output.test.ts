@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import {
   callResultLines,
   completionLines,
@@ -16,22 +15,12 @@ import {
   table,
   toolsTable,
 } from "../../cli/output.ts";
-import { readBinaryFile } from "../../runtime/mod.ts";
-import { joinPath, makeDirectory, removeFile } from "../../runtime/mod.ts";
+import { joinPath, readBinaryFile } from "../../runtime/mod.ts";
 import { PIXEL_PNG } from "./fixtures/client_server.ts";
+import { withTempDir } from "../temp.ts";
 
-async function withTemp(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = joinPath(
-    tmpdir(),
-    `emcee-output-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-  );
-  await makeDirectory(dir, { recursive: true });
-  try {
-    await body(dir);
-  } finally {
-    await removeFile(dir, { recursive: true, ignoreMissing: true });
-  }
-}
+const withTemp = (body: (dir: string) => Promise<void>): Promise<void> =>
+  withTempDir("emcee-output", body);
 
 function pixelBytes(): Uint8Array {
   return Uint8Array.from(atob(PIXEL_PNG), (c) => c.charCodeAt(0));

@@ -13,24 +13,16 @@ import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client";
 // @ts-types="@modelcontextprotocol/sdk/client/stdio"
 import { StdioClientTransport as LegacyStdioTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { McpServer } from "../../server/server.ts";
-import {
-  executablePath,
-  getEnv,
-  type HttpServerHandle,
-  runtimeName,
-  serveHttp,
-  spawnProcess,
-} from "../../runtime/mod.ts";
+import { getEnv, type HttpServerHandle, serveHttp, spawnProcess } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { within } from "../async.ts";
+import { emceeCommand } from "./emcee_command.ts";
 
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const WAIT = 20_000;
 
 /** `cli/main.ts proxy …` on the runtime running this test. */
 function proxyCommand(proxyArgs: string[]): { command: string; args: string[] } {
-  const prefix = runtimeName() === "deno" ? ["run", "-A"] : [];
-  return { command: executablePath(), args: [...prefix, MAIN, "proxy", ...proxyArgs] };
+  return emceeCommand(["proxy", ...proxyArgs]);
 }
 
 /** The spawn parameters with a minimal environment (the clients do not pass ours on). */

@@ -2,61 +2,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connectClient, type McpClient } from "../../client/client.ts";
-import {
-  type ChildProcessHandle,
-  executablePath,
-  joinPath,
-  runtimeName,
-  spawnProcess,
-  writeTextFile,
-} from "../../runtime/mod.ts";
-import { fromFileUrl } from "../../runtime/mod.ts";
+import { fromFileUrl, joinPath, spawnProcess, writeTextFile } from "../../runtime/mod.ts";
 import { deferred, within } from "../async.ts";
+import { childLines } from "../child_lines.ts";
+import { emceeCommand as emcee } from "./emcee_command.ts";
 import { withTempDir } from "../temp.ts";
 
-const MAIN = fromFileUrl(new URL("../../cli/main.ts", import.meta.url));
 const FIXTURE = fromFileUrl(new URL("./fixtures/server_file.ts", import.meta.url));
 const SERVER = new URL("../../server/server.ts", import.meta.url).href;
 const WAIT = 30_000;
-
-function emcee(args: string[]): { command: string; args: string[] } {
-  const prefix = runtimeName() === "deno" ? ["run", "-A"] : [];
-  return { command: executablePath(), args: [...prefix, MAIN, ...args] };
-}
-
-/** Reads a child's stderr line by line, resolving `line(pattern)` on the first match. */
-function stderrLines(child: ChildProcessHandle) {
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (match: RegExpExecArray) => void }[] = [];
-  (async () => {
-    const decoder = new TextDecoder();
-    let pending = "";
-    for await (const chunk of child.stderr!) {
-      pending += decoder.decode(chunk, { stream: true });
-      let newline;
-      while ((newline = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        lines.push(line);
-        for (const waiter of waiters.splice(0)) {
-          const match = waiter.pattern.exec(line);
-          if (match) waiter.resolve(match);
-          else waiters.push(waiter);
-        }
-      }
-    }
-  })().catch(() => {});
-  return {
-    lines,
-    line(pattern: RegExp, what: string): Promise<RegExpExecArray> {
-      const seen = lines.map((line) => pattern.exec(line)).find((match) => match !== null);
-      if (seen) return Promise.resolve(seen);
-      const wait = deferred<RegExpExecArray>();
-      waiters.push({ pattern, resolve: wait.resolve });
-      return within(wait.promise, WAIT, `${what}; stderr so far:\n${lines.join("\n")}`);
-    },
-  };
-}
 
 test("emcee run serves a file's McpServer over stdio", async () => {
   const client = await connectClient(
@@ -78,11 +32,11 @@ test("emcee run refuses a file whose default export is no server (exit 1)", asyn
     await writeTextFile(file, "export default 42;\n");
     const { command, args } = emcee(["run", "--stdio", file]);
     const child = spawnProcess(command, args, { stderr: "pipe" });
-    const err = stderrLines(child);
+    const err = childLines(child.stderr!);
     await child.stdin.close();
     const exit = await within(child.exited, WAIT, "emcee run to exit");
     assert.equal(exit.code, 1);
-    await err.line(/default export must be an McpServer/, "the refusal");
+    await err.match(/default export must be an McpServer/, "the refusal");
   });
 });
 
@@ -100,11 +54,11 @@ export default server;
     await writeTextFile(file, version(["one"]));
     const { command, args } = emcee(["dev", "--port", "0", file]);
     const child = spawnProcess(command, args, { stderr: "pipe" });
-    const err = stderrLines(child);
+    const err = childLines(child.stderr!);
     let client: McpClient | undefined;
     try {
-      const [, url] = await err.line(/serving on (\S+)/, "the endpoint line");
-      await err.line(
+      const [, url] = await err.match(/serving on (\S+)/, "the endpoint line");
+      await err.match(
         /@modelcontextprotocol\/inspector .*--server-url \S+/,
         "the Inspector command",
       );
