@@ -195,10 +195,9 @@ function dualSchemeResponse(
   const bearer: BearerChallenge = refusal.scheme === "dpop"
     ? base
     : { ...base, ...detail, error: detail.error as BearerErrorCode | undefined };
-  // challenge.ts names only the DPoP-specific codes, but RFC 9449 §7.1 uses RFC 6750's too.
   const dpop: DpopChallenge = refusal.scheme === "bearer"
     ? { ...base, algorithms }
-    : { ...base, ...detail, error: detail.error as DpopChallenge["error"], algorithms };
+    : { ...base, ...detail, algorithms };
   const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
   // Bearer first: clients that read only one challenge (most MCP clients) read it.
   headers.append("www-authenticate", bearerChallengeHeader(bearer));
@@ -391,4 +390,44 @@ export function bearerAuth(
     }
     return { ...outcome, token, scopes: granted };
   };
+}
+
+/**
+ * The 403 `insufficient_scope` refusal {@link bearerAuth} answers, for checks
+ * made once the request is authenticated (a tool's scopes, seen only in the
+ * body): the challenge names `scopes` and `resource_metadata` (the MCP
+ * specification's scope challenge), and with `dpop` both schemes are
+ * challenged, the error in the one the request used.
+ *
+ * @example
+ * ```ts
+ * import { insufficientScopeResponse } from "./bearer.ts";
+ * declare const request: Request;
+ * const refusal = insufficientScopeResponse(
+ *   { resource: "https://mcp.example.com/mcp" },
+ *   request,
+ *   ["mcp", "files:write"],
+ * );
+ * // refusal.status → 403; WWW-Authenticate: Bearer error="insufficient_scope", …, scope="mcp files:write", resource_metadata="…"
+ * ```
+ */
+export function insufficientScopeResponse(
+  options: Pick<BearerAuthOptions, "resource" | "resourceMetadataUrl" | "realm" | "dpop">,
+  request: Request,
+  scopes: readonly string[],
+  errorDescription = "The access token lacks a scope this request needs",
+): Response {
+  const resource = canonicalResourceUri(options.resource);
+  const resourceMetadata = options.resourceMetadataUrl ?? protectedResourceMetadataUrl(resource);
+  const base = { resourceMetadata, realm: options.realm };
+  const error = "insufficient_scope";
+  if (options.dpop === undefined) {
+    return bearerErrorResponse({ ...base, error, errorDescription, scopes });
+  }
+  const used = /^\s*dpop\s/i.test(request.headers.get("authorization") ?? "") ? "dpop" : "bearer";
+  return dualSchemeResponse(
+    { scheme: used, error, errorDescription, scopes },
+    base,
+    dpopAlgorithms(options.dpop),
+  );
 }

@@ -105,8 +105,13 @@ export function bearerErrorResponse(challenge: BearerChallenge): Response {
 
 /** What a DPoP challenge says (RFC 9449 §7.1). */
 export interface DpopChallenge {
-  /** `invalid_token`, `invalid_dpop_proof` or `use_dpop_nonce`; absent without credentials. */
-  error?: "invalid_request" | "invalid_token" | "invalid_dpop_proof" | "use_dpop_nonce";
+  /** `invalid_token`, `invalid_dpop_proof`, `use_dpop_nonce`, …; absent without credentials. */
+  error?:
+    | "invalid_request"
+    | "invalid_token"
+    | "insufficient_scope"
+    | "invalid_dpop_proof"
+    | "use_dpop_nonce";
   /** A human-readable reason, for developers. */
   errorDescription?: string;
   /** The proof algorithms accepted (`algs`). */

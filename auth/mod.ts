@@ -33,6 +33,7 @@ export type { HttpHandler } from "../runtime/http.ts";
 export {
   bearerAuth,
   type BearerAuthOptions,
+  insufficientScopeResponse,
   InvalidTokenError,
   type TokenVerifier,
   type VerifiedToken,
@@ -97,6 +98,9 @@ export {
   staticTokenVerifier,
   type StaticTokenVerifierOptions,
 } from "./static_verifier.ts";
+export { toolScopeCheck, type ToolScopeCheckOptions, type ToolScopeSource } from "./tool_scopes.ts";
+export type { Authorize } from "../transports/http/admission.ts";
+export type { JsonObject, JsonRpcRequest, RequestId } from "../protocol/mod.ts";
 export { withResourceMetadata } from "./with_auth.ts";
 // The built-in OAuth 2.1 authorization server.
 export { type AuthorizationServer, authorizationServer } from "./authorization_server/handler.ts";

@@ -5,9 +5,11 @@
  * @module
  */
 import type { HttpHandler } from "../runtime/http.ts";
+import type { Authorize } from "../transports/http/admission.ts";
 import type { McpServer } from "../server/server.ts";
 import { createHttpHandler, type HttpHandlerOptions } from "../transports/http/server.ts";
 import { bearerAuth, type BearerAuthOptions } from "./bearer.ts";
+import { toolScopeCheck } from "./tool_scopes.ts";
 import {
   protectedResourceMetadataHandler,
   type ProtectedResourceMetadataOptions,
@@ -53,6 +55,9 @@ export function withResourceMetadata(
  * The Streamable HTTP handler of `server`, protected by bearer tokens and
  * serving its protected resource metadata: {@link withResourceMetadata} around
  * `createHttpHandler(server, { ...http, authenticate: bearerAuth(options) })`.
+ * Tools that declare `scopes` are enforced too ({@link toolScopeCheck}): a
+ * call whose token lacks them gets 403 `insufficient_scope`. An `authorize`
+ * in `http` runs after that check.
  *
  * @example
  * ```ts
@@ -77,8 +82,14 @@ export function withAuth(
   options: McpAuthOptions,
   http: Omit<HttpHandlerOptions, "authenticate"> = {},
 ): HttpHandler {
+  const toolScopes = toolScopeCheck(server, options);
+  const more = http.authorize;
+  const authorize: Authorize = more === undefined
+    ? toolScopes
+    : async (message, auth, request) =>
+      (await toolScopes(message, auth, request)) ?? more(message, auth, request);
   return withResourceMetadata(
-    createHttpHandler(server, { ...http, authenticate: bearerAuth(options) }),
+    createHttpHandler(server, { ...http, authenticate: bearerAuth(options), authorize }),
     options,
   );
 }

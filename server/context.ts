@@ -23,8 +23,13 @@ import {
   type Meta,
 } from "../protocol/mod.ts";
 
-/** Everything a tool, resource or prompt handler may use. */
-export interface RequestContext {
+/**
+ * Everything a tool, resource or prompt handler may use. `State` is what the
+ * server's `lifespan` returned (`undefined` without one).
+ */
+export interface RequestContext<State = unknown> {
+  /** What the server's `lifespan` returned; `undefined` when it has none. */
+  state: State;
   /** Aborted when the client cancels or disconnects, or the request ends. */
   signal: AbortSignal;
   /** The JSON-RPC id of this request. */
@@ -196,6 +201,8 @@ export interface ContextInit {
   onInputRequired?: (requests: InputRequests) => void;
   /** Hands the call over to a task; resolves when the handler may go on. */
   onStartTask?: () => Promise<void>;
+  /** The server's lifespan state. */
+  state?: unknown;
 }
 
 function levelIndex(level: unknown): number {
@@ -281,6 +288,7 @@ export function createContext(init: ContextInit): RequestContext {
   };
 
   return {
+    state: init.state,
     signal: init.signal,
     requestId: init.requestId,
     method: init.method,

@@ -68,7 +68,7 @@ export type ToolArgs<Input> = unknown extends InferToolArgs<Input> ? JsonObject
 
 /**
  * A tool definition with its handler; `Input` types the handler's arguments,
- * `Output` what it returns.
+ * `Output` what it returns, `State` the server's lifespan state in its context.
  *
  * @example
  * ```ts
@@ -84,7 +84,7 @@ export type ToolArgs<Input> = unknown extends InferToolArgs<Input> ? JsonObject
  * };
  * ```
  */
-export interface ToolDefinition<Input = JsonObject, Output = unknown> {
+export interface ToolDefinition<Input = JsonObject, Output = unknown, State = unknown> {
   /** Unique name. */
   name: string;
   /** Display title. */
@@ -108,20 +108,28 @@ export interface ToolDefinition<Input = JsonObject, Output = unknown> {
   _meta?: Meta;
   /** Whether calls may run as tasks (tasks extension); not published in `tools/list`. */
   execution?: ToolExecution;
+  /**
+   * OAuth scopes a call needs, e.g. `["files:write"]`; not published in
+   * `tools/list`. Enforced over Streamable HTTP by `withAuth` (or
+   * `toolScopeCheck` in auth/): a token lacking one is refused with HTTP 403
+   * `insufficient_scope` naming the scopes, so the client can step up. Other
+   * transports carry no token and do not check them.
+   */
+  scopes?: readonly string[];
   /** Runs the tool with validated arguments and returns its value ({@link ToolReturn}). */
   handler(
     args: ToolArgs<Input>,
-    context: RequestContext,
+    context: RequestContext<State>,
   ): ToolValue<Output> | Promise<ToolValue<Output>>;
 }
 
 /** What a resource reader returns: contents, a full result, or text as a shortcut. */
 export type ResourceRead = ResourceContents[] | ReadResourceResult | string;
 
-/** A fixed resource (as listed by `resources/list`) with its reader. */
-export interface ResourceDefinition extends Resource {
+/** A fixed resource (as listed by `resources/list`) with its reader; `State` types `context.state`. */
+export interface ResourceDefinition<State = unknown> extends Resource {
   /** Reads the resource. Returning a string yields one text content. */
-  read: (uri: string, context: RequestContext) => ResourceRead | Promise<ResourceRead>;
+  read: (uri: string, context: RequestContext<State>) => ResourceRead | Promise<ResourceRead>;
 }
 
 /** Completes one argument: the value typed so far and the other arguments. */
@@ -146,7 +154,7 @@ export type Completer = (
  * };
  * ```
  */
-export interface ResourceTemplateDefinition<Template extends string = string>
+export interface ResourceTemplateDefinition<Template extends string = string, State = unknown>
   extends ResourceTemplate {
   /** The RFC 6570 template; its variables type `read` and `complete`. */
   uriTemplate: Template;
@@ -158,7 +166,7 @@ export interface ResourceTemplateDefinition<Template extends string = string>
   read: (
     uri: string,
     variables: TemplateVariables<Template>,
-    context: RequestContext,
+    context: RequestContext<State>,
   ) => ResourceRead | Promise<ResourceRead>;
 }
 
@@ -201,6 +209,7 @@ export type PromptArgs<Arguments extends readonly PromptArgument[]> = string ext
  */
 export interface PromptDefinition<
   Arguments extends readonly PromptArgument[] = PromptArgument[],
+  State = unknown,
 > extends Omit<Prompt, "arguments"> {
   /** Arguments the prompt takes; a `required` one must be given. */
   arguments?: Arguments;
@@ -209,7 +218,7 @@ export interface PromptDefinition<
   /** Renders the prompt; a string is one user text message. */
   get: (
     args: PromptArgs<Arguments>,
-    context: RequestContext,
+    context: RequestContext<State>,
   ) => PromptGet | Promise<PromptGet>;
 }
 

@@ -21,6 +21,7 @@ import type {
 import { createContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
 import type { HandOffPlan, InputAnswers, RoundOutcome } from "./extension.ts";
+import { lifespanState } from "./lifespan.ts";
 import { canonicalJson, digestOfText } from "./request_state.ts";
 import { type PreparedRun, prepareRun } from "./targets.ts";
 
@@ -93,8 +94,9 @@ export async function runHandler(
     : undefined;
   // Runs after a hand-off stream nothing to the client: the request is answered.
   const background: RequestScope = { auth: scope.auth };
+  const state = lifespanState(core);
   const replay = async (given: InputAnswers, signal: AbortSignal) =>
-    (await round(request, background, era, run, given, signal, false)) as RoundOutcome;
+    (await round(request, background, era, run, given, signal, false, state)) as RoundOutcome;
   if (plan?.when === "now") {
     const gathered = answers ?? {};
     return await plan.take({
@@ -103,7 +105,7 @@ export async function runHandler(
       replay,
     });
   }
-  const end = await round(request, scope, era, run, answers, scope.signal, !!plan);
+  const end = await round(request, scope, era, run, answers, scope.signal, !!plan, state);
   if ("result" in end) return end.result;
   if ("inputRequests" in end) {
     const state = await core.codec.seal({ responses: answers ?? {} }, await bindingOf());
@@ -158,6 +160,7 @@ async function round(
   answers: InputAnswers | undefined,
   outer: AbortSignal | undefined,
   canHandOff: boolean,
+  state: unknown,
 ): Promise<RoundEnd> {
   const controller = new AbortController();
   const follow = (signal: AbortSignal | undefined) => {
@@ -192,6 +195,7 @@ async function round(
     answers,
     onInputRequired: (requests) => stop!(requests),
     onStartTask: canHandOff ? () => new Promise<void>((proceed) => handOff!(proceed)) : undefined,
+    state,
   });
   const settled: Promise<RoundOutcome> = Promise.race([
     run.execute(context).then((result) => ({ result })),

@@ -14,6 +14,12 @@
  */
 export { McpServer } from "./server.ts";
 export type { ServerOptions } from "./options.ts";
+export {
+  type Lifespan,
+  LifespanError,
+  type LifespanOptions,
+  type LifespanServer,
+} from "./lifespan.ts";
 export type {
   Completer,
   PromptArgs,

@@ -28,6 +28,13 @@ import type {
   ToolDefinition,
 } from "./definitions.ts";
 import { capabilities } from "./discovery.ts";
+import {
+  bindLifespan,
+  createLifespanRunner,
+  type Lifespan,
+  type LifespanOptions,
+  type LifespanRunner,
+} from "./lifespan.ts";
 import type { ServerOptions } from "./options.ts";
 import {
   registerPrompt,
@@ -40,6 +47,8 @@ import { emit, forwardToSession, type ServerEvent, subscribe } from "./subscript
 
 /**
  * An MCP server that speaks 2026-07-28 and the legacy line back to 2024-11-05.
+ * `State` is what its `lifespan` option returns (`undefined` without one):
+ * every handler reads it as `context.state`.
  *
  * @example
  * ```ts
@@ -51,19 +60,52 @@ import { emit, forwardToSession, type ServerEvent, subscribe } from "./subscript
  *   handler: ({ a, b }: { a: number; b: number }) => String(a + b),
  * });
  * ```
+ *
+ * @example With a lifespan: state made once, read by handlers, disposed on `close()`
+ * ```ts
+ * import { McpServer } from "./server.ts";
+ * const server = new McpServer({ name: "db", version: "1.0.0" }, {
+ *   lifespan: async () => {
+ *     const rows = new Map([["1", "Ada"]]); // e.g. a connection pool
+ *     return { rows, [Symbol.asyncDispose]: async () => rows.clear() };
+ *   },
+ * });
+ * server.tool({
+ *   name: "user",
+ *   input: { type: "object", properties: { id: { type: "string" } } },
+ *   handler: ({ id }, context) => context.state.rows.get(String(id)) ?? "unknown",
+ * });
+ * await server.start(); // optional: otherwise the first request runs the lifespan
+ * await server.close(); // ends streams, then awaits the state's disposal
+ * ```
  */
-export class McpServer implements ServerEndpoint {
+export class McpServer<State = undefined> implements ServerEndpoint {
   /** The server's identity. */
   readonly info: Implementation;
   /** The options it was built with. */
-  readonly options: ServerOptions;
+  readonly options: ServerOptions & LifespanOptions<State>;
   #core: ServerCore;
+  #lifespan: LifespanRunner;
 
-  /** Creates a server with its identity and options. */
-  constructor(info: Implementation, options: ServerOptions = {}) {
+  /**
+   * Creates a server with its identity and options. `options.lifespan` types
+   * `State`; see {@link Lifespan}.
+   */
+  constructor(info: Implementation, options: ServerOptions & LifespanOptions<State> = {}) {
     this.info = info;
     this.options = options;
     this.#core = createServerCore(info, options);
+    this.#lifespan = createLifespanRunner(this, options.lifespan as Lifespan<unknown> | undefined);
+    bindLifespan(this.#core, this.#lifespan);
+  }
+
+  /**
+   * Runs the lifespan now (once; later calls return the same promise) instead
+   * of before the first request. Rejects with a `LifespanError` when the
+   * lifespan throws, or the server is closed. Without a lifespan it resolves.
+   */
+  start(): Promise<void> {
+    return this.#lifespan.start();
   }
 
   // ---- registration -------------------------------------------------------
@@ -88,7 +130,7 @@ export class McpServer implements ServerEndpoint {
    * ```
    */
   tool<Input = JsonObject, Output = unknown>(
-    definition: ToolDefinition<Input, Output>,
+    definition: ToolDefinition<Input, Output, State>,
   ): Registration {
     return registerTool(
       this.#core,
@@ -98,8 +140,8 @@ export class McpServer implements ServerEndpoint {
   }
 
   /** Registers a fixed resource; a taken URI throws a `RegistrationError`. */
-  resource(definition: ResourceDefinition): Registration {
-    return registerResource(this.#core, definition);
+  resource(definition: ResourceDefinition<State>): Registration {
+    return registerResource(this.#core, definition as unknown as ResourceDefinition);
   }
 
   /**
@@ -118,7 +160,7 @@ export class McpServer implements ServerEndpoint {
    * ```
    */
   resourceTemplate<Template extends string>(
-    definition: ResourceTemplateDefinition<Template>,
+    definition: ResourceTemplateDefinition<Template, State>,
   ): Registration {
     return registerResourceTemplate(
       this.#core,
@@ -131,7 +173,7 @@ export class McpServer implements ServerEndpoint {
    * declared `arguments` type the renderer's; the renderer may return text.
    */
   prompt<const Arguments extends readonly PromptArgument[] = PromptArgument[]>(
-    definition: PromptDefinition<Arguments>,
+    definition: PromptDefinition<Arguments, State>,
   ): Registration {
     return registerPrompt(this.#core, definition as unknown as PromptDefinition);
   }
@@ -148,9 +190,15 @@ export class McpServer implements ServerEndpoint {
     return subscribe(this.#core.listeners, listener);
   }
 
-  /** Ends open `subscriptions/listen` streams gracefully. */
-  close(): void {
+  /**
+   * Ends open `subscriptions/listen` streams gracefully (at once), then
+   * disposes the lifespan state (`[Symbol.asyncDispose]` or `[Symbol.dispose]`)
+   * and resolves when that is done. Requests after it fail with a
+   * `LifespanError`. Idempotent.
+   */
+  close(): Promise<void> {
     for (const close of [...this.#core.closers]) close();
+    return this.#lifespan.close();
   }
 
   /** The capabilities this server advertises, derived from what is registered. */
@@ -166,6 +214,8 @@ export class McpServer implements ServerEndpoint {
    */
   async handleRequest(request: JsonRpcRequest, scope: RequestScope = {}): Promise<JsonRpcResponse> {
     try {
+      const pending = this.#lifespan.pending();
+      if (pending) await pending;
       const result = await dispatch(this.#core, request, scope);
       return resultResponse(request.id, result);
     } catch (error) {
@@ -193,6 +243,11 @@ export class McpServer implements ServerEndpoint {
   /** The input schema of a registered tool, for transport-level checks. */
   toolInputSchema(name: string): JsonObject | undefined {
     return this.#core.tools.get(name)?.tool.inputSchema;
+  }
+
+  /** The scopes a registered tool declares (`ToolDefinition.scopes`), for the HTTP scope check. */
+  toolScopes(name: string): readonly string[] | undefined {
+    return this.#core.tools.get(name)?.definition.scopes;
   }
 
   /**

@@ -21,7 +21,7 @@ export {
   type LegacyHttpOptions,
 } from "./http/server.ts";
 export type { HttpHandler } from "../runtime/mod.ts";
-export type { Authenticate } from "./http/admission.ts";
+export type { Authenticate, Authorize } from "./http/admission.ts";
 export { type CorsOptions, withCors } from "./http/cors.ts";
 export {
   createMemoryEventStore,
@@ -30,7 +30,20 @@ export {
 } from "./http/event_store.ts";
 export type { OriginPolicy } from "./http/origin_guard.ts";
 export { createLegacySseHandler, type LegacySseOptions } from "./legacy_sse/server.ts";
-export { serveStdio, stdioServerTransport } from "./stdio/server.ts";
+export {
+  serveStdio,
+  type ServeStdioOptions,
+  type StdioServerConnection,
+  stdioServerTransport,
+} from "./stdio/server.ts";
+export {
+  type ClosableEndpoint,
+  type McpHttpServer,
+  serveMcpHttp,
+  type ServeMcpHttpOptions,
+} from "./http/serve.ts";
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type ShutdownOptions } from "./shutdown.ts";
+export type { ServeHttpOptions, ShutdownSignal } from "../runtime/mod.ts";
 export { type ConnectOptions, connectServer, type ServerConnection } from "./connect.ts";
 export { createMemoryPair, type MemoryPairOptions } from "./memory.ts";
 export { createWebSocketHandler, type WebSocketHandlerOptions } from "./websocket/server.ts";

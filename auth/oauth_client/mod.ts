@@ -100,6 +100,7 @@ export {
   resourceMetadataCandidates,
   type ResourceMetadataDocument,
 } from "./resource_metadata.ts";
+export { fileTokenStore, type FileTokenStoreOptions, TokenFileError } from "./file_store.ts";
 export { scopeList, selectScopes, unionScopes, withOfflineAccess } from "./scopes.ts";
 export {
   accessTokenUsable,

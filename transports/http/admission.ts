@@ -5,6 +5,7 @@
  * @module
  */
 import { ErrorCode } from "../../protocol/errors.ts";
+import type { JsonRpcRequest } from "../../protocol/jsonrpc.ts";
 import type { AuthInfo } from "../../protocol/server_endpoint.ts";
 import { type OriginPolicy, originProblem } from "./origin_guard.ts";
 import { rpcError } from "./responses.ts";
@@ -16,6 +17,19 @@ import { rpcError } from "./responses.ts";
 export type Authenticate = (
   request: Request,
 ) => Promise<AuthInfo | Response | undefined> | AuthInfo | Response | undefined;
+
+/**
+ * Decides, once a POST's JSON-RPC body is read, whether its principal may make
+ * this request: a Response refuses the whole POST (e.g. 403
+ * `insufficient_scope` for a tool that needs more scopes, from
+ * `toolScopeCheck(…)` in auth/), `undefined` lets it through. Runs for every
+ * request of the body, after `authenticate` and the 2026-07-28 header checks.
+ */
+export type Authorize = (
+  message: JsonRpcRequest,
+  auth: AuthInfo | undefined,
+  request: Request,
+) => Promise<Response | undefined> | Response | undefined;
 
 const ANONYMOUS: { auth?: AuthInfo } = Object.freeze({});
 

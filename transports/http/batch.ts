@@ -76,6 +76,7 @@ export async function answerBatch(
   batch: ReceivedBatch,
   record: SessionRecord,
   auth: AuthInfo | undefined,
+  request: Request,
 ): Promise<Response> {
   if (batch.items.length === 0) {
     return rpcError(
@@ -85,9 +86,15 @@ export async function answerBatch(
     );
   }
   const session = record.session;
+  const incomings = batch.items.map(classifyMessage);
+  // Refused as a whole before anything of it runs, as a single request would be.
+  for (const incoming of incomings) {
+    if (incoming.kind !== "request" || !state.authorize) continue;
+    const refused = await state.authorize(incoming.message, auth, request);
+    if (refused) return refused;
+  }
   const pending: Promise<JsonRpcResponse>[] = [];
-  for (const item of batch.items) {
-    const incoming = classifyMessage(item);
+  for (const incoming of incomings) {
     if (incoming.kind === "invalid") {
       pending.push(Promise.resolve(incoming.error));
     } else if (incoming.kind !== "request") {
@@ -97,10 +104,10 @@ export async function answerBatch(
         refusal(incoming.message.id, INITIALIZE_ALONE),
       ));
     } else {
-      const request = incoming.message;
-      const tracked = record.inflight.begin(request.id);
+      const message = incoming.message;
+      const tracked = record.inflight.begin(message.id);
       pending.push(
-        state.server.handleRequest(request, {
+        state.server.handleRequest(message, {
           session,
           auth,
           signal: tracked.signal,

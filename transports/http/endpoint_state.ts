@@ -6,6 +6,7 @@
  */
 import type { LegacySession, ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import type { InflightRequests } from "../session.ts";
+import type { Authorize } from "./admission.ts";
 import type { EventStore } from "./event_store.ts";
 import type { OwnedSession, SessionTable } from "./sessions.ts";
 import type { SseWriter } from "./sse_writer.ts";
@@ -40,6 +41,8 @@ export interface EndpointState {
   readonly server: ServerEndpoint;
   /** Largest accepted request body in bytes. */
   readonly maxBodyBytes: number;
+  /** Decides per JSON-RPC request whether its principal may make it. */
+  readonly authorize?: Authorize;
   /** Legacy sessions; `undefined` when the endpoint serves only 2026-07-28. */
   readonly sessions: SessionTable<SessionRecord> | undefined;
   /** Where legacy SSE events are kept for resumption. */

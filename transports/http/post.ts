@@ -6,7 +6,7 @@
  * @module
  */
 import { ErrorCode } from "../../protocol/errors.ts";
-import { errorResponse } from "../../protocol/jsonrpc.ts";
+import { errorResponse, type JsonRpcRequest } from "../../protocol/jsonrpc.ts";
 import type { AuthInfo } from "../../protocol/server_endpoint.ts";
 import { isLegacyVersion, isModernVersion } from "../../protocol/versions.ts";
 import { routeClientMessage } from "../session.ts";
@@ -58,6 +58,8 @@ export async function post(
         { supported: ONLY_MODERN, requested: String(incoming.message.params?.protocolVersion) },
       );
     }
+    const refused = await state.authorize?.(incoming.message, auth, request);
+    if (refused) return refused;
     const record = openSession(state, sessions, auth);
     const response = await answer(state, incoming.message, request, {
       session: record.session,
@@ -95,6 +97,8 @@ export async function post(
   }
   const problem = modernRequestProblem(request, message, state.server);
   if (problem) return json(400, errorResponse(message.id, problem.toJSON()));
+  const refused = await state.authorize?.(message, auth, request);
+  if (refused) return refused;
   return answer(state, message, request, { auth }, { modern: true, acceptsSse });
 }
 
@@ -121,7 +125,7 @@ function postInSession(
   const session = record.session;
   if (incoming.kind === "batch") {
     return session.protocolVersion === BATCH_VERSION
-      ? answerBatch(state, incoming, record, auth)
+      ? answerBatch(state, incoming, record, auth, request)
       : refuseBatch(incoming);
   }
   if (incoming.kind !== "request") {
@@ -136,9 +140,27 @@ function postInSession(
       incoming.message.id,
     );
   }
-  return answer(state, incoming.message, request, { session, auth }, {
-    modern: false,
-    record,
-    acceptsSse,
-  });
+  return authorized(
+    state,
+    incoming.message,
+    request,
+    auth,
+    () =>
+      answer(state, incoming.message, request, { session, auth }, {
+        modern: false,
+        record,
+        acceptsSse,
+      }),
+  );
+}
+
+/** Runs `serve` unless the `authorize` hook refuses `message`. */
+async function authorized(
+  state: EndpointState,
+  message: JsonRpcRequest,
+  request: Request,
+  auth: AuthInfo | undefined,
+  serve: () => Promise<Response>,
+): Promise<Response> {
+  return (await state.authorize?.(message, auth, request)) ?? serve();
 }

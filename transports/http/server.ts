@@ -11,7 +11,7 @@ import { ErrorCode } from "../../protocol/errors.ts";
 import { errorResponse } from "../../protocol/jsonrpc.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import type { HttpHandler } from "../../runtime/mod.ts";
-import { admit, type Authenticate } from "./admission.ts";
+import { admit, type Authenticate, type Authorize } from "./admission.ts";
 import { type CorsOptions, withCorsOption } from "./cors.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import { createMemoryEventStore, type EventStore } from "./event_store.ts";
@@ -45,6 +45,11 @@ export interface HttpHandlerOptions extends OriginPolicy {
   legacy?: LegacyHttpOptions | false;
   /** Runs before anything else; return a Response to refuse, or the principal to serve as. */
   authenticate?: Authenticate;
+  /**
+   * Runs for each JSON-RPC request of a POST once its body is read; return a
+   * Response to refuse the POST (e.g. a 403 for a tool's missing scopes).
+   */
+  authorize?: Authorize;
   /**
    * Answer CORS preflights and add CORS headers for the origins the origin
    * policy allows, so browser clients can call this endpoint. Default off.
@@ -94,6 +99,7 @@ function endpointState(server: ServerEndpoint, options: HttpHandlerOptions): End
   return {
     server,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    authorize: options.authorize,
     sessions: legacy && createSessionTable<SessionRecord>({
       maxSessions: legacy.maxSessions ?? 1000,
       rememberEnded: legacy.rememberEndedSessions ?? 10_000,
