@@ -33,7 +33,12 @@ import { runToolHost } from "./tool_host.ts";
 export { serve, type ServeHandle, type ServeOptions } from "./serve.ts";
 export { type ReloadOutcome, type ToolSupervisor } from "./tool_supervisor.ts";
 export { prompt, registry, resource, resourceTemplate, tool } from "./define.ts";
-export type { DefinitionKind, LiveRegistry } from "./define.ts";
+export type {
+  DefinitionKind,
+  LiveRegistry,
+  ToolFileContext,
+  ToolFileDefinition,
+} from "./define.ts";
 export type { CommandIo } from "./serve_commands.ts";
 export type { FlagValues, LogLevel, Settings } from "./settings.ts";
 export type { HostCounts } from "./tool_host.ts";
