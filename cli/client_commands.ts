@@ -45,6 +45,7 @@ import {
   TargetError,
 } from "./target.ts";
 import { ToolArgumentError, toolArguments } from "./tool_arguments.ts";
+import { type CliAuth, optionalCliAuth, unauthorizedProblem } from "./oauth_login.ts";
 
 export { CLIENT_COMMANDS, CLIENT_SETTINGS, clientCommandSpec } from "./client_specs.ts";
 export type { ClientCommandName } from "./client_specs.ts";
@@ -62,6 +63,8 @@ export interface ClientIo {
   progress?: (text: string) => void;
   /** Reads an environment variable; default the process environment. */
   env?: (name: string) => string | undefined;
+  /** Shows an OAuth authorization URL after it was printed to stderr (tests follow it). */
+  openUrl?: (url: URL) => void | Promise<void>;
 }
 
 const CLIENT_INFO = { name: "emcee-cli", version: "0.1.0" };
@@ -81,6 +84,7 @@ class CommandFailure extends Error {
 interface Invocation {
   command: ClientCommandName;
   json: boolean;
+  oauth: boolean;
   headers: Record<string, string>;
   configPath: string | undefined;
   outDir: string;
@@ -185,6 +189,10 @@ function parseInvocation(
   const json = typeof jsonRaw === "string"
     ? checked(command, spec.settings, "json", jsonRaw) === true
     : jsonRaw === true;
+  const oauthRaw = value("oauth") ?? true;
+  const oauth = typeof oauthRaw !== "string"
+    ? oauthRaw === true
+    : checked(command, spec.settings, "oauth", oauthRaw) === true;
   const timeoutRaw = text("timeout");
   const timeoutMs = timeoutRaw === undefined
     ? 60_000
@@ -231,6 +239,7 @@ function parseInvocation(
   return {
     command,
     json,
+    oauth,
     headers,
     configPath: text("config"),
     outDir: out === undefined ? currentDirectory() : resolvePath(out),
@@ -323,7 +332,7 @@ async function configSources(path: string | undefined): Promise<ServerConfigSour
   }
 }
 
-async function connect(invocation: Invocation, io: ClientIo): Promise<McpClient> {
+async function connect(invocation: Invocation, io: ClientIo): Promise<[McpClient, CliAuth?]> {
   const { target: name, rest } = invocation;
   let resolved;
   try {
@@ -342,16 +351,18 @@ async function connect(invocation: Invocation, io: ClientIo): Promise<McpClient>
     ? resolved.url
     : [resolved.params.command, ...(resolved.params.args ?? [])].join(" ");
   if (resolved.kind === "url") options.headers = { ...resolved.headers, ...invocation.headers };
+  const login = resolved.kind === "url"
+    ? await optionalCliAuth(resolved.url, invocation.oauth, options.headers, io)
+    : undefined;
+  options.auth = login?.provider;
   try {
-    return await connectClient(
-      resolved.kind === "url" ? resolved.url : withInheritedEnv(resolved.params),
-      CLIENT_INFO,
-      options,
-    );
+    const target = resolved.kind === "url" ? resolved.url : withInheritedEnv(resolved.params);
+    return [await connectClient(target, CLIENT_INFO, options), login];
   } catch (error) {
-    throw new CommandFailure(3, `could not connect to ${where}: ${describe(error)}`, {
-      cause: error,
-    });
+    await login?.close();
+    const refused = unauthorizedProblem(error, invocation.oauth);
+    const message = `could not connect to ${where}: ${refused?.message ?? describe(error)}`;
+    throw new CommandFailure(3, message, { cause: error, hint: refused?.hint });
   }
 }
 
@@ -370,7 +381,7 @@ function describe(error: unknown): string {
 
 /** Connects, makes the request, prints, and maps failures to exit codes. */
 async function execute(invocation: Invocation, io: ClientIo): Promise<number> {
-  const client = await connect(invocation, io);
+  const [client, login] = await connect(invocation, io);
   try {
     return await request(client, invocation, io);
   } catch (error) {
@@ -383,6 +394,7 @@ async function execute(invocation: Invocation, io: ClientIo): Promise<number> {
     throw new CommandFailure(3, describe(error), { cause: error });
   } finally {
     await client.close().catch(() => {});
+    await login?.close();
   }
 }
 

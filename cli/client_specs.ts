@@ -68,6 +68,16 @@ export const CLIENT_SETTINGS: readonly SettingSpec[] = [
     description: "Send Authorization: Bearer <token> over HTTP.",
   },
   {
+    name: "oauth",
+    flag: "--oauth",
+    env: "EMCEE_OAUTH",
+    key: "oauth",
+    type: { kind: "boolean" },
+    default: true,
+    description:
+      "Sign in when an HTTP server answers 401 (not with --bearer or an Authorization header); tokens go to $EMCEE_TOKEN_FILE, default ~/.config/emcee/tokens.json.",
+  },
+  {
     name: "config",
     flag: "--config",
     env: "EMCEE_MCP_CONFIG",
@@ -156,7 +166,7 @@ const DETAILS: Record<ClientCommandName, { operands: string; summary: string; fl
   },
 };
 
-const COMMON = new Set(["json", "header", "bearer", "config", "timeout"]);
+const COMMON = new Set(["json", "header", "bearer", "oauth", "config", "timeout"]);
 
 /**
  * The parsing spec, flags and usage lines of a client command.

@@ -8,10 +8,12 @@
 import { connectClient, type McpClient } from "../client/client.ts";
 import { createProxyServer } from "../server/proxy/proxy.ts";
 import { serveStdio } from "../transports/stdio/server.ts";
-import { onShutdownSignal } from "../runtime/mod.ts";
+import { getEnv, onShutdownSignal } from "../runtime/mod.ts";
 import { CLIENT_SETTINGS } from "./client_specs.ts";
 import { type CommandSpec, FlagError, helpText, parseFlags } from "./flags.ts";
 import type { CommandIo } from "./serve_commands.ts";
+import { type CliAuth, optionalCliAuth, unauthorizedProblem } from "./oauth_login.ts";
+import { readText } from "./setting_types.ts";
 
 /** `emcee proxy`. */
 export const PROXY_COMMAND: CommandSpec = {
@@ -22,8 +24,18 @@ export const PROXY_COMMAND: CommandSpec = {
 };
 
 const PROXY_SETTINGS = CLIENT_SETTINGS.filter((spec) =>
-  spec.name === "header" || spec.name === "bearer"
+  spec.name === "header" || spec.name === "bearer" || spec.name === "oauth"
 );
+
+/** `--oauth`/`--no-oauth`, else `EMCEE_OAUTH`, else on. */
+function oauthSetting(flag: string | boolean | string[] | undefined): boolean {
+  if (typeof flag === "boolean") return flag;
+  const raw = getEnv("EMCEE_OAUTH");
+  if (raw === undefined || raw === "") return true;
+  const read = readText({ kind: "boolean" }, raw);
+  if (!read.ok) throw new FlagError(`EMCEE_OAUTH must ${read.must}`, raw, "not-boolean");
+  return read.value === true;
+}
 
 /** `Name: value` headers, checked. */
 export function parseHeaderFlags(values: readonly string[]): Record<string, string> {
@@ -49,6 +61,7 @@ const relay = (): Promise<never> => Promise.reject(new Error("relayed by the pro
 export async function runProxy(argv: readonly string[], io: CommandIo): Promise<number> {
   let url: URL;
   let headers: Record<string, string>;
+  let oauth: boolean;
   try {
     const parsed = parseFlags(argv, PROXY_COMMAND, PROXY_SETTINGS);
     if (parsed.help) {
@@ -73,19 +86,26 @@ export async function runProxy(argv: readonly string[], io: CommandIo): Promise<
     if (typeof parsed.flags.bearer === "string") {
       headers.authorization = `Bearer ${parsed.flags.bearer}`;
     }
+    oauth = oauthSetting(parsed.flags.oauth);
   } catch (error) {
     io.error(`emcee proxy: ${error instanceof Error ? error.message : String(error)}`);
     io.error('Run "emcee proxy --help" for usage.');
     return 2;
   }
   let client: McpClient;
+  // stdout carries the protocol: the authorization URL goes to stderr.
+  const login: CliAuth | undefined = await optionalCliAuth(url, oauth, headers, io);
   try {
     client = await connectClient(url, { name: "emcee-proxy", version: "0.1.0" }, {
       headers,
+      auth: login?.provider,
       handlers: { elicit: relay, sample: relay, roots: relay },
     });
   } catch (error) {
-    io.error(`emcee proxy: cannot reach ${url.href}: ${String(error)}`);
+    await login?.close();
+    const refused = unauthorizedProblem(error, oauth);
+    io.error(`emcee proxy: cannot reach ${url.href}: ${refused?.message ?? String(error)}`);
+    if (refused !== undefined) io.error(refused.hint);
     return 3;
   }
   const proxy = await createProxyServer(client, {
@@ -99,6 +119,7 @@ export async function runProxy(argv: readonly string[], io: CommandIo): Promise<
     stop();
     await proxy.close();
     await client.close();
+    await login?.close();
   }
   return 0;
 }

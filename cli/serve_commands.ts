@@ -28,6 +28,8 @@ export interface CommandIo {
   print(line: string): void;
   /** One line of diagnostics. */
   error(line: string): void;
+  /** Shows an OAuth authorization URL after it was printed with `error` (tests follow it). */
+  openUrl?: (url: URL) => void | Promise<void>;
 }
 
 /** `emcee serve`. */

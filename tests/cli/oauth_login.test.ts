@@ -1,0 +1,267 @@
+/**
+ * The CLI signs in with OAuth when a server answers 401: `emcee call` and `emcee proxy`
+ * against an emcee server behind emcee's own authorization server (consent auto-approved),
+ * the "browser" being a fetch of the printed URL that follows the redirect to the loopback
+ * receiver; tokens kept in the token file are reused by the next run.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { autoApprove } from "../../auth/authorization_server/consent.ts";
+import { withAuthorizationServer } from "../../auth/authorization_server/with_authorization_server.ts";
+import { connectClient } from "../../client/client.ts";
+import { type ClientIo, runClientCommand } from "../../cli/client_commands.ts";
+import { cliAuth, optionalCliAuth, tokenFilePath } from "../../cli/oauth_login.ts";
+import {
+  currentDirectory,
+  fileInfo,
+  getEnv,
+  homeDirectory,
+  type HttpServerHandle,
+  joinPath,
+  readTextFile,
+  serveHttp,
+  writeTextFile,
+} from "../../runtime/mod.ts";
+import { McpServer } from "../../server/server.ts";
+import type { HttpHandler } from "../../transports/http/server.ts";
+import { within } from "../async.ts";
+import { withTempDir } from "../temp.ts";
+import { emceeCommand } from "./emcee_command.ts";
+
+const WAIT = 20_000;
+
+/** The "browser": requests the authorization URL and follows it to the loopback receiver. */
+async function click(url: URL): Promise<void> {
+  const response = await fetch(url);
+  const page = await response.text();
+  assert.equal(response.status, 200, page);
+  assert.match(page, /Authorization received/);
+}
+
+interface Recorded {
+  io: ClientIo;
+  out: string[];
+  err: string[];
+  opened: URL[];
+}
+
+function recordingIo(tokenFile: string, openUrl?: (url: URL) => Promise<void>): Recorded {
+  const out: string[] = [];
+  const err: string[] = [];
+  const opened: URL[] = [];
+  const env: Record<string, string> = { EMCEE_TOKEN_FILE: tokenFile };
+  return {
+    out,
+    err,
+    opened,
+    io: {
+      print: (line) => out.push(line),
+      error: (line) => err.push(line),
+      env: (name) => env[name],
+      openUrl: async (url) => {
+        opened.push(url);
+        if (openUrl === undefined) throw new Error(`no authorization expected, got ${url.href}`);
+        await openUrl(url);
+      },
+    },
+  };
+}
+
+describe("the CLI signs in with OAuth", () => {
+  let http: HttpServerHandle;
+  let mcpUrl: string;
+
+  before(async () => {
+    const route: { handler?: HttpHandler } = {};
+    http = await serveHttp((request) => route.handler!(request), {
+      port: 0,
+      hostname: "127.0.0.1",
+    });
+    mcpUrl = `${http.url}/mcp`;
+    const server = new McpServer({ name: "oauth-login-test", version: "1.0.0" });
+    server.tool({
+      name: "add",
+      input: {
+        type: "object",
+        properties: { a: { type: "number" }, b: { type: "number" } },
+        required: ["a", "b"],
+      },
+      handler: ({ a, b }: { a: number; b: number }) => String(a + b),
+    });
+    route.handler = withAuthorizationServer(server, {
+      resource: mcpUrl,
+      requiredScopes: ["mcp"],
+      consent: autoApprove({ subject: "ada" }),
+    });
+  });
+
+  after(async () => {
+    await http.close();
+  });
+
+  test("call authorizes once, keeps the tokens 0600, and the next run reuses them", async () => {
+    await withTempDir("emcee-oauth-login", async (dir) => {
+      const tokenFile = joinPath(dir, "config", "tokens.json");
+      const first = recordingIo(tokenFile, click);
+      const code = await within(
+        runClientCommand("call", [mcpUrl, "add", "a=1", "b=2"], first.io),
+        WAIT,
+        "first call",
+      );
+      assert.equal(code, 0, first.err.join("\n"));
+      assert.deepEqual(first.out, ["3"]);
+      assert.equal(first.opened.length, 1);
+      const printed = first.err.find((line) => line.startsWith("Open this URL to authorize: "));
+      assert.equal(printed, `Open this URL to authorize: ${first.opened[0].href}`);
+      assert.equal(first.opened[0].origin, http.url, "the URL is the authorization server's");
+      assert.equal((await fileInfo(tokenFile))!.mode! & 0o777, 0o600);
+      const document = JSON.parse(await readTextFile(tokenFile));
+      assert.equal(Object.keys(document.tokens).length, 1);
+
+      const second = recordingIo(tokenFile);
+      const again = await within(
+        runClientCommand("call", [mcpUrl, "add", "a=20", "b=22"], second.io),
+        WAIT,
+        "second call",
+      );
+      assert.equal(again, 0, second.err.join("\n"));
+      assert.deepEqual(second.out, ["42"]);
+      assert.deepEqual(second.opened, [], "the stored tokens were used");
+      assert.ok(!second.err.some((line) => line.includes("Open this URL")), second.err.join("\n"));
+
+      // Tokens gone (revoked, expired without refresh): the next run signs in again, from a
+      // receiver on another port.
+      document.tokens = {};
+      await writeTextFile(tokenFile, JSON.stringify(document), { mode: 0o600 });
+      const third = recordingIo(tokenFile, click);
+      const code3 = await within(
+        runClientCommand("call", [mcpUrl, "add", "a=2", "b=2"], third.io),
+        WAIT,
+        "third call",
+      );
+      assert.equal(code3, 0, third.err.join("\n"));
+      assert.deepEqual(third.out, ["4"]);
+      assert.equal(third.opened.length, 1);
+      const after = JSON.parse(await readTextFile(tokenFile));
+      // The client library registers again for a new redirect port, replacing the entry.
+      assert.equal(Object.keys(after.clients).length, 1);
+      assert.equal(Object.keys(after.tokens).length, 1);
+    });
+  });
+
+  test("without signing in, a 401 is a connection failure naming authorization", async () => {
+    await withTempDir("emcee-oauth-login", async (dir) => {
+      const tokenFile = joinPath(dir, "tokens.json");
+      for (const argv of [["--no-oauth"], ["--bearer", "not-a-token"]]) {
+        const run = recordingIo(tokenFile);
+        const code = await within(
+          runClientCommand("call", [...argv, mcpUrl, "add", "a=1", "b=2"], run.io),
+          WAIT,
+          argv.join(" "),
+        );
+        assert.equal(code, 3, run.err.join("\n"));
+        assert.deepEqual(run.out, []);
+        assert.deepEqual(run.opened, [], "no authorization was started");
+        assert.match(run.err[0], /could not connect to .*: the server requires authorization/);
+        assert.match(run.err.join("\n"), /--bearer/);
+      }
+      assert.equal(await fileInfo(tokenFile), undefined, "nothing was stored");
+    });
+  });
+
+  test("EMCEE_OAUTH=false turns signing in off", async () => {
+    await withTempDir("emcee-oauth-login", async (dir) => {
+      const run = recordingIo(joinPath(dir, "tokens.json"));
+      const env = run.io.env!;
+      run.io.env = (name) => name === "EMCEE_OAUTH" ? "false" : env(name);
+      const code = await within(runClientCommand("tools", [mcpUrl], run.io), WAIT, "tools");
+      assert.equal(code, 3, run.err.join("\n"));
+      assert.match(run.err.join("\n"), /--no-oauth/, "the hint names the flag that turned it off");
+    });
+  });
+
+  test("emcee proxy signs in, printing the URL on stderr, then forwards", async () => {
+    await withTempDir("emcee-oauth-login", async (dir) => {
+      const env: Record<string, string> = {
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+        EMCEE_TOKEN_FILE: joinPath(dir, "tokens.json"),
+      };
+      for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"]) {
+        const value = getEnv(name);
+        if (value !== undefined) env[name] = value;
+      }
+      const clicks: Promise<void>[] = [];
+      const stderr: string[] = [];
+      const client = await within(
+        connectClient({
+          ...emceeCommand(["proxy", mcpUrl]),
+          env,
+          onStderrLine: (line) => {
+            stderr.push(line);
+            const prefix = "Open this URL to authorize: ";
+            if (line.startsWith(prefix)) clicks.push(click(new URL(line.slice(prefix.length))));
+          },
+        }, { name: "proxy-oauth-test", version: "1.0.0" }),
+        WAIT,
+        "connect through the proxy",
+      );
+      try {
+        const result = await within(client.callTool("add", { a: 2, b: 3 }), WAIT, "proxied call");
+        assert.deepEqual(result.content, [{ type: "text", text: "5" }]);
+        assert.equal(clicks.length, 1, stderr.join("\n"));
+        await clicks[0];
+      } finally {
+        await client.close();
+      }
+
+      // --no-oauth: the 401 ends the proxy with exit 3 before it serves.
+      await assert.rejects(
+        within(
+          connectClient({
+            ...emceeCommand(["proxy", "--no-oauth", mcpUrl]),
+            env,
+            stderr: "capture",
+          }, { name: "proxy-oauth-test", version: "1.0.0" }),
+          WAIT,
+          "connect through the proxy without oauth",
+        ),
+        /requires authorization/,
+      );
+    });
+  });
+});
+
+describe("cliAuth", () => {
+  test("the token file is EMCEE_TOKEN_FILE, else under XDG_CONFIG_HOME, else ~/.config", () => {
+    const env = (values: Record<string, string>) => (name: string) => values[name];
+    assert.equal(tokenFilePath(env({ EMCEE_TOKEN_FILE: "/t/x.json" })), "/t/x.json");
+    assert.equal(
+      tokenFilePath(env({ XDG_CONFIG_HOME: "/cfg" })),
+      joinPath("/cfg", "emcee", "tokens.json"),
+    );
+    assert.equal(
+      tokenFilePath(env({})),
+      joinPath(homeDirectory() ?? currentDirectory(), ".config", "emcee", "tokens.json"),
+    );
+  });
+
+  test("credentials given by hand, or --no-oauth, mean no sign-in", async () => {
+    const io = { error: () => {} };
+    const url = "http://127.0.0.1:1/mcp";
+    assert.equal(await optionalCliAuth(url, false, {}, io), undefined);
+    assert.equal(await optionalCliAuth(url, true, { Authorization: "Bearer x" }, io), undefined);
+    const login = await optionalCliAuth(url, true, { "X-Other": "y" }, io);
+    assert.ok(login !== undefined);
+    await login.close();
+  });
+
+  test("nothing is sent or started before the server asks, and close works unused", async () => {
+    const login = await cliAuth("http://127.0.0.1:1/mcp", { error: () => {} });
+    assert.equal(
+      await login.provider.headers({ url: "http://127.0.0.1:1/mcp", method: "POST" }),
+      undefined,
+    );
+    await login.close();
+  });
+});
