@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { args, exitProcess } from "../runtime/mod.ts";
+import { args, enableCompileCache, exitProcess } from "../runtime/mod.ts";
 import { CLIENT_COMMANDS, type ClientCommandName, runClientCommand } from "./client_commands.ts";
 import { runInstall } from "./install.ts";
 import { runProxy } from "./proxy_command.ts";
@@ -137,5 +137,7 @@ export async function main(
 }
 
 if ((import.meta as { main?: boolean }).main) {
+  // The tool hosts are this program again, one per reload: on Node, let them reuse compiled code.
+  await enableCompileCache();
   exitProcess(await main(args()));
 }

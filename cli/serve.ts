@@ -11,6 +11,7 @@ import { serveStdio } from "../transports/stdio/server.ts";
 import { createWebSocketHandler } from "../transports/websocket/server.ts";
 import {
   type CommandLine,
+  enableCompileCache,
   fileInfo,
   fromFileUrl,
   resolvePath,
@@ -121,6 +122,9 @@ export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
   }
   // The examples never change (and inside a compiled executable there is no folder to watch).
   const bundled = toolDirs.length === 1 && toolDirs[0] === bundledToolsDirectory();
+  // Each reload starts a tool host; on Node they then reuse compiled code instead of
+  // recompiling every module.
+  await enableCompileCache();
   const tools = await superviseTools({
     dirs: toolDirs,
     hostCommand: hostCommand ?? defaultHostCommand,

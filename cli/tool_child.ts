@@ -81,7 +81,7 @@ export async function startToolChild(
   let connecting: Promise<McpClient> | undefined;
   try {
     connecting = connectClient(
-      { command: command.command, args: command.args, onStderrLine },
+      { command: command.command, args: command.args, env: command.env, onStderrLine },
       { name: "emcee-serve", version: "0.1.0" },
       {
         eraCache: false,

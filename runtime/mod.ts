@@ -42,6 +42,8 @@ export {
   memoryUsage,
   runtimeVersion,
 } from "./process_info.ts";
+export { collectGarbage } from "./collect_garbage.ts";
+export { enableCompileCache } from "./compile_cache.ts";
 export {
   commandForScript,
   type CommandLine,

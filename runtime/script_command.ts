@@ -7,6 +7,8 @@
 import type { RuntimeName } from "./adapter.ts";
 import { currentAdapter } from "./adapter.ts";
 import { executablePath } from "./process_info.ts";
+import { compileCacheDirectory } from "./compile_cache.ts";
+import { environment } from "./runtime.ts";
 
 /** A command line: the executable and its arguments. */
 export interface CommandLine {
@@ -14,6 +16,8 @@ export interface CommandLine {
   command: string;
   /** Its arguments. */
   args: string[];
+  /** Its complete environment, when it needs more than this process's (else it inherits). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -62,5 +66,11 @@ export function commandForScript(
  * ```
  */
 export function scriptCommand(script: string, args: readonly string[] = []): CommandLine {
-  return commandForScript(currentAdapter.name, executablePath(), script, args);
+  const line = commandForScript(currentAdapter.name, executablePath(), script, args);
+  const cache = compileCacheDirectory();
+  // A Node child loads this program's modules before it could turn the cache on itself.
+  if (cache !== undefined && currentAdapter.name === "node") {
+    line.env = { ...environment(), NODE_COMPILE_CACHE: cache };
+  }
+  return line;
 }

@@ -90,9 +90,9 @@ step "deno publish --dry-run" deno publish --dry-run --allow-dirty
 step "deno doc --lint" doc_lint_entry_points
 step "deno check --doc" check_doc_examples
 
-step "unit tests (deno)" deno test -A $(unit_files)
+step "unit tests (deno)" deno test -A --v8-flags=--expose-gc $(unit_files)
 step "unit tests (bun)" bun test --timeout 60000 $(unit_files | sed 's|^|./|')
-step "unit tests (node)" node --test --test-timeout=120000 $(unit_files)
+step "unit tests (node)" node --expose-gc --test --test-timeout=120000 $(unit_files)
 
 for runtime in deno bun node; do
   step "conformance server ($runtime)" bash scripts/conformance-server.sh "$runtime"
