@@ -109,7 +109,7 @@ async function connectWebSocket(state: ClientState, url: URL, useCache: boolean)
   const authorization = Object.entries(state.options.headers ?? {})
     .find(([name]) => name.toLowerCase() === "authorization")?.[1];
   const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
-  const transport = createWebSocketClientTransport(url, { token });
+  const transport = createWebSocketClientTransport(url, { token, auth: state.options.auth });
   await transport.start(sinkFor(state, transport)); // before it is ours: a refusal leaves none
   state.transport = transport;
   await negotiate(state, useCache ? `ws:${url.origin}${url.pathname}` : undefined, false);

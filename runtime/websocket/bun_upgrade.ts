@@ -19,6 +19,7 @@
  */
 import { guardHandler, type HttpHandler } from "../http.ts";
 import { WebSocketCloseCode } from "./frame.ts";
+import { KeepAlive } from "./keep_alive.ts";
 import { ServerWebSocketPort } from "./server_socket.ts";
 import {
   isWebSocketUpgrade,
@@ -32,6 +33,10 @@ import {
 export interface BunSocketData {
   /** The port the socket's events feed. */
   readonly port: ServerWebSocketPort;
+  /** Our own keep-alive of this socket (`pingIntervalMs`, `pongTimeoutMs`), if asked for. */
+  readonly keepAlive?: { readonly intervalMs: number; readonly timeoutMs: number };
+  /** The running keep-alive, once open: told of each sign of life, stopped on close. */
+  pinger?: { heard(): void; stop(): void };
 }
 
 /** The parts of Bun's `ServerWebSocket` that are used; declared here so no Bun types are needed. */
@@ -42,6 +47,10 @@ export interface BunServerWebSocketLike {
   send(data: string | Uint8Array): number;
   /** Closes with a code and reason. */
   close(code?: number, reason?: string): void;
+  /** Sends a ping frame; like `send`'s answer. */
+  ping?(data?: string | Uint8Array): number;
+  /** Drops the connection without a close handshake. */
+  terminate?(): void;
   /** Bytes waiting to be sent (newer Bun versions). */
   getBufferedAmount?(): number;
 }
@@ -63,8 +72,32 @@ export interface BunWebSocketHandlers {
   open(socket: BunServerWebSocketLike): void;
   /** A message arrived. */
   message(socket: BunServerWebSocketLike, message: string | Uint8Array): void;
+  /** A pong arrived (a sign of life for the keep-alive). */
+  pong(socket: BunServerWebSocketLike): void;
   /** The socket closed. */
   close(socket: BunServerWebSocketLike, code: number, reason: string): void;
+}
+
+// Bun's `ping` answers the payload bytes it sent, so an empty ping would read as dropped.
+const KEEP_ALIVE_PAYLOAD = new Uint8Array([0x6b]);
+
+/** Pings `socket` as its data asks, closing it (1001, then dropped) when the peer goes silent. */
+function startKeepAlive(socket: BunServerWebSocketLike): void {
+  const wanted = socket.data.keepAlive;
+  if (wanted === undefined || !(wanted.intervalMs > 0) || socket.ping === undefined) return;
+  const ping = socket.ping.bind(socket);
+  socket.data.pinger = new KeepAlive(wanted.intervalMs, wanted.timeoutMs, {
+    ping: () => ping(KEEP_ALIVE_PAYLOAD) !== 0,
+    excused: () => false,
+    dead: () => {
+      socket.data.port.close(
+        WebSocketCloseCode.goingAway,
+        `No answer to a ping within ${wanted.timeoutMs} ms`,
+      );
+      // A peer that answers no ping will not answer the close frame either.
+      socket.terminate?.();
+    },
+  });
 }
 
 /** The handlers `serveHttp` passes to `Bun.serve` (the same for every server). */
@@ -76,11 +109,17 @@ export const bunWebSocketHandlers: BunWebSocketHandlers = {
       close: (code, reason) => socket.close(code, reason),
       bufferedAmount: () => socket.getBufferedAmount?.() ?? 0,
     });
+    startKeepAlive(socket);
   },
   message(socket, message) {
+    socket.data.pinger?.heard();
     socket.data.port.receive(message);
   },
+  pong(socket) {
+    socket.data.pinger?.heard();
+  },
   close(socket, code, reason) {
+    socket.data.pinger?.stop();
     // Bun reports 1006 for a connection lost without a close frame, as the web does.
     socket.data.port.ended({ code, reason, wasClean: code !== WebSocketCloseCode.abnormal });
   },
@@ -103,20 +142,24 @@ export function bunFetchWithUpgrade(
 ): BunFetch {
   const guarded = guardHandler(handler, onError);
   return async (request, server) => {
-    let pending: { port: ServerWebSocketPort; protocol?: string } | undefined;
+    let pending: { port: ServerWebSocketPort; options: UpgradeWebSocketOptions } | undefined;
     if (isWebSocketUpgrade(request)) {
       registerNativeUpgrade(request, (options: UpgradeWebSocketOptions): WebSocketUpgrade => {
         const port = new ServerWebSocketPort(options.protocol ?? "", options);
-        pending = { port, protocol: options.protocol };
+        pending = { port, options };
         // Never sent: Bun answers the handshake itself once `fetch` returns nothing.
         return { socket: port, response: new Response(null, { status: 204 }) };
       });
     }
     const response = await guarded(request);
     if (pending === undefined) return response;
-    const { port, protocol } = pending;
+    const { port, options } = pending;
+    const { protocol, pingIntervalMs, pongTimeoutMs } = options;
     const headers = protocol === undefined ? undefined : { "sec-websocket-protocol": protocol };
-    if (!server.upgrade(request, { data: { port }, headers })) {
+    const keepAlive = pingIntervalMs === undefined
+      ? undefined
+      : { intervalMs: pingIntervalMs, timeoutMs: pongTimeoutMs ?? pingIntervalMs };
+    if (!server.upgrade(request, { data: { port, keepAlive }, headers })) {
       port.ended({ code: WebSocketCloseCode.abnormal, reason: "Upgrade failed", wasClean: false });
       return new Response("WebSocket upgrade failed", { status: 400 });
     }

@@ -139,7 +139,8 @@ export function nodeWebSocketUpgrade(
       head,
       maxMessageSize: upgrade.maxMessageSize,
       maxBufferedAmount: upgrade.maxBufferedAmount,
-      pingIntervalMs: options.pingIntervalMs ?? 30_000,
+      pingIntervalMs: upgrade.pingIntervalMs ?? options.pingIntervalMs ?? 30_000,
+      pongTimeoutMs: upgrade.pongTimeoutMs,
       closeTimeoutMs,
     });
     socket.removeListener("error", ignore);

@@ -29,6 +29,21 @@ import {
 export interface UpgradeWebSocketOptions extends ServerWebSocketLimits {
   /** The subprotocol to confirm; it must be one the client offered. Default none. */
   protocol?: string;
+  /**
+   * Pings the peer this often, ms (on Deno: after this long without a frame from it); 0
+   * disables. Default: the runtime's own (30 s under `serveHttp` on Node, Deno's ping after 60 s
+   * of its 120 s `idleTimeout`, Bun's server-wide 120 s idle pings). Always WebSocket ping
+   * frames: our own on Node (NodeWebSocket) and on Bun (over Bun's `ServerWebSocket.ping`),
+   * Deno's native `idleTimeout` on Deno.
+   */
+  pingIntervalMs?: number;
+  /**
+   * After a ping, how long the peer may stay silent before the socket is closed (1001, then
+   * dropped, reported as 1006 or 1001), ms; at most `pingIntervalMs`. Default `pingIntervalMs`.
+   * Deno has one knob only: its native socket pings after `(pingIntervalMs + pongTimeoutMs) / 2`
+   * of silence and closes after both together.
+   */
+  pongTimeoutMs?: number;
 }
 
 /** What {@link upgradeWebSocket} returns: the socket, and the response the handler returns. */
@@ -84,8 +99,16 @@ interface DenoWebSocketLike {
 /** `Deno.upgradeWebSocket`, declared locally so that nothing needs Deno's types. */
 export type DenoUpgradeWebSocket = (
   request: Request,
-  options?: { protocol?: string },
+  options?: { protocol?: string; idleTimeout?: number },
 ) => { socket: unknown; response: Response };
+
+/** Deno's `idleTimeout` (seconds) for the keep-alive options; Deno pings at its half. */
+function denoIdleTimeout(options: UpgradeWebSocketOptions): { idleTimeout?: number } {
+  const interval = options.pingIntervalMs;
+  if (interval === undefined) return {};
+  if (interval <= 0) return { idleTimeout: 0 };
+  return { idleTimeout: (interval + (options.pongTimeoutMs ?? interval)) / 1000 };
+}
 
 /** Upgrades `request` with Deno's native WebSocket server. */
 export function upgradeOnDeno(
@@ -95,7 +118,7 @@ export function upgradeOnDeno(
 ): WebSocketUpgrade {
   // Deno splits the offered list on ", " only, so a client that joins it with "," (ws does)
   // would be refused: the protocol was already checked by the caller, so name it here.
-  const native = upgrade(request);
+  const native = upgrade(request, denoIdleTimeout(options));
   if (options.protocol) native.response.headers.set("sec-websocket-protocol", options.protocol);
   const socket = native.socket as DenoWebSocketLike;
   const port = new ServerWebSocketPort(options.protocol ?? "", options);

@@ -34,6 +34,19 @@ export interface WebSocketHandlerOptions extends OriginPolicy {
   maxMessageBytes?: number;
   /** The most bytes waiting to be sent on a socket; past it, 1008. Default 16 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Pings each socket this often with WebSocket ping frames (not MCP messages), ms; on Deno,
+   * after this long without a frame from the peer; 0 disables. Default 30 000. A socket found
+   * dead ends as a lost connection would: an initialized legacy session then waits
+   * `resumeGraceMs` for its client.
+   */
+  keepAliveMs?: number;
+  /**
+   * How long a pinged socket may stay silent before it is closed (1001, then dropped), ms; at
+   * most `keepAliveMs`. Default `keepAliveMs`. On Deno, whose native socket has one setting,
+   * the ping goes after `(keepAliveMs + idleTimeoutMs) / 2` of silence and the close after both.
+   */
+  idleTimeoutMs?: number;
   /** How long an initialized session waits for its client to reconnect, ms; 0: none. Default 30 000. */
   resumeGraceMs?: number;
   /** Messages a disconnected session holds for its client; one more ends it. Default 1 000. */
@@ -84,6 +97,13 @@ export function createWebSocketHandler(
     maxPendingBytes: options.maxPendingBytes ?? 4 * 1024 * 1024,
   });
   const fallback = options.fallback ?? upgradeRequired;
+  const pingIntervalMs = options.keepAliveMs ?? 30_000;
+  const pongTimeoutMs = options.idleTimeoutMs ?? pingIntervalMs;
+  if (pingIntervalMs > 0 && !(pongTimeoutMs > 0 && pongTimeoutMs <= pingIntervalMs)) {
+    throw new RangeError(
+      `idleTimeoutMs (${pongTimeoutMs}) must be above 0 and at most keepAliveMs (${pingIntervalMs})`,
+    );
+  }
   return async (request: Request): Promise<Response> => {
     if (!isWebSocketUpgrade(request)) return await fallback(request);
     const offer = readSubprotocols(offeredProtocols(request));
@@ -105,6 +125,8 @@ export function createWebSocketHandler(
       protocol: MCP_SUBPROTOCOL,
       maxMessageSize: options.maxMessageBytes,
       maxBufferedAmount: options.maxBufferedBytes,
+      pingIntervalMs,
+      pongTimeoutMs,
     });
     sessions.bind(socket, admitted.auth);
     return response;
