@@ -37,6 +37,12 @@ export interface LoadSettingsOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** The resolved settings, and every variable of the `.env` file (settings or not). */
+export interface LoadedSettings extends ResolvedSettings {
+  /** The `.env` file's variables; empty when there is none. */
+  dotenv: Record<string, string>;
+}
+
 /** The names of the environment variables the CLI reads besides settings. */
 export const OTHER_ENV: readonly string[] = [
   "EMCEE_CONFIG",
@@ -65,7 +71,7 @@ async function readIfPresent(path: string): Promise<string | undefined> {
  * console.log(settings.port, sources.port); // 9000 "flags"
  * ```
  */
-export async function loadSettings(options: LoadSettingsOptions = {}): Promise<ResolvedSettings> {
+export async function loadSettings(options: LoadSettingsOptions = {}): Promise<LoadedSettings> {
   const directory = resolvePath(options.directory ?? currentDirectory());
   const env = options.env ?? environment();
   const dotenvPath = joinPath(directory, ".env");
@@ -74,14 +80,16 @@ export async function loadSettings(options: LoadSettingsOptions = {}): Promise<R
   const configPath = options.configFile ?? (env.EMCEE_CONFIG || undefined) ??
     joinPath(directory, "emcee.jsonc");
   const configText = await readIfPresent(resolvePath(configPath));
-  return resolveSettings({
+  const dotenv = dotenvText === undefined ? undefined : parseDotenv(dotenvText, dotenvPath);
+  const resolved = resolveSettings({
     code: options.code,
     flags: options.flags,
     env,
-    dotenv: dotenvText === undefined ? undefined : parseDotenv(dotenvText, dotenvPath),
+    dotenv,
     dotenvSource: dotenvPath,
     file: configText === undefined ? undefined : parseJsonc(configText, configPath),
     fileSource: configPath,
     otherEnv: OTHER_ENV,
   });
+  return { ...resolved, dotenv: dotenv ?? {} };
 }

@@ -12,6 +12,7 @@ import { createWebSocketHandler } from "../transports/websocket/server.ts";
 import {
   type CommandLine,
   enableCompileCache,
+  environment,
   fileInfo,
   fromFileUrl,
   resolvePath,
@@ -62,6 +63,21 @@ export function defaultHostCommand(dirs: readonly string[]): CommandLine {
   return scriptCommand(main, ["__tool-host", ...dirs]);
 }
 
+/**
+ * The host command with the `.env` file's variables in its environment, so tools read their
+ * keys from it; the real environment wins, as `.env` readers do.
+ */
+function withDotenv(
+  hostCommand: (dirs: readonly string[]) => CommandLine,
+  dotenv: Record<string, string>,
+): (dirs: readonly string[]) => CommandLine {
+  if (Object.keys(dotenv).length === 0) return hostCommand;
+  return (dirs) => {
+    const line = hostCommand(dirs);
+    return { ...line, env: { ...dotenv, ...(line.env ?? environment()) } };
+  };
+}
+
 /** `file:line:column: message`, as compilers print it. */
 export function formatProblem(problem: ToolProblem): string {
   const where = problem.line === undefined
@@ -108,7 +124,7 @@ function withPath(handler: HttpHandler, path: string): HttpHandler {
 export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
   const { dirs, flags, directory, log: logOption, onReload, hostCommand, ...code } = options;
   if (dirs !== undefined) code.toolDirs = dirs;
-  const { settings, sources, warnings } = await loadSettings({ code, flags, directory });
+  const { settings, sources, warnings, dotenv } = await loadSettings({ code, flags, directory });
   const threshold = LEVELS.indexOf(settings.logLevel);
   const log = logOption ?? ((level: LogLevel, message: string) => {
     if (LEVELS.indexOf(level) >= threshold) console.error(`emcee: ${message}`);
@@ -127,7 +143,7 @@ export async function serve(options: ServeOptions = {}): Promise<ServeHandle> {
   await enableCompileCache();
   const tools = await superviseTools({
     dirs: toolDirs,
-    hostCommand: hostCommand ?? defaultHostCommand,
+    hostCommand: withDotenv(hostCommand ?? defaultHostCommand, dotenv),
     watch: settings.watch && !bundled,
     info: { name: settings.name, version: "0.1.0" },
     onReload: (outcome) => {

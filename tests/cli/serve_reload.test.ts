@@ -243,3 +243,37 @@ test("serve answers over WebSocket on the same URL", async () => {
     }
   });
 });
+
+test("tools see the .env file's variables; the real environment wins", async () => {
+  await withTempDir("emcee-serve-dotenv", async (dir) => {
+    await writeTextFile(joinPath(dir, ".env"), "GREETING_FOR_TOOLS=from dotenv\nPATH=/nowhere\n");
+    await writeTextFile(
+      joinPath(dir, "tools.ts"),
+      `const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+export const greeting = {
+  name: "greeting",
+  handler: () => ({ content: [{ type: "text", text: String(env.GREETING_FOR_TOOLS) }] }),
+};
+export const path = {
+  name: "path",
+  handler: () => ({ content: [{ type: "text", text: String(env.PATH) }] }),
+};
+`,
+    );
+    const handle = await serve({
+      dirs: [dir],
+      directory: dir,
+      port: 0,
+      watch: false,
+      log: () => {},
+    });
+    const client = await connectClient(handle.url!, { name: "test", version: "1" });
+    try {
+      assert.equal(await text(client, "greeting"), "from dotenv");
+      assert.notEqual(await text(client, "path"), "/nowhere");
+    } finally {
+      await client.close();
+      await handle.close();
+    }
+  });
+});
