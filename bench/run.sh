@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Runs every benchmark under bench/ (each bench/*/bench.ts, plus bench/server/dispatch.ts) on
-# Deno, Bun and Node, printing each one's tables. Not part of the test suite: slow and noisy.
-# Run it on an otherwise idle machine. Usage: bash bench/run.sh [runtime...]  (default: all three)
+# The performance table (bench/perf/bench.ts): emcee against each runtime's raw limit and against
+# the official SDK over Streamable HTTP, stdio, cold start and memory, on Deno, Bun and Node. It
+# prints the table and writes bench/results/latest.md and latest.svg (~8 minutes; QUICK=1: ~2).
+# The HTTP load comes from wrk, installed here with apt-get when missing (else fetch loops).
+# ALL=1 also runs every other benchmark under bench/ (each bench/*/bench.ts, plus
+# bench/server/dispatch.ts), printing each one's tables (several more minutes).
+# Not part of the test suite: slow and noisy; run it on an otherwise idle machine.
+# Usage: [QUICK=1] [ALL=1] bash bench/run.sh [runtime...]  (default: all three)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin="$PWD/node_modules/.bin"
@@ -18,9 +23,26 @@ run_on() {
   esac
 }
 
-benches=(bench/*/bench.ts)
-[ -f bench/server/dispatch.ts ] && benches+=(bench/server/dispatch.ts)
+if ! command -v wrk >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "wrk not found: installing it (apt-get install -y wrk)"
+  apt-get install -y wrk >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1; } ||
+    echo "could not install wrk: the HTTP load falls back to fetch loops"
+fi
+
 failed=0
+echo "=== bench/perf/bench.ts on ${runtimes[*]} ==="
+start=$SECONDS
+"$bin/node" bench/perf/bench.ts "${runtimes[@]}" || { failed=1; echo "FAILED: bench/perf"; }
+echo "($((SECONDS - start)) s)"
+if [ "${ALL:-0}" != "1" ]; then
+  [ "$failed" -eq 0 ] || exit 1
+  exit 0
+fi
+
+benches=()
+for file in bench/*/bench.ts; do [ "$file" = bench/perf/bench.ts ] || benches+=("$file"); done
+[ -f bench/server/dispatch.ts ] && benches+=(bench/server/dispatch.ts)
 for file in "${benches[@]}"; do
   [ -f "$file" ] || continue
   for runtime in "${runtimes[@]}"; do
