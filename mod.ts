@@ -183,6 +183,20 @@ export {
   type UriTemplateVariables,
   urlElicitationRequired,
 } from "./server/mod.ts";
+// Composition: middleware, tracing, mounting.
+export {
+  type McpRequest,
+  type Middleware,
+  mountedName,
+  mountedUri,
+  type ToolCall,
+  type ToolMiddleware,
+  type TraceAttributes,
+  type TraceAttributeValue,
+  type Tracer,
+  type TraceSpan,
+  unmountedUri,
+} from "./server/mod.ts";
 export {
   createProxyServer,
   type ProxyOptions,
@@ -291,6 +305,39 @@ export {
   type Subscription,
   type TaskDriver,
   ToolError,
+} from "./client/mod.ts";
+// The skills extension (SEP-2640), server and client sides.
+export {
+  createSkillsExtension,
+  DIRECTORY_MIME_TYPE,
+  FrontmatterError,
+  loadSkills,
+  type LoadSkillsOptions,
+  parseFrontmatter,
+  sha256Digest,
+  type SkillDefinition,
+  type SkillEntry,
+  SkillError,
+  type SkillFile,
+  SKILL_FILE,
+  type SkillFrontmatter,
+  type SkillResourceEntry,
+  SKILLS_EXTENSION,
+  type SkillsExtension,
+  type SkillsOptions,
+  type SkillsSettings,
+} from "./server/mod.ts";
+export {
+  getSkill,
+  type LoadedSkill,
+  listSkills,
+  loadSkill,
+  readSkillFile,
+  type SkillFileContent,
+  type SkillsTransport,
+  SkillVerificationError,
+  type SkillVerificationProblem,
+  toSkillEntry,
 } from "./client/mod.ts";
 export {
   audienceIncludes,

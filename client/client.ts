@@ -15,6 +15,7 @@
  */
 import type { JsonObject, JsonRpcNotification } from "../protocol/jsonrpc.ts";
 import type { DetailedTask } from "../protocol/tasks.ts";
+import type { SkillEntry } from "../protocol/skills.ts";
 import type { Transport } from "../protocol/transport.ts";
 import type {
   CallToolResult,
@@ -53,6 +54,7 @@ import { request } from "./request.ts";
 import { requestWithInput } from "./round_trips.ts";
 import { type ClientState, createClientState, sendRaw } from "./state.ts";
 import { subscribe } from "./subscriptions.ts";
+import * as skills from "./skills.ts";
 import { driveTask } from "./task_driver.ts";
 import {
   callTool,
@@ -321,6 +323,36 @@ export class McpClient {
   async readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
     const result = await requestWithInput(this.#state, "resources/read", { uri }, options);
     return result as unknown as ReadResourceResult;
+  }
+
+  /**
+   * `skills/list` (skills extension, SEP-2640): every skill entry, all pages.
+   * Reads no skill file; load one with {@link McpClient.loadSkill} when needed.
+   */
+  listSkills(options: CallOptions = {}): Promise<SkillEntry[]> {
+    return skills.listSkills(this, options);
+  }
+
+  /** `skills/get`: one skill's entry, by the URI of its SKILL.md. */
+  getSkill(uri: string, options: CallOptions = {}): Promise<SkillEntry> {
+    return skills.getSkill(this, uri, options);
+  }
+
+  /**
+   * Reads a skill's SKILL.md and verifies its size, digest and frontmatter
+   * against the entry; throws a `SkillVerificationError` on any mismatch.
+   */
+  loadSkill(entry: SkillEntry, options: CallOptions = {}): Promise<skills.LoadedSkill> {
+    return skills.loadSkill(this, entry, options);
+  }
+
+  /** Reads one file of a skill, verified against the entry's size and digest. */
+  readSkillFile(
+    entry: SkillEntry,
+    uri: string,
+    options: CallOptions = {},
+  ): Promise<skills.SkillFileContent> {
+    return skills.readSkillFile(this, entry, uri, options);
   }
 
   /** Renders a prompt. */

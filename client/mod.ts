@@ -31,6 +31,18 @@ export { ClientError, ToolError } from "./errors.ts";
 export { isResultWrapper } from "./invoke.ts";
 // TASKS_EXTENSION lives in protocol/tasks.ts; the task types are re-exported below.
 export { awaitTask, type AwaitTaskOptions, isTaskHandle, type TaskDriver } from "./tasks.ts";
+export {
+  getSkill,
+  type LoadedSkill,
+  listSkills,
+  loadSkill,
+  readSkillFile,
+  type SkillFileContent,
+  type SkillsTransport,
+  SkillVerificationError,
+  type SkillVerificationProblem,
+  toSkillEntry,
+} from "./skills.ts";
 export { eraCache, eraKeyForCommand, eraKeyForUrl, type EraRecord } from "./era_cache.ts";
 export {
   applyElicitationDefaults,

@@ -6,9 +6,8 @@
 # (`list --client`) and run one by one with --scenario (at most $JOBS at a time), which keeps each
 # check and each exit code exactly as the harness reports it.
 #
-# A scenario that exits 0 with zero checks did not pass. Scenarios of features the client does not
-# have yet (KNOWN_MISSING: the skills extension, SEP-2640) are counted apart as known missing; any
-# other zero-check scenario, or an empty scenario list, fails the run.
+# A scenario that exits 0 with zero checks did not pass: every scenario (the skills extension's
+# sep-2640-* included) must run at least one check and pass, and an empty scenario list fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=node_modules/.bin
@@ -20,7 +19,6 @@ case "$runtime" in
   *) echo "usage: $0 <deno|bun|node>" >&2; exit 2 ;;
 esac
 
-KNOWN_MISSING='^sep-2640-'
 JOBS=${CONFORMANCE_JOBS:-8}
 status=0
 for suite in current next; do
@@ -42,7 +40,6 @@ for suite in current next; do
   done
   passed=0
   failed=()
-  missing=()
   checks_passed=0
   checks_total=0
   for i in "${!scenarios[@]}"; do
@@ -55,16 +52,14 @@ for suite in current next; do
       checks_total=$((checks_total + ${counts#* }))
       total_here=${counts#* }
     fi
-    if [ "$total_here" -eq 0 ] && [[ "${scenarios[$i]}" =~ $KNOWN_MISSING ]]; then
-      missing+=("${scenarios[$i]}")
-    elif [ "$ok" -eq 1 ] && [ "$total_here" -gt 0 ]; then
+    if [ "$ok" -eq 1 ] && [ "$total_here" -gt 0 ]; then
       passed=$((passed + 1))
     else
       failed+=("${scenarios[$i]}")
     fi
   done
-  total=$((${#scenarios[@]} - ${#missing[@]}))
-  echo "conformance-$suite ($runtime): $passed/$total scenarios passed, checks $checks_passed/$checks_total (known missing ${#missing[@]}${missing:+: ${missing[*]}})${failed:+; failed: ${failed[*]}}"
+  total=${#scenarios[@]}
+  echo "conformance-$suite ($runtime): $passed/$total scenarios passed, checks $checks_passed/$checks_total${failed:+; failed: ${failed[*]}}"
   for scenario in "${failed[@]}"; do
     echo "---- $scenario ----"
     tail -n 40 "$logdir/${scenario//\//_}.log"

@@ -37,7 +37,7 @@ run() {
   timeout 600 "$node" "$@" --url "$url" >"$log" 2>&1
   local code=$?
   local total
-  total=$(grep -E '^Total:' "$log" | tail -1)
+  total=$(grep -E '^(Total|Passed):' "$log" | tail -1)
   if [ "$code" -ne 0 ]; then
     status=1
     echo "conformance server $runtime $name: FAILED (exit $code) $total — see $log"
@@ -49,4 +49,15 @@ run() {
 run "0.1.16-all" node_modules/conformance-current/dist/index.js server --suite all
 run "0.2.0-alpha.12-2025-11-25" node_modules/conformance-next/dist/index.js server --requirements 2025-11-25
 run "0.2.0-alpha.12-2026-07-28" node_modules/conformance-next/dist/index.js server --requirements 2026-07-28
+# The skills extension (SEP-2640) is in no requirement set, so its scenarios run by name. The
+# fixture declares everything they exercise: a skipped sep-2640 check is a failure here.
+for scenario in sep-2640-skills-enumeration sep-2640-skills-manifest sep-2640-skills-directory; do
+  run "0.2.0-alpha.12-$scenario" node_modules/conformance-next/dist/index.js server --scenario "$scenario"
+  checks=$(grep -E '\[sep-2640-[^]]*\]' "$logs/$runtime-0.2.0-alpha.12-$scenario.log")
+  skipped=$(grep -c SKIPPED <<<"$checks")
+  if [ -z "$checks" ] || [ "$skipped" -ne 0 ]; then
+    status=1
+    echo "conformance server $runtime $scenario: $skipped sep-2640 check(s) SKIPPED of $(grep -c . <<<"$checks")"
+  fi
+done
 exit $status

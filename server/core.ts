@@ -9,10 +9,14 @@ import { MetaKey } from "../protocol/meta.ts";
 import type { CacheHints, Implementation, Meta } from "../protocol/mod.ts";
 import type { ServerExtension } from "./extension.ts";
 import type { ServerOptions } from "./options.ts";
-import { createRegistry, type Registry } from "./registry.ts";
+import { createRegistry, type Registry, registerResource } from "./registry.ts";
 import { createRequestStateCodec, type RequestStateCodec } from "./request_state.ts";
+import { createSkillsExtension } from "./skills/extension.ts";
 import { createTasksExtension } from "./tasks.ts";
 import { createToolNamePolicy, type ToolNamePolicy } from "./tool_names.ts";
+import type { Middleware, ToolMiddleware } from "./middleware.ts";
+import type { MountedServer } from "./mount.ts";
+import { tracingMiddleware } from "./tracing.ts";
 
 /** A server's state and settings. */
 export interface ServerCore extends Registry {
@@ -34,6 +38,12 @@ export interface ServerCore extends Registry {
   readonly closers: Set<() => void>;
   /** How tool names outside the spec's rule are treated. */
   readonly toolNames: ToolNamePolicy;
+  /** Runs around every request, first outermost (the tracer's span first of all). */
+  readonly middleware: Middleware[];
+  /** Runs around every tool handler, first outermost. */
+  readonly toolMiddleware: ToolMiddleware[];
+  /** The servers mounted into this one, by prefix. */
+  readonly mounted: Map<string, MountedServer>;
 }
 
 /** Resolves a server's options into its core. */
@@ -42,8 +52,14 @@ export function createServerCore(info: Implementation, options: ServerOptions): 
   if (options.tasks) {
     extensions.push(createTasksExtension(options.tasks === true ? {} : options.tasks));
   }
+  const registry = createRegistry();
+  if (options.skills) {
+    const skills = createSkillsExtension({ cache: options.cache, ...options.skills });
+    extensions.push(skills);
+    for (const resource of skills.resources) registerResource(registry, resource);
+  }
   return {
-    ...createRegistry(),
+    ...registry,
     info,
     options,
     extensions,
@@ -58,5 +74,8 @@ export function createServerCore(info: Implementation, options: ServerOptions): 
       : { [MetaKey.serverInfo]: info },
     closers: new Set(),
     toolNames: createToolNamePolicy(options),
+    middleware: options.tracer ? [tracingMiddleware(options.tracer)] : [],
+    toolMiddleware: [],
+    mounted: new Map(),
   };
 }

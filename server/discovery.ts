@@ -16,6 +16,7 @@ import type {
 } from "../protocol/mod.ts";
 import { negotiateLegacyVersion, SUPPORTED_VERSIONS } from "../protocol/versions.ts";
 import type { ServerCore } from "./core.ts";
+import { composedInstructions, mountedCapabilities } from "./mount.ts";
 
 /** The capabilities a server advertises: everything it serves, under its own overrides. */
 export function capabilities(core: ServerCore): ServerCapabilities {
@@ -25,6 +26,7 @@ export function capabilities(core: ServerCore): ServerCapabilities {
     prompts: { listChanged: true },
     logging: {},
     completions: {},
+    ...mountedCapabilities(core),
     ...core.options.capabilities,
   };
 }
@@ -49,7 +51,16 @@ export function initialize(
     capabilities: capabilities(core),
     serverInfo: core.info,
   };
-  if (core.options.instructions) result.instructions = core.options.instructions;
+  // Extensions that also serve legacy sessions are declared in the handshake too.
+  const legacy = core.extensions.filter((extension) => extension.legacy);
+  if (legacy.length > 0) {
+    const advertised = result.capabilities as ServerCapabilities;
+    const extensions = { ...advertised.extensions };
+    for (const extension of legacy) extensions[extension.id] = extension.settings ?? {};
+    advertised.extensions = extensions;
+  }
+  const instructions = composedInstructions(core);
+  if (instructions) result.instructions = instructions;
   return result;
 }
 
@@ -68,6 +79,7 @@ export function discover(core: ServerCore): JsonObject {
     supportedVersions: [...SUPPORTED_VERSIONS],
     capabilities: advertised,
   };
-  if (core.options.instructions) result.instructions = core.options.instructions;
+  const instructions = composedInstructions(core);
+  if (instructions) result.instructions = instructions;
   return result;
 }

@@ -105,6 +105,11 @@ export interface ServerExtension {
   readonly id: string;
   /** The settings advertised with it. Default `{}`. */
   readonly settings?: JsonObject;
+  /**
+   * Also declared in the legacy `initialize` result and serving its methods
+   * to legacy sessions, for extensions that need nothing modern. Default false.
+   */
+  readonly legacy?: boolean;
   /** Methods it serves. */
   readonly methods?: { [method: string]: (request: ExtensionRequest) => Promise<JsonObject> };
   /**

@@ -14,6 +14,9 @@
  */
 export { McpServer } from "./server.ts";
 export type { ServerOptions } from "./options.ts";
+export type { McpRequest, Middleware, ToolCall, ToolMiddleware } from "./middleware.ts";
+export type { TraceAttributes, TraceAttributeValue, Tracer, TraceSpan } from "./tracing.ts";
+export { mountedName, mountedUri, unmountedUri } from "./mount.ts";
 export {
   type Lifespan,
   LifespanError,
@@ -78,6 +81,26 @@ export {
   type TasksOptions,
   type TaskStore,
 } from "./tasks.ts";
+export {
+  createSkillsExtension,
+  DIRECTORY_MIME_TYPE,
+  FrontmatterError,
+  loadSkills,
+  type LoadSkillsOptions,
+  parseFrontmatter,
+  sha256Digest,
+  type SkillDefinition,
+  type SkillEntry,
+  SkillError,
+  type SkillFile,
+  SKILL_FILE,
+  type SkillFrontmatter,
+  type SkillResourceEntry,
+  SKILLS_EXTENSION,
+  type SkillsExtension,
+  type SkillsOptions,
+  type SkillsSettings,
+} from "./skills/mod.ts";
 export {
   parseUriTemplate,
   type UriTemplate,

@@ -5,7 +5,9 @@
  */
 import type { CacheHints, ServerCapabilities } from "../protocol/mod.ts";
 import type { ServerExtension } from "./extension.ts";
+import type { SkillsOptions } from "./skills/extension.ts";
 import type { TasksOptions } from "./tasks.ts";
+import type { Tracer } from "./tracing.ts";
 
 /**
  * Server construction options.
@@ -43,6 +45,12 @@ export interface ServerOptions {
    * tools whose definition allows it answer with a task the client polls.
    */
   tasks?: boolean | TasksOptions;
+  /**
+   * Enables the skills extension (`io.modelcontextprotocol/skills`, SEP-2640):
+   * serves these skills' files as `skill://` resources, with `skills/list`,
+   * `skills/get` and, with `directoryRead`, `resources/directory/read`.
+   */
+  skills?: SkillsOptions;
   /** Protocol extensions to serve (2026-07-28 era). */
   extensions?: ServerExtension[];
   /**
@@ -53,4 +61,9 @@ export interface ServerOptions {
   strictToolNames?: boolean;
   /** Receives the server's warnings (such as a tool name outside the spec's rule). Default: `console.warn`. */
   onWarning?: (message: string) => void;
+  /**
+   * Opens one span per request (OpenTelemetry semantic conventions for MCP).
+   * An `@opentelemetry/api` `Tracer` fits as it is; see `Tracer`.
+   */
+  tracer?: Tracer;
 }

@@ -186,17 +186,16 @@ async function serve(
     case "prompts/get":
       return await runHandler(core, request, scope, era);
   }
-  if (modern) {
-    for (const extension of core.extensions) {
-      const methods = extension.methods ?? {};
-      if (Object.hasOwn(methods, request.method)) {
-        return await methods[request.method]({
-          method: request.method,
-          params,
-          clientCapabilities: era.clientCapabilities,
-          auth: scope.auth,
-        });
-      }
+  for (const extension of core.extensions) {
+    if (!modern && !extension.legacy) continue;
+    const methods = extension.methods ?? {};
+    if (Object.hasOwn(methods, request.method)) {
+      return await methods[request.method]({
+        method: request.method,
+        params,
+        clientCapabilities: era.clientCapabilities,
+        auth: scope.auth,
+      });
     }
   }
   throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);

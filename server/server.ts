@@ -42,6 +42,13 @@ import {
   registerResourceTemplate,
   registerTool,
 } from "./registry.ts";
+import {
+  describeRequest,
+  type Middleware,
+  runMiddleware,
+  type ToolMiddleware,
+} from "./middleware.ts";
+import { mountServer } from "./mount.ts";
 import { dispatch, envelopeProblem } from "./routing.ts";
 import { emit, forwardToSession, type ServerEvent, subscribe } from "./subscriptions.ts";
 
@@ -178,6 +185,41 @@ export class McpServer<State = undefined> implements ServerEndpoint {
     return registerPrompt(this.#core, definition as unknown as PromptDefinition);
   }
 
+  // ---- composition ----------------------------------------------------------
+
+  /**
+   * Adds a middleware around every request (see {@link Middleware}). The first
+   * registered is the outermost; a `tracer` option's span is outside them all.
+   * Returns the function that removes it.
+   */
+  use(middleware: Middleware): () => void {
+    return addTo(this.#core.middleware, middleware);
+  }
+
+  /** Adds a middleware around every tool handler (see {@link ToolMiddleware}); first registered outermost. */
+  useTool(middleware: ToolMiddleware): () => void {
+    return addTo(this.#core.toolMiddleware, middleware);
+  }
+
+  /**
+   * Serves `other`'s tools, prompts, resources and templates from this server
+   * under `prefix`, live (see mount.ts for the naming rule). Its handlers run
+   * with this server's request context. `remove()` unmounts.
+   *
+   * @example
+   * ```ts
+   * import { McpServer } from "./server.ts";
+   * const weather = new McpServer({ name: "weather", version: "1.0.0" });
+   * weather.tool({ name: "forecast", handler: () => "sunny" });
+   * const app = new McpServer({ name: "app", version: "1.0.0" });
+   * app.mount("weather", weather); // tool "weather_forecast"
+   * ```
+   */
+  // deno-lint-ignore no-explicit-any
+  mount(prefix: string, other: McpServer<any>): Registration {
+    return mountServer(this.#core, prefix, other.#core, () => other.start());
+  }
+
   // ---- events ---------------------------------------------------------------
 
   /** Tells subscribed clients that a resource changed. */
@@ -216,7 +258,15 @@ export class McpServer<State = undefined> implements ServerEndpoint {
     try {
       const pending = this.#lifespan.pending();
       if (pending) await pending;
-      const result = await dispatch(this.#core, request, scope);
+      const core = this.#core;
+      // One length check keeps a server without middleware a plain call into the router.
+      const result = core.middleware.length === 0
+        ? await dispatch(core, request, scope)
+        : await runMiddleware(
+          core.middleware,
+          describeRequest(request, scope),
+          () => dispatch(core, request, scope),
+        );
       return resultResponse(request.id, result);
     } catch (error) {
       return errorResponseFrom(request.id, error);
@@ -257,4 +307,13 @@ export class McpServer<State = undefined> implements ServerEndpoint {
   attachSession(session: LegacySession): () => void {
     return forwardToSession(this.#core.listeners, session);
   }
+}
+
+/** Appends to a chain; the returned function takes out that one entry. */
+function addTo<T>(chain: T[], entry: T): () => void {
+  chain.push(entry);
+  return () => {
+    const at = chain.indexOf(entry);
+    if (at >= 0) chain.splice(at, 1);
+  };
 }

@@ -14,6 +14,7 @@ import type { RequestContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
 import type { PromptGet, ResourceRead } from "./definitions.ts";
 import type { ToolExecution } from "./extension.ts";
+import { runToolMiddleware } from "./middleware.ts";
 import type { ToolEntry } from "./registry.ts";
 import { toolError, toolResult } from "./tool_result.ts";
 
@@ -48,7 +49,15 @@ export function prepareRun(
     return {
       identity: [name, args],
       execution: entry.definition.execution,
-      execute: (context) => callTool(entry, args, context),
+      // Without tool middleware the handler is called directly: no closure per chain link.
+      execute: core.toolMiddleware.length === 0
+        ? (context) => callTool(entry, args, context)
+        : (context) =>
+          runToolMiddleware(
+            core.toolMiddleware,
+            { name, args, context },
+            (call) => callTool(entry, call.args, call.context),
+          ),
     };
   }
   if (method === "prompts/get") {

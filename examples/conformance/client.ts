@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { McpClient } from "../../client/mod.ts";
+import { McpClient, SkillVerificationError } from "../../client/mod.ts";
 import type { ElicitResult, JsonObject, Tool } from "../../protocol/mod.ts";
 import { args, exitProcess, getEnv } from "../../runtime/mod.ts";
 import { conformanceAuth } from "./auth.ts";
@@ -115,18 +115,29 @@ async function schemaPreservation(client: McpClient): Promise<void> {
   await client.callTool("json_schema_echo", { schema: focal.inputSchema });
 }
 
+/** SEP-2640: load each listed skill, and read its other files only once SKILL.md verified. */
+async function loadEverySkill(client: McpClient): Promise<void> {
+  for (const entry of await client.listSkills()) {
+    try {
+      const skill = await client.loadSkill(entry);
+      const others = entry.resources === "dynamic" ? [] : entry.resources;
+      for (const file of others.filter((file) => file.uri !== entry.uri)) {
+        await client.readSkillFile(skill.entry, file.uri);
+      }
+      log(`skill loaded: ${entry.uri}`);
+    } catch (error) {
+      if (!(error instanceof SkillVerificationError)) throw error;
+      log(`skill refused (${error.problem}): ${error.message}`);
+    }
+  }
+}
+
 async function main(): Promise<number> {
   const url = args().at(-1);
   const scenario = getEnv("MCP_CONFORMANCE_SCENARIO") ?? "";
   if (!url) {
     log("usage: client.ts <server-url>");
     return 2;
-  }
-  if (scenario.startsWith("sep-2640-")) {
-    log(
-      `scenario ${scenario} exercises the skills extension, which this client does not implement`,
-    );
-    return 0;
   }
   const unrelated = { pending: false };
   const client: McpClient = new McpClient({ name: "emcee-conformance-client", version: "0.1.0" }, {
@@ -164,6 +175,15 @@ async function main(): Promise<number> {
         break;
       case "json-schema-ref-no-deref":
         await client.listTools();
+        break;
+      case "sep-2640-client-no-prefetch":
+        // A host lists skills up front but reads none of their files until one is loaded.
+        log(`skills listed: ${(await client.listSkills()).length}`);
+        break;
+      case "sep-2640-client-verify-digest":
+      case "sep-2640-client-verify-size":
+      case "sep-2640-client-verify-frontmatter":
+        await loadEverySkill(client);
         break;
       case "request-metadata":
         await client.discover({ fresh: true });

@@ -12,6 +12,7 @@ import type { RequestContext } from "../../server/context.ts";
 import { McpServer } from "../../server/server.ts";
 import { getEnv, serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
+import { conformanceSkills } from "./skills.ts";
 
 const PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
@@ -25,7 +26,11 @@ const noArgs = { type: "object", properties: {} };
 export function createConformanceServer(): McpServer {
   const server = new McpServer(
     { name: "mcp-conformance-test-server", version: "1.0.0" },
-    { cache: { ttlMs: 300_000, cacheScope: "public" }, tasks: { ttlMs: 600_000 } },
+    {
+      cache: { ttlMs: 300_000, cacheScope: "public" },
+      tasks: { ttlMs: 600_000 },
+      skills: { skills: conformanceSkills, directoryRead: true },
+    },
   );
 
   // ---- tools used by both eras (test_simple_text must stay first) ----
