@@ -33,8 +33,8 @@ export { isResultWrapper } from "./invoke.ts";
 export { awaitTask, type AwaitTaskOptions, isTaskHandle, type TaskDriver } from "./tasks.ts";
 export {
   getSkill,
-  type LoadedSkill,
   listSkills,
+  type LoadedSkill,
   loadSkill,
   readSkillFile,
   type SkillFileContent,

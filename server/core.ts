@@ -9,7 +9,7 @@ import { MetaKey } from "../protocol/meta.ts";
 import type { CacheHints, Implementation, Meta } from "../protocol/mod.ts";
 import type { ServerExtension } from "./extension.ts";
 import type { ServerOptions } from "./options.ts";
-import { createRegistry, type Registry, registerResource } from "./registry.ts";
+import { createRegistry, registerResource, type Registry } from "./registry.ts";
 import { createRequestStateCodec, type RequestStateCodec } from "./request_state.ts";
 import { createSkillsExtension } from "./skills/extension.ts";
 import { createTasksExtension } from "./tasks.ts";

@@ -48,7 +48,7 @@ async function which(client: McpClient): Promise<{ generation: number; pid: numb
 }
 
 /** Memory after a full collection, so that heapUsed counts what is kept. */
-async function settle(): Promise<MemoryUsage> {
+function settle(): MemoryUsage {
   assert.ok(
     collectGarbage(),
     "a forced collection is needed: run with node --expose-gc / deno test --v8-flags=--expose-gc",
@@ -98,11 +98,11 @@ test(`serve stays bounded over ${RELOADS} reloads`, { timeout: 300_000 }, async 
 
       let generation = 1;
       for (let i = 0; i < WARM_UP; i++) await cycle(++generation);
-      const before = await settle();
+      const before = settle();
       const started = Date.now();
       for (let i = 0; i < RELOADS; i++) await cycle(++generation);
       const ms = Date.now() - started;
-      const after = await settle();
+      const after = settle();
 
       const heapGrowth = after.heapUsed - before.heapUsed;
       const rssGrowth = after.rss - before.rss;
