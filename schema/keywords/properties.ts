@@ -13,9 +13,9 @@ import {
   failBelow,
   tooManySteps,
 } from "../compile/evaluation.ts";
-import { quote } from "../compile/quote.ts";
 import { isStringArray, type SchemaNode } from "../compile/schema_node.ts";
-import { compilePattern } from "../formats/regex.ts";
+import type { PatternMatcher } from "../regex/mod.ts";
+import { compileSchemaPattern } from "./strings.ts";
 import { keyStep } from "../pointer.ts";
 import { isSchemaObject } from "../registry.ts";
 import { SchemaError } from "../types.ts";
@@ -25,7 +25,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 function compileProperties(
   properties: [string, Compiled][],
-  patterns: [RegExp, Check][],
+  patterns: [PatternMatcher, Check][],
   additional: Compiled | null,
   additionalIsFalse: boolean,
   additionalLocation: string,
@@ -178,17 +178,13 @@ function subschemaMap(schema: SchemaNode, keyword: string): [string, Compiled][]
   return Object.keys(value).map((key) => [key, schema.child(keyword, value[key], key)]);
 }
 
-function compilePatterns(schema: SchemaNode): [RegExp, Check][] {
-  return subschemaMap(schema, "patternProperties").map(([source, holder]): [RegExp, Check] => {
-    const regex = compilePattern(source);
-    if (regex === undefined) {
-      throw new SchemaError(
-        `patternProperties key ${quote(source)} is not a valid regular expression`,
-        schema.at("patternProperties"),
-      );
-    }
-    return [regex, direct(holder)];
-  });
+function compilePatterns(schema: SchemaNode): [PatternMatcher, Check][] {
+  return subschemaMap(schema, "patternProperties").map((
+    [source, holder],
+  ): [PatternMatcher, Check] => [
+    compileSchemaPattern(source, schema.at("patternProperties"), "patternProperties key"),
+    direct(holder),
+  ]);
 }
 
 function compileDependencies(schema: SchemaNode, objects: Check[]): void {

@@ -1,9 +1,9 @@
 // Validation keywords for strings: `minLength`, `maxLength` (in code points) and `pattern`.
 
-import { type Check, fail } from "../compile/evaluation.ts";
+import { type Check, fail, tooManySteps } from "../compile/evaluation.ts";
 import { quote } from "../compile/quote.ts";
 import { readCount, type SchemaNode } from "../compile/schema_node.ts";
-import { compilePattern } from "../formats/regex.ts";
+import { compilePatternMatcher, PatternError, type PatternMatcher } from "../regex/mod.ts";
 import { SchemaError } from "../types.ts";
 
 /** Length of `text` in Unicode code points (a surrogate pair counts once). */
@@ -50,14 +50,39 @@ export function compileStringKeywords(schema: SchemaNode, strings: Check[]): voi
   if (pattern !== undefined) {
     const location = schema.at("pattern");
     if (typeof pattern !== "string") throw new SchemaError("pattern must be a string", location);
-    const regex = compilePattern(pattern);
-    if (regex === undefined) {
-      throw new SchemaError(
-        `pattern ${quote(pattern)} is not a valid regular expression`,
-        location,
-      );
-    }
+    const matcher = compileSchemaPattern(pattern, location, "pattern");
     const message = `must match pattern ${quote(pattern)}`;
-    strings.push((v, ctx) => regex.test(v as string) || fail(ctx, "pattern", location, message));
+    const regex = matcher.regex;
+    if (regex !== undefined) {
+      strings.push((v, ctx) => regex.test(v as string) || fail(ctx, "pattern", location, message));
+    } else {
+      strings.push((v, ctx) => {
+        // The bounded matcher is linear; its input length still counts as evaluation work.
+        ctx.steps += (v as string).length;
+        if (ctx.steps > ctx.maxSteps) tooManySteps(ctx);
+        return matcher.test(v as string) || fail(ctx, "pattern", location, message);
+      });
+    }
+  }
+}
+
+/**
+ * Compiles a `pattern` or `patternProperties` key for matching in bounded time; a pattern that
+ * is invalid, or that could only be matched by unbounded backtracking, is a schema error.
+ */
+export function compileSchemaPattern(
+  source: string,
+  location: string,
+  keyword: string,
+): PatternMatcher {
+  try {
+    return compilePatternMatcher(source);
+  } catch (error) {
+    const message = error instanceof PatternError && error.invalid
+      ? `${keyword} ${quote(source)} is not a valid regular expression`
+      : `${keyword}: ${(error as Error).message}`;
+    const schemaError = new SchemaError(message, location);
+    schemaError.cause = error;
+    throw schemaError;
   }
 }
