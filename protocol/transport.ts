@@ -12,6 +12,12 @@ export interface TransportSink {
   message(incoming: Classified): void;
   /** The peer went away or the transport closed. Called once. */
   close(): void;
+  /**
+   * The peer stopped sending (its end of the stream closed) but can still
+   * receive. Given, the transport stays open for sending, and the sink closes
+   * it once what it owes the peer is sent; absent, the transport closes.
+   */
+  end?(): void;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type NativeServeOptions,
   serverHandle,
 } from "./http.ts";
+import { setClientAddress } from "./client_address.ts";
 import { createDenoFileSystem, type DenoFileSystemLike } from "./deno_fs.ts";
 import { type ProcessStdio, serializeWrites } from "./stdio.ts";
 import {
@@ -68,7 +69,7 @@ interface DenoServeOptions {
   port: number;
   hostname: string;
   onListen(addr: DenoNetAddr): void;
-  handler(request: Request): Promise<Response>;
+  handler(request: Request, info?: { remoteAddr?: Partial<DenoNetAddr> }): Promise<Response>;
 }
 
 /** The subset of the `Deno` global that is used here. Declared locally: no Deno types needed. */
@@ -246,7 +247,10 @@ function serveDenoHttp(
     // Overriding onListen also stops Deno printing "Listening on ..." to stdout, which would
     // corrupt a stdio transport sharing the process.
     onListen(): void {},
-    async handler(request: Request): Promise<Response> {
+    async handler(
+      request: Request,
+      info?: { remoteAddr?: Partial<DenoNetAddr> },
+    ): Promise<Response> {
       // Deno's request.signal also aborts after every *successful* response ("legacy abort",
       // still the default in Deno 2.x), and `info.completed` resolves even when the client left
       // mid-stream. So the handler gets its own signal, aborted only while the response is
@@ -258,6 +262,7 @@ function serveDenoHttp(
       };
       request.signal.addEventListener("abort", abandon, { once: true });
       const wrapped = new Request(request, { signal: disconnect.signal });
+      setClientAddress(wrapped, info?.remoteAddr?.hostname);
       const upgrade = deno.upgradeWebSocket;
       if (upgrade !== undefined && isWebSocketUpgrade(request)) {
         // Deno upgrades only the request it handed out, not the copy the handler sees.

@@ -46,12 +46,36 @@ function internalServerError(): Response {
   });
 }
 
-/** Runs the handler so that a throw becomes a 500 instead of a runtime-specific error page. */
+function badRequest(): Response {
+  return new Response("Bad Request", {
+    status: 400,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}
+
+/**
+ * Whether the request names one well-formed host. Deno and Bun build
+ * `request.url` from the Host header unchecked (`[::1]evil.example`, an empty
+ * Host on Bun), so it may not parse, and Bun joins duplicate Host lines with
+ * a comma. RFC 9112 §3.2 has a server refuse those, and an http URI's empty
+ * Host, with 400.
+ */
+function wellAddressed(request: Request): boolean {
+  const host = request.headers.get("host");
+  return URL.canParse(request.url) && host !== "" && !(host ?? "").includes(",");
+}
+
+/**
+ * Runs the handler so that a throw becomes a 500 instead of a runtime-specific error page,
+ * and answers a request whose Host makes its URL malformed with 400 before the handler,
+ * which could not parse `request.url`, sees it.
+ */
 export function guardHandler(
   handler: HttpHandler,
   onError: (error: unknown) => void,
 ): (request: Request) => Promise<Response> {
   return async (request: Request): Promise<Response> => {
+    if (!wellAddressed(request)) return badRequest();
     try {
       return await handler(request);
     } catch (error) {

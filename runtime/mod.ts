@@ -42,6 +42,7 @@ export {
   memoryUsage,
   runtimeVersion,
 } from "./process_info.ts";
+export { clientAddressOf } from "./client_address.ts";
 export { collectGarbage } from "./collect_garbage.ts";
 export { enableCompileCache } from "./compile_cache.ts";
 export {

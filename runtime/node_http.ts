@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { setClientAddress } from "./client_address.ts";
 import { guardHandler, type HttpHandler, isBufferable } from "./http.ts";
 import { nodeReadableToWeb, READ_AHEAD_BYTES } from "./node_streams.ts";
 
@@ -86,7 +87,12 @@ export function toWebRequest(request: NodeIncomingMessageLike, signal: AbortSign
     init.body = nodeReadableToWeb(request, { onCancel: "drain", highWaterMark: READ_AHEAD_BYTES });
     init.duplex = "half"; // Required by Fetch for a streaming request body.
   }
-  return new Request(url, init);
+  const web = new Request(url, init);
+  const peer = typeof socket === "object" && socket !== null && "remoteAddress" in socket
+    ? socket.remoteAddress
+    : undefined;
+  setClientAddress(web, typeof peer === "string" ? peer : undefined);
+  return web;
 }
 
 async function writeWebResponse(

@@ -9,6 +9,7 @@
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import { isObject } from "../protocol/jsonrpc.ts";
+import { principalOf } from "../protocol/principal.ts";
 import type {
   ClientCapabilities,
   Implementation,
@@ -65,9 +66,10 @@ export async function runHandler(
   let binding: Promise<string> | undefined;
   let identity = "";
   const bindingOf = () =>
-    binding ??= digestOfText(identity).then((digest) =>
-      `${request.method}|${digest}|${scope.auth?.subject ?? ""}`
-    );
+    // The whole principal (subject and client, or the bare token), digested: the state is
+    // readable by its holder and must not carry a token; JSON keeps the method unambiguous.
+    binding ??= Promise.all([digestOfText(identity), digestOfText(principalOf(scope.auth))])
+      .then(([digest, principal]) => JSON.stringify([request.method, digest, principal]));
   const modernMrtr = era.era === "modern" && MRTR_METHODS.has(request.method);
   if (modernMrtr) {
     identity = canonicalJson(run.identity);

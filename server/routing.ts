@@ -7,6 +7,8 @@
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import { isObject } from "../protocol/jsonrpc.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../protocol/nesting.ts";
+import { describeValue } from "../protocol/describe.ts";
 import { MetaKey } from "../protocol/meta.ts";
 import {
   type ClientCapabilities,
@@ -71,6 +73,9 @@ export function dispatch(
   request: JsonRpcRequest,
   scope: RequestScope,
 ): Promise<JsonObject> {
+  if (nestsDeeperThan(request.params, MAX_JSON_DEPTH)) {
+    throw invalidParams(`params nest deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   const session = scope.session;
   if (request.method === "initialize") {
     if (!session) {
@@ -104,7 +109,7 @@ async function serveLegacy(
       return {};
     case "logging/setLevel": {
       if (!LOGGING_LEVELS.includes(params.level as LoggingLevel)) {
-        throw invalidParams(`Unknown log level: ${String(params.level)}`);
+        throw invalidParams(`Unknown log level: ${describeValue(params.level)}`);
       }
       session.logLevel = params.level as LoggingLevel;
       return {};

@@ -67,6 +67,12 @@ export function prepareRun(
     if (!prompt) throw invalidParams(`Unknown prompt: ${name}`);
     const args = params.arguments ?? {};
     if (!isObject(args)) throw invalidParams("Prompt arguments must be an object");
+    // The spec types prompt arguments as strings: undeclared ones too reach the handler.
+    for (const [key, value] of Object.entries(args)) {
+      if (typeof value !== "string") {
+        throw invalidParams(`Argument "${key}" of prompt ${name} must be a string`);
+      }
+    }
     for (const argument of prompt.arguments ?? []) {
       const value = args[argument.name];
       if (value === undefined) {

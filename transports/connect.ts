@@ -6,6 +6,7 @@
  * @module
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
+import type { RequestId } from "../protocol/jsonrpc.ts";
 import type { Transport } from "../protocol/transport.ts";
 import type { AuthInfo, LegacySession, ServerEndpoint } from "../protocol/server_endpoint.ts";
 import { createInflightRequests, createLegacySession, routeClientMessage } from "./session.ts";
@@ -46,6 +47,8 @@ export async function connectServer(
   const send = (message: Parameters<Transport["send"]>[0]) => transport.send(message);
   const session = createLegacySession(send);
   const inflight = createInflightRequests();
+  const answering = new Set<Promise<unknown>>();
+  const listening = new Set<RequestId>();
   const detach = server.attachSession(session);
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
@@ -70,15 +73,30 @@ export async function connectServer(
         case "request": {
           const request = incoming.message;
           const { signal, end } = inflight.begin(request.id);
-          server.handleRequest(request, { ...scopeBase, signal })
+          const answered = server.handleRequest(request, { ...scopeBase, signal })
             .then((response) => {
               // A cancelled request gets no response (spec: cancellation).
               if (!signal.aborted) return send(response);
             })
             .catch(() => {})
-            .finally(end);
+            .finally(() => {
+              end();
+              answering.delete(answered);
+            });
+          // A stream that lasts as long as the client listens is not waited for at EOF.
+          if (request.method === "subscriptions/listen") listening.add(request.id);
+          answered.finally(() => listening.delete(request.id));
+          answering.add(answered);
         }
       }
+    },
+    async end() {
+      // The client stopped sending: what it asked is still answered, then the
+      // transport closes. Requests to it can no longer be answered.
+      session.engine.failAll(new McpError(ErrorCode.ConnectionClosed, "Connection closed"));
+      for (const id of listening) inflight.cancel(id, "input ended");
+      while (answering.size > 0) await Promise.allSettled([...answering]);
+      await transport.close();
     },
     close() {
       inflight.cancelAll("connection closed");

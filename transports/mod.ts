@@ -26,6 +26,7 @@ export { type CorsOptions, withCors } from "./http/cors.ts";
 export {
   createMemoryEventStore,
   type EventStore,
+  type MemoryEventStore,
   type MemoryEventStoreOptions,
 } from "./http/event_store.ts";
 export type { OriginPolicy } from "./http/origin_guard.ts";
@@ -43,6 +44,12 @@ export {
   type ServeMcpHttpOptions,
 } from "./http/serve.ts";
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type ShutdownOptions } from "./shutdown.ts";
+export {
+  type ClientAddress,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+} from "./session_quota.ts";
+export { principalOf } from "../protocol/principal.ts";
 export type { ServeHttpOptions, ShutdownSignal } from "../runtime/mod.ts";
 export { type ConnectOptions, connectServer, type ServerConnection } from "./connect.ts";
 export { createMemoryPair, type MemoryPairOptions } from "./memory.ts";

@@ -60,47 +60,73 @@ export function createStreamTransport(
     sink?.close();
   };
 
+  const tooLong = () =>
+    sink?.message({
+      kind: "invalid",
+      error: {
+        jsonrpc: "2.0",
+        error: { code: -32600, message: "Message exceeds the size limit" },
+      },
+    });
+
+  // Lines are assembled from bytes: each chunk is searched once for newlines
+  // and kept as it is until its line is complete, so a long line costs linear
+  // work, and an oversized one is reported once and then skipped without
+  // being held.
   async function pump(): Promise<void> {
     const decoder = new TextDecoder();
-    let buffer = "";
-    let oversized = false;
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    let discarding = false;
     reader = channel.readable.getReader();
     try {
       while (!closed) {
         const { value, done } = await reader.read();
         if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let newline = buffer.indexOf("\n");
+        let from = 0;
+        let newline = value.indexOf(10, from);
         while (newline >= 0) {
-          const line = oversized ? "" : buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          if (oversized) {
-            oversized = false;
+          if (discarding) {
+            discarding = false;
+          } else if (pendingBytes + newline - from > maxLine) {
+            tooLong();
           } else {
-            deliverLine(line);
+            pending.push(value.subarray(from, newline));
+            deliverLine(decoder.decode(concat(pending, pendingBytes + newline - from)));
           }
-          newline = buffer.indexOf("\n");
+          pending = [];
+          pendingBytes = 0;
+          from = newline + 1;
+          newline = value.indexOf(10, from);
         }
-        if (buffer.length > maxLine) {
-          oversized = true;
-          buffer = "";
-          sink?.message({
-            kind: "invalid",
-            error: {
-              jsonrpc: "2.0",
-              error: { code: -32600, message: "Message exceeds the size limit" },
-            },
-          });
+        if (discarding || from === value.length) continue;
+        if (pendingBytes + value.length - from > maxLine) {
+          discarding = true;
+          pending = [];
+          pendingBytes = 0;
+          tooLong();
+          continue;
         }
+        // A tail is copied so the whole chunk it came from is not retained.
+        const rest = from === 0 ? value : value.slice(from);
+        pending.push(rest);
+        pendingBytes += rest.length;
       }
-      buffer += decoder.decode();
-      if (buffer.trim() && !oversized) deliverLine(buffer);
+      if (!discarding && pendingBytes > 0) {
+        deliverLine(decoder.decode(concat(pending, pendingBytes)));
+      }
+      // End of input with a sink that still answers: the channel stays open
+      // for writing until the sink closes the transport.
+      if (!closed && sink?.end) {
+        reader.releaseLock();
+        sink.end();
+        return;
+      }
     } catch {
       // A read error ends the transport like EOF does.
-    } finally {
-      reader.releaseLock();
-      await finish();
     }
+    reader.releaseLock();
+    await finish();
   }
 
   function deliverLine(line: string): void {
@@ -129,4 +155,16 @@ export function createStreamTransport(
       await finish();
     },
   };
+}
+
+/** The first `length` bytes of `chunks` as one array (the chunk itself when there is one). */
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }

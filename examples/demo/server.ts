@@ -13,6 +13,7 @@
  * @module
  */
 import { McpServer } from "../../server/server.ts";
+import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import { args, getEnv, serveHttp } from "../../runtime/mod.ts";
 import { serveStdio } from "../../transports/stdio/server.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
@@ -146,9 +147,16 @@ export function createDemoServer(): McpServer {
         mimeType: "text/plain",
       })),
     complete: { id: (value) => Object.keys(NOTES).filter((id) => id.startsWith(value)) },
-    read: (uri, { id }) => {
-      const note = NOTES[String(id)];
-      if (!note) throw new Error(`No note ${String(id)}`);
+    read: (uri, { id }, context) => {
+      // Own keys only: `__proto__` or `constructor` are not notes.
+      const note = typeof id === "string" && Object.hasOwn(NOTES, id) ? NOTES[id] : undefined;
+      if (!note) {
+        // The spec's "resource not found": -32002 before 2026-07-28, -32602 since.
+        const code = context.era === "legacy"
+          ? ErrorCode.ResourceNotFoundLegacy
+          : ErrorCode.InvalidParams;
+        throw new McpError(code, `Resource not found: ${uri}`, { uri });
+      }
       return [{ uri, mimeType: "text/plain", text: `${note.title}\n\n${note.body}` }];
     },
   });

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { setClientAddress } from "../client_address.ts";
 import { guardHandler, type HttpHandler } from "../http.ts";
 import { WebSocketCloseCode } from "./frame.ts";
 import { KeepAlive } from "./keep_alive.ts";
@@ -62,6 +63,8 @@ export interface BunUpgradeServerLike {
     request: Request,
     options: { data: BunSocketData; headers?: Record<string, string> },
   ): boolean;
+  /** The peer address of a request (Bun 1.0.4 and later). */
+  requestIP?(request: Request): { address: string } | null;
 }
 
 /** The `websocket` option of `Bun.serve`, feeding each socket's port. */
@@ -142,6 +145,7 @@ export function bunFetchWithUpgrade(
 ): BunFetch {
   const guarded = guardHandler(handler, onError);
   return async (request, server) => {
+    setClientAddress(request, server.requestIP?.(request)?.address);
     let pending: { port: ServerWebSocketPort; options: UpgradeWebSocketOptions } | undefined;
     if (isWebSocketUpgrade(request)) {
       registerNativeUpgrade(request, (options: UpgradeWebSocketOptions): WebSocketUpgrade => {

@@ -48,7 +48,5 @@ export async function admit(
   return outcome instanceof Response ? outcome : { auth: outcome };
 }
 
-/** The identity a legacy session is bound to: the authenticated subject or client, if any. */
-export function principalOf(auth: AuthInfo | undefined): string {
-  return auth ? `${auth.subject ?? ""}|${auth.clientId ?? ""}` : "";
-}
+// The encoding lives in protocol/ so that server/ binds MRTR state to the same principal.
+export { principalOf } from "../../protocol/principal.ts";

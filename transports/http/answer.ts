@@ -93,10 +93,14 @@ export function answer(
       if (opened) return true;
       if (!mode.acceptsSse) return false;
       opened = true;
-      live.writer = createSseWriter(() => {
-        if (mode.modern) cancel.abort("client disconnected");
-        else live.writer = undefined;
-      }, isListen ? state.keepAliveMs : undefined);
+      live.writer = createSseWriter(
+        () => {
+          if (mode.modern) cancel.abort("client disconnected");
+          else live.writer = undefined;
+        },
+        isListen ? state.keepAliveMs : undefined,
+        state.sseLimits,
+      );
       if (record) {
         liveStreams.set(streamId, live);
         // 2025-11-25 streams start with a priming event so the client can resume.

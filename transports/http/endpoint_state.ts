@@ -6,10 +6,11 @@
  */
 import type { LegacySession, ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import type { InflightRequests } from "../session.ts";
+import type { ClientAddress } from "../session_quota.ts";
 import type { Authorize } from "./admission.ts";
 import type { EventStore } from "./event_store.ts";
 import type { OwnedSession, SessionTable } from "./sessions.ts";
-import type { SseWriter } from "./sse_writer.ts";
+import type { SseWriter, SseWriterLimits } from "./sse_writer.ts";
 
 /** A legacy session of the endpoint and the streams it owns. */
 export interface SessionRecord extends OwnedSession {
@@ -43,6 +44,8 @@ export interface EndpointState {
   readonly maxBodyBytes: number;
   /** Decides per JSON-RPC request whether its principal may make it. */
   readonly authorize?: Authorize;
+  /** Where an anonymous request comes from, for its session quota. */
+  readonly clientAddress: ClientAddress;
   /** Legacy sessions; `undefined` when the endpoint serves only 2026-07-28. */
   readonly sessions: SessionTable<SessionRecord> | undefined;
   /** Where legacy SSE events are kept for resumption. */
@@ -51,6 +54,8 @@ export interface EndpointState {
   readonly retryMs: number;
   /** Interval of keep-alive comments on long-lived streams, ms. */
   readonly keepAliveMs: number;
+  /** Limits of each SSE stream (the bytes queued for a slow client). */
+  readonly sseLimits?: SseWriterLimits;
   /** Legacy request streams by event-store stream id. */
   readonly liveStreams: Map<string, LiveStream>;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { ErrorCode } from "../../protocol/errors.ts";
-import { encodeSseEvent } from "../../protocol/sse.ts";
+import { encodeSseComment, encodeSseEvent } from "../../protocol/sse.ts";
 import { accepts } from "./accept.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import { rpcError } from "./responses.ts";
@@ -27,13 +27,20 @@ export async function get(
   if (record.standalone && !record.standalone.closed) {
     return rpcError(409, ErrorCode.InvalidRequest, "Only one GET stream is allowed per session");
   }
-  const writer = createSseWriter(() => {
-    if (record.standalone === writer) record.standalone = undefined;
-  }, state.keepAliveMs);
+  const writer = createSseWriter(
+    () => {
+      if (record.standalone === writer) record.standalone = undefined;
+    },
+    state.keepAliveMs,
+    state.sseLimits,
+  );
   record.standalone = writer;
   if ((record.session.protocolVersion ?? "") >= "2025-11-25") {
     const eventId = await state.store.append(record.standaloneStreamId, null);
     writer.write(encodeSseEvent({ id: eventId, retry: state.retryMs, data: "" }));
+  } else {
+    // Something to send at once, so the headers go out now (Bun holds them until the first chunk).
+    writer.write(encodeSseComment("stream open"));
   }
   return new Response(writer.readable, { status: 200, headers: SSE_HEADERS });
 }

@@ -13,12 +13,17 @@ import { principalOf } from "./admission.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import { rpcError } from "./responses.ts";
 import { randomId, type SessionTable } from "./sessions.ts";
+import { quotaOwner } from "../session_quota.ts";
 
-/** Opens a session for the principal of `auth` (the table may evict its least recent one). */
+/**
+ * Opens a session for the principal of `auth`, counted against its quota (for an anonymous
+ * `request`, that of its client address); the table may evict sessions to make room.
+ */
 export function openSession(
   state: EndpointState,
   sessions: SessionTable<SessionRecord>,
   auth: AuthInfo | undefined,
+  request?: Request,
 ): SessionRecord {
   const id = randomId();
   const standaloneStreamId = `${id}-get`;
@@ -35,8 +40,14 @@ export function openSession(
       record.standalone?.write(encodeSseEvent({ id: eventId, data: JSON.stringify(message) }));
     });
   }, id);
-  record.detach = state.server.attachSession(record.session);
-  sessions.add(id, record);
+  const detach = state.server.attachSession(record.session);
+  // Ending the session also frees the events kept for its streams.
+  record.detach = () => {
+    detach();
+    Promise.resolve(store.forgetSession?.(id)).catch(() => {});
+  };
+  const address = record.principal === "" && request ? state.clientAddress(request) : undefined;
+  sessions.add(id, record, quotaOwner(record.principal, address));
   return record;
 }
 

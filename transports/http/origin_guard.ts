@@ -16,10 +16,18 @@ export interface OriginPolicy {
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
+/**
+ * The host part of a Host header, or the whole text when what follows the
+ * host is not a port (`[::1]evil.example` must not pass as `[::1]`).
+ */
 function hostnameOf(hostHeader: string): string {
-  if (hostHeader.startsWith("[")) return hostHeader.slice(0, hostHeader.indexOf("]") + 1);
-  const colon = hostHeader.lastIndexOf(":");
-  return colon >= 0 ? hostHeader.slice(0, colon) : hostHeader;
+  const end = hostHeader.startsWith("[")
+    ? hostHeader.indexOf("]") + 1
+    : hostHeader.lastIndexOf(":") >= 0
+    ? hostHeader.lastIndexOf(":")
+    : hostHeader.length;
+  const rest = hostHeader.slice(end);
+  return end > 0 && (rest === "" || /^:[0-9]*$/.test(rest)) ? hostHeader.slice(0, end) : hostHeader;
 }
 
 /**
@@ -59,7 +67,12 @@ export function originAllowed(origin: string, policy: OriginPolicy): boolean {
   if (policy.localhostOnly === false) return policy.allowedOrigins === undefined;
   try {
     const url = new URL(origin);
-    return (url.protocol === "http:" || url.protocol === "https:") && LOOPBACK.has(url.hostname);
+    // An Origin is scheme://host[:port]; userinfo (`http://evil.example@127.0.0.1`) or a path
+    // means it is not one a browser sent, whatever host the URL parser settles on.
+    const bare = !origin.includes("@") && url.pathname === "/" && !origin.endsWith("/") &&
+      url.search === "" && url.hash === "";
+    return bare && (url.protocol === "http:" || url.protocol === "https:") &&
+      LOOPBACK.has(url.hostname);
   } catch {
     return false;
   }

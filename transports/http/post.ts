@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeValue } from "../../protocol/describe.ts";
 import { ErrorCode } from "../../protocol/errors.ts";
 import { errorResponse, type JsonRpcRequest } from "../../protocol/jsonrpc.ts";
 import type { AuthInfo } from "../../protocol/server_endpoint.ts";
@@ -12,6 +13,7 @@ import { isLegacyVersion, isModernVersion } from "../../protocol/versions.ts";
 import { routeClientMessage } from "../session.ts";
 import { accepts } from "./accept.ts";
 import { answer } from "./answer.ts";
+import { isJsonContentType } from "./content_type.ts";
 import { answerBatch, BATCH_VERSION, parseBody, type ReceivedBatch, refuseBatch } from "./batch.ts";
 import { readBody, type ReceivedMessage } from "./body.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
@@ -27,8 +29,7 @@ export async function post(
   request: Request,
   auth: AuthInfo | undefined,
 ): Promise<Response> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!contentType.toLowerCase().includes("application/json")) {
+  if (!isJsonContentType(request.headers.get("content-type"))) {
     return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
   }
   const acceptsSse = accepts(request, "text/event-stream");
@@ -55,12 +56,15 @@ export async function post(
         ErrorCode.UnsupportedProtocolVersion,
         "This server speaks only 2026-07-28; initialize is not supported",
         incoming.message.id,
-        { supported: ONLY_MODERN, requested: String(incoming.message.params?.protocolVersion) },
+        {
+          supported: ONLY_MODERN,
+          requested: describeValue(incoming.message.params?.protocolVersion),
+        },
       );
     }
     const refused = await state.authorize?.(incoming.message, auth, request);
     if (refused) return refused;
-    const record = openSession(state, sessions, auth);
+    const record = openSession(state, sessions, auth, request);
     const response = await answer(state, incoming.message, request, {
       session: record.session,
       auth,

@@ -14,6 +14,7 @@ import {
   parameterHeaderText,
   valueAtPath,
 } from "../../protocol/headers.ts";
+import { describeValue } from "../../protocol/describe.ts";
 import type { JsonObject, JsonRpcRequest } from "../../protocol/jsonrpc.ts";
 import { MetaKey } from "../../protocol/meta.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
@@ -43,6 +44,19 @@ function headerParametersOf(schema: JsonObject): ReturnType<typeof headerParamet
   return parameters;
 }
 
+/**
+ * A decimal numeral: the spec's "decimal string representation", with the
+ * fraction its note lets a server compare numerically (`42.0` is `42`). Hex,
+ * exponents, signs other than `-` and leading zeros are other spellings an
+ * intermediary routing on the header would read differently, so they mismatch.
+ */
+const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+
+/** Whether an integer parameter's header text names the body's value. */
+function sameInteger(text: string, bodyValue: unknown): boolean {
+  return DECIMAL.test(text) && typeof bodyValue === "number" && Number(text) === bodyValue;
+}
+
 function mismatch(text: string): McpError {
   return new McpError(ErrorCode.HeaderMismatch, `Header mismatch: ${text}`);
 }
@@ -68,7 +82,7 @@ export function modernRequestProblem(
   if (bodyVersion !== headerVersion) {
     return mismatch(
       `MCP-Protocol-Version header value '${headerVersion}' does not match body value '${
-        String(bodyVersion)
+        describeValue(bodyVersion)
       }'`,
     );
   }
@@ -83,13 +97,16 @@ export function modernRequestProblem(
   const nameField = mcpNameField(message.method);
   if (nameField !== undefined) {
     const bodyName = message.params?.[nameField];
+    if (typeof bodyName !== "string") {
+      return new McpError(ErrorCode.InvalidParams, `${message.method} needs a string ${nameField}`);
+    }
     const raw = headers.get("mcp-name");
     if (raw === null) return mismatch("the Mcp-Name header is required for " + message.method);
     const name = decodeHeaderValue(raw);
     if (name === undefined) return mismatch("the Mcp-Name header has invalid characters");
     if (name !== bodyName) {
       return mismatch(
-        `Mcp-Name header value '${name}' does not match body value '${String(bodyName)}'`,
+        `Mcp-Name header value '${name}' does not match body value '${bodyName}'`,
       );
     }
   }
@@ -112,7 +129,7 @@ export function modernRequestProblem(
           return mismatch(`${header} is present but the argument is absent`);
         }
         const same = parameter.type === "integer"
-          ? decoded.trim() !== "" && Number(decoded) === Number(bodyValue)
+          ? sameInteger(decoded, bodyValue)
           : decoded === expected;
         if (!same) {
           return mismatch(

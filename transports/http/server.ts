@@ -10,7 +10,12 @@
 import { ErrorCode } from "../../protocol/errors.ts";
 import { errorResponse } from "../../protocol/jsonrpc.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
-import type { HttpHandler } from "../../runtime/mod.ts";
+import { clientAddressOf, type HttpHandler } from "../../runtime/mod.ts";
+import {
+  type ClientAddress,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+} from "../session_quota.ts";
 import { admit, type Authenticate, type Authorize } from "./admission.ts";
 import { type CorsOptions, withCorsOption } from "./cors.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
@@ -27,8 +32,16 @@ export type { HttpHandler } from "../../runtime/mod.ts";
 
 /** Options of the legacy (session-based) side of the endpoint. */
 export interface LegacyHttpOptions {
-  /** Live sessions kept; the least recently used is evicted past this. Default 1 000. */
+  /**
+   * Live sessions kept in all. Default 1 000. Past it, the least recently used session of the
+   * owner holding the most is evicted, anonymous owners first (see `session_quota.ts`).
+   */
   maxSessions?: number;
+  /**
+   * Live sessions kept per principal, and per client address for anonymous clients (see
+   * `clientAddress`); a new one past it evicts that owner's least recently used. Default 100.
+   */
+  maxSessionsPerPrincipal?: number;
   /** Ended session ids remembered to answer "ended" rather than "unknown". Default 10 000. */
   rememberEndedSessions?: number;
   /** Where SSE events are kept for `Last-Event-ID` resumption. Default: bounded in memory. */
@@ -57,6 +70,17 @@ export interface HttpHandlerOptions extends OriginPolicy {
   cors?: boolean | CorsOptions;
   /** Interval of keep-alive comments on long-lived streams, ms. Default 15 000. */
   keepAliveMs?: number;
+  /**
+   * Bytes an SSE stream may queue for a client that does not read; past it
+   * the client is cut. Default 4 MiB.
+   */
+  maxQueuedBytes?: number;
+  /**
+   * Where an anonymous request comes from, for its session quota; behind a reverse proxy,
+   * read the header it sets. Default: the peer address `serveHttp` recorded
+   * (`clientAddressOf`); anonymous requests of unknown address share one quota.
+   */
+  clientAddress?: ClientAddress;
 }
 
 /** A 405 whose `Allow` lists what this request may use and whose message says why. */
@@ -100,13 +124,16 @@ function endpointState(server: ServerEndpoint, options: HttpHandlerOptions): End
     server,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
     authorize: options.authorize,
+    clientAddress: options.clientAddress ?? clientAddressOf,
     sessions: legacy && createSessionTable<SessionRecord>({
-      maxSessions: legacy.maxSessions ?? 1000,
+      maxSessions: legacy.maxSessions ?? DEFAULT_MAX_SESSIONS,
+      maxSessionsPerPrincipal: legacy.maxSessionsPerPrincipal ?? DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
       rememberEnded: legacy.rememberEndedSessions ?? 10_000,
     }, releaseSession),
     store: legacy?.eventStore ?? createMemoryEventStore(),
     retryMs: legacy?.retryMs ?? 1000,
     keepAliveMs: options.keepAliveMs ?? 15_000,
+    sseLimits: { maxQueuedBytes: options.maxQueuedBytes },
     liveStreams: new Map(),
   };
 }

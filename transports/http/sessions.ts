@@ -1,11 +1,17 @@
 /**
  * The session table of the HTTP transports (Streamable HTTP's legacy
- * sessions and the HTTP+SSE streams): one cap policy, least recently used
- * evicted first; a session answers only the principal that opened it; ended
- * ids are remembered for a while so they can be told apart from unknown ones.
+ * sessions and the HTTP+SSE streams): the cap policy of `session_quota.ts`
+ * (a global cap and a per-principal quota); a session answers only the
+ * principal that opened it; ended ids are remembered for a while so they can
+ * be told apart from unknown ones.
  *
  * @module
  */
+import {
+  createSessionQuota,
+  DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+  quotaOwner,
+} from "../session_quota.ts";
 
 /** What the table needs of a session: who opened it. */
 export interface OwnedSession {
@@ -15,8 +21,10 @@ export interface OwnedSession {
 
 /** Limits of a {@link SessionTable}. */
 export interface SessionLimits {
-  /** Live sessions kept; past this the least recently used is ended. */
+  /** Live sessions kept in all; past this one is evicted (see `session_quota.ts`). */
   maxSessions: number;
+  /** Live sessions kept per quota owner; past this its least recent one is ended. Default 100. */
+  maxSessionsPerPrincipal?: number;
   /** Ended session ids remembered for {@link SessionTable.ended}. */
   rememberEnded: number;
 }
@@ -25,8 +33,11 @@ export interface SessionLimits {
 export interface SessionTable<Session extends OwnedSession> {
   /** The number of live sessions. */
   readonly size: number;
-  /** Adds a session; when the table is full, the least recently used one is ended first. */
-  add(id: string, session: Session): void;
+  /**
+   * Adds a session counted against `owner` (`quotaOwner(…)`; default: its principal); when
+   * the owner is at its quota or the table is full, sessions are ended first to make room.
+   */
+  add(id: string, session: Session, owner?: string): void;
   /** The session `id` if `principal` owns it, now the most recently used; else `undefined`. */
   use(id: string, principal: string): Session | undefined;
   /** Ends a session (running `onEnd`); `false` when no such session is live. */
@@ -55,13 +66,17 @@ export function createSessionTable<Session extends OwnedSession>(
   limits: SessionLimits,
   onEnd: (session: Session, id: string) => void,
 ): SessionTable<Session> {
-  // A Map iterates in insertion order; re-inserting on use keeps the oldest first.
   const live = new Map<string, Session>();
+  const quota = createSessionQuota({
+    maxSessions: limits.maxSessions,
+    maxSessionsPerPrincipal: limits.maxSessionsPerPrincipal ?? DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+  });
   const ended = new Set<string>();
   const end = (id: string): boolean => {
     const session = live.get(id);
     if (session === undefined) return false;
     live.delete(id);
+    quota.release(id);
     if (limits.rememberEnded > 0) {
       ended.add(id);
       if (ended.size > limits.rememberEnded) ended.delete(ended.values().next().value!);
@@ -73,16 +88,15 @@ export function createSessionTable<Session extends OwnedSession>(
     get size() {
       return live.size;
     },
-    add(id, session) {
-      while (live.size >= limits.maxSessions && live.size > 0) end(live.keys().next().value!);
+    add(id, session, owner = quotaOwner(session.principal, undefined)) {
+      for (const evicted of quota.admit(id, owner)) end(evicted);
       live.set(id, session);
     },
     use(id, principal) {
       const session = live.get(id);
       // A session id is no credential: another principal's request must not reach it.
       if (session === undefined || session.principal !== principal) return undefined;
-      live.delete(id);
-      live.set(id, session);
+      quota.touch(id);
       return session;
     },
     end,

@@ -28,12 +28,31 @@ export const SSE_HEADERS: { readonly [name: string]: string } = {
   "x-accel-buffering": "no",
 };
 
+/** Bytes a stream may have queued for a client that does not read, by default: 4 MiB. */
+export const DEFAULT_MAX_QUEUED_BYTES: number = 4 * 1024 * 1024;
+
+/** Limits of one SSE stream. */
+export interface SseWriterLimits {
+  /**
+   * Bytes queued for the client (written here, not yet taken by the
+   * connection) past which it counts as too slow: the stream is cut (it
+   * errors, so the client sees the connection end, not a clean end of
+   * stream) and `onCancel` runs. Default {@link DEFAULT_MAX_QUEUED_BYTES}.
+   */
+  maxQueuedBytes?: number;
+}
+
 /**
- * Creates an SSE stream. `onCancel` runs when the client goes away; with
- * `keepAliveMs`, a comment is sent at that interval (the timer never holds
- * the process open).
+ * Creates an SSE stream. `onCancel` runs when the client goes away or is cut
+ * for not reading; with `keepAliveMs`, a comment is sent at that interval (the
+ * timer never holds the process open).
  */
-export function createSseWriter(onCancel: () => void, keepAliveMs?: number): SseWriter {
+export function createSseWriter(
+  onCancel: () => void,
+  keepAliveMs?: number,
+  limits: SseWriterLimits = {},
+): SseWriter {
+  const maxQueued = limits.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -41,6 +60,7 @@ export function createSseWriter(onCancel: () => void, keepAliveMs?: number): Sse
     closed = true;
     if (timer !== undefined) clearInterval(timer);
   };
+  // The queue is measured in bytes, so desiredSize says how far the client lags.
   const readable = new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
@@ -49,7 +69,7 @@ export function createSseWriter(onCancel: () => void, keepAliveMs?: number): Sse
       stop();
       onCancel();
     },
-  });
+  }, { highWaterMark: maxQueued, size: (chunk) => chunk.byteLength });
   const writer: SseWriter = {
     readable,
     get closed() {
@@ -58,7 +78,18 @@ export function createSseWriter(onCancel: () => void, keepAliveMs?: number): Sse
     write(text) {
       if (closed) return;
       try {
-        controller.enqueue(encoder.encode(text));
+        const bytes = encoder.encode(text);
+        const room = controller.desiredSize ?? 0;
+        // One event larger than the bound still goes out to a client that keeps up.
+        if (room < bytes.length && room < maxQueued) {
+          stop();
+          controller.error(
+            new Error(`SSE client too slow: over ${maxQueued} bytes queued`),
+          );
+          onCancel();
+          return;
+        }
+        controller.enqueue(bytes);
       } catch {
         stop();
       }

@@ -11,7 +11,7 @@ import type { JsonRpcMessage } from "../../protocol/jsonrpc.ts";
 import type { AuthInfo, ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import { encodeSseEvent } from "../../protocol/sse.ts";
 import type { Transport, TransportSink } from "../../protocol/transport.ts";
-import type { HttpHandler } from "../../runtime/mod.ts";
+import { clientAddressOf, type HttpHandler } from "../../runtime/mod.ts";
 import { connectServer } from "../connect.ts";
 import { accepts } from "../http/accept.ts";
 import { admit, type Authenticate, principalOf } from "../http/admission.ts";
@@ -21,6 +21,12 @@ import type { OriginPolicy } from "../http/origin_guard.ts";
 import { rpcError } from "../http/responses.ts";
 import { createSessionTable, randomId } from "../http/sessions.ts";
 import { createSseWriter, SSE_HEADERS, type SseWriter } from "../http/sse_writer.ts";
+import {
+  type ClientAddress,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+  quotaOwner,
+} from "../session_quota.ts";
 
 /** Options for {@link createLegacySseHandler}. */
 export interface LegacySseOptions extends OriginPolicy {
@@ -28,8 +34,21 @@ export interface LegacySseOptions extends OriginPolicy {
   messagesPath?: string;
   /** Largest accepted message in bytes; larger gets 413 without being read whole. Default 4 MiB. */
   maxBodyBytes?: number;
-  /** Live streams kept; the least recently used is closed past this. Default 1 000. */
+  /**
+   * Live streams kept in all. Default 1 000. Past it, the least recently used stream of the
+   * owner holding the most is closed, anonymous owners first (see `session_quota.ts`).
+   */
   maxSessions?: number;
+  /**
+   * Live streams kept per principal, and per client address for anonymous clients; a new one
+   * past it closes that owner's least recently used. Default 100.
+   */
+  maxSessionsPerPrincipal?: number;
+  /**
+   * Where an anonymous request comes from, for its quota; behind a reverse proxy, read the
+   * header it sets. Default: the peer address `serveHttp` recorded (`clientAddressOf`).
+   */
+  clientAddress?: ClientAddress;
   /**
    * Answer CORS preflights and add CORS headers for the origins the origin
    * policy allows, so browser clients can call this endpoint. Default off.
@@ -37,6 +56,11 @@ export interface LegacySseOptions extends OriginPolicy {
   cors?: boolean | CorsOptions;
   /** Interval of keep-alive comments, ms. Default 15 000. */
   keepAliveMs?: number;
+  /**
+   * Bytes an SSE stream may queue for a client that does not read; past it
+   * the client is cut. Default 4 MiB.
+   */
+  maxQueuedBytes?: number;
   /**
    * Runs before anything else (e.g. `bearerAuth(…)` from auth/); return a
    * Response to refuse, or the principal. A session is bound to the principal
@@ -79,16 +103,27 @@ export function createLegacySseHandler(
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const sessions = createSessionTable<SseSession>(
-    { maxSessions: options.maxSessions ?? 1000, rememberEnded: 0 },
+    {
+      maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
+      maxSessionsPerPrincipal: options.maxSessionsPerPrincipal ??
+        DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+      rememberEnded: 0,
+    },
     closeSession,
   );
 
-  async function open(auth: AuthInfo | undefined): Promise<Response> {
+  const clientAddress = options.clientAddress ?? clientAddressOf;
+
+  async function open(request: Request, auth: AuthInfo | undefined): Promise<Response> {
     const id = randomId();
-    const writer = createSseWriter(() => sessions.end(id), keepAliveMs);
+    const principal = principalOf(auth);
+    const owner = quotaOwner(principal, principal === "" ? clientAddress(request) : undefined);
+    const writer = createSseWriter(() => sessions.end(id), keepAliveMs, {
+      maxQueuedBytes: options.maxQueuedBytes,
+    });
     const transport: Transport = {
       start(sink) {
-        sessions.add(id, { principal: principalOf(auth), sink, writer });
+        sessions.add(id, { principal, sink, writer }, owner);
       },
       send(message: JsonRpcMessage) {
         if (writer.closed) return Promise.reject(new Error("SSE stream closed"));
@@ -123,7 +158,7 @@ export function createLegacySseHandler(
       if (!accepts(request, "text/event-stream")) {
         return rpcError(406, ErrorCode.InvalidRequest, "GET needs Accept: text/event-stream");
       }
-      return await open(auth);
+      return await open(request, auth);
     }
     if (request.method === "POST") return await post(request, auth);
     return new Response(null, { status: 405, headers: { allow: "GET, POST" } });

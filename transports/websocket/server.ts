@@ -13,6 +13,7 @@ import { ErrorCode } from "../../protocol/errors.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import { SUPPORTED_VERSIONS } from "../../protocol/versions.ts";
 import {
+  clientAddressOf,
   type HttpHandler,
   isWebSocketUpgrade,
   offeredProtocols,
@@ -21,6 +22,12 @@ import {
 import { admit, type Authenticate } from "../http/admission.ts";
 import type { OriginPolicy } from "../http/origin_guard.ts";
 import { rpcError } from "../http/responses.ts";
+import { principalOf } from "../http/admission.ts";
+import {
+  type ClientAddress,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+} from "../session_quota.ts";
 import { createSessionTable } from "./sessions.ts";
 import { MCP_SUBPROTOCOL, readSubprotocols } from "./subprotocol.ts";
 
@@ -53,6 +60,22 @@ export interface WebSocketHandlerOptions extends OriginPolicy {
   maxPendingMessages?: number;
   /** Bytes a disconnected session holds for its client; more ends it. Default 4 MiB. */
   maxPendingBytes?: number;
+  /**
+   * Live sessions kept in all (attached or waiting to resume). Default 1 000. Past it, the
+   * least recently used session of the owner holding the most is ended (1008), anonymous
+   * owners first (see `session_quota.ts`).
+   */
+  maxSessions?: number;
+  /**
+   * Live sessions kept per principal, and per client address for anonymous clients; a new one
+   * past it ends that owner's least recently used (1008). Default 100.
+   */
+  maxSessionsPerPrincipal?: number;
+  /**
+   * Where an anonymous upgrade comes from, for its quota; behind a reverse proxy, read the
+   * header it sets. Default: the peer address `serveHttp` recorded (`clientAddressOf`).
+   */
+  clientAddress?: ClientAddress;
 }
 
 function upgradeRequired(): Response {
@@ -95,7 +118,10 @@ export function createWebSocketHandler(
     resumeGraceMs: options.resumeGraceMs ?? 30_000,
     maxPendingMessages: options.maxPendingMessages ?? 1000,
     maxPendingBytes: options.maxPendingBytes ?? 4 * 1024 * 1024,
+    maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
+    maxSessionsPerPrincipal: options.maxSessionsPerPrincipal ?? DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
   });
+  const clientAddress = options.clientAddress ?? clientAddressOf;
   const fallback = options.fallback ?? upgradeRequired;
   const pingIntervalMs = options.keepAliveMs ?? 30_000;
   const pongTimeoutMs = options.idleTimeoutMs ?? pingIntervalMs;
@@ -128,7 +154,8 @@ export function createWebSocketHandler(
       pingIntervalMs,
       pongTimeoutMs,
     });
-    sessions.bind(socket, admitted.auth);
+    const anonymous = principalOf(admitted.auth) === "";
+    sessions.bind(socket, admitted.auth, anonymous ? clientAddress(request) : undefined);
     return response;
   };
 }

@@ -25,6 +25,7 @@ import {
 } from "../../runtime/mod.ts";
 import { connectServer } from "../connect.ts";
 import { principalOf } from "../http/admission.ts";
+import { createSessionQuota, quotaOwner, type SessionQuotaLimits } from "../session_quota.ts";
 import { type PendingLimits, SessionChannel } from "./channel.ts";
 
 /** The field of `initialize` (params, to resume) and of its result (to learn) naming the session. */
@@ -33,8 +34,11 @@ export const SESSION_ID_FIELD = "mcpSessionId";
 /** The close reason of a socket replaced by a resumed connection, as SEP-1288 words it. */
 export const RECONNECTED_REASON = "MCP session reconnected on another connection";
 
-/** How sessions live on. */
-export interface SessionPolicy extends PendingLimits {
+/** The close reason of a socket whose session was evicted to make room for another. */
+export const EVICTED_REASON = "MCP session evicted: too many sessions";
+
+/** How sessions live on, and how many (see `session_quota.ts`). */
+export interface SessionPolicy extends PendingLimits, SessionQuotaLimits {
   /** How long an initialized session waits for its client to reconnect; 0 ends it at once. */
   resumeGraceMs: number;
 }
@@ -50,8 +54,11 @@ interface WebSocketSession {
 
 /** The live sessions of one WebSocket endpoint. */
 export interface SessionTable {
-  /** Serves one socket: routes its messages to its session, resuming one when asked. */
-  bind(socket: ServerWebSocket, auth: AuthInfo | undefined): void;
+  /**
+   * Serves one socket: routes its messages to its session, resuming one when asked. A new
+   * session counts against the quota of `address` when `auth` is anonymous.
+   */
+  bind(socket: ServerWebSocket, auth: AuthInfo | undefined, address?: string): void;
   /** How many sessions are live (attached or waiting), for tests and metrics. */
   readonly size: number;
 }
@@ -65,15 +72,23 @@ function resumeRequest(incoming: Classified): { request: JsonRpcRequest; id: str
 /** A session table serving `server` under `policy`. */
 export function createSessionTable(server: ServerEndpoint, policy: SessionPolicy): SessionTable {
   const resumable = new Map<string, WebSocketSession>();
-  let live = 0;
+  const live = new Map<string, WebSocketSession>();
+  const quota = createSessionQuota(policy);
 
-  async function open(auth: AuthInfo | undefined): Promise<WebSocketSession> {
+  async function open(
+    auth: AuthInfo | undefined,
+    address: string | undefined,
+  ): Promise<WebSocketSession> {
     const channel = new SessionChannel(policy);
     const session: WebSocketSession = {
       id: crypto.randomUUID(),
       principal: principalOf(auth),
       channel,
     };
+    const owner = quotaOwner(session.principal, address);
+    for (const evicted of quota.admit(session.id, owner)) {
+      live.get(evicted)?.channel.end(1008, EVICTED_REASON);
+    }
     channel.outgoing = (message: JsonRpcMessage): JsonRpcMessage => {
       if (
         session.initializeId === undefined || !("result" in message) ||
@@ -86,11 +101,12 @@ export function createSessionTable(server: ServerEndpoint, policy: SessionPolicy
       return { ...message, result };
     };
     channel.onEnd = () => {
-      live--;
+      live.delete(session.id);
+      quota.release(session.id);
       clearTimeout(session.graceTimer);
       resumable.delete(session.id);
     };
-    live++;
+    live.set(session.id, session);
     const connection = await connectServer(server, channel, { auth });
     connection.session.id = session.id;
     return session;
@@ -128,9 +144,9 @@ export function createSessionTable(server: ServerEndpoint, policy: SessionPolicy
 
   return {
     get size() {
-      return live;
+      return live.size;
     },
-    bind(socket, auth) {
+    bind(socket, auth, address) {
       let current: Promise<WebSocketSession> | undefined;
       socket.onmessage = (data) => {
         if (typeof data !== "string") {
@@ -142,11 +158,12 @@ export function createSessionTable(server: ServerEndpoint, policy: SessionPolicy
         const found = resuming && resumable.get(resuming.id);
         if (resuming && found && !found.channel.ended && found.principal === principalOf(auth)) {
           current = Promise.resolve(found);
+          quota.touch(found.id);
           resume(socket, found, resuming.request);
           return;
         }
         if (resuming) delete resuming.request.params![SESSION_ID_FIELD]; // unknown: a new session
-        current ??= open(auth).then((session) => {
+        current ??= open(auth, address).then((session) => {
           session.channel.attach(socket);
           return session;
         });
@@ -155,6 +172,7 @@ export function createSessionTable(server: ServerEndpoint, policy: SessionPolicy
             incoming.kind === "request" && incoming.message.method === "initialize" &&
             session.initializeResult === undefined
           ) session.initializeId = incoming.message.id;
+          quota.touch(session.id);
           session.channel.deliver(incoming);
         });
       };
