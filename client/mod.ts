@@ -27,6 +27,7 @@ export type {
   LogMessage,
   Subscription,
 } from "./options.ts";
+export type { ClientCompat } from "./compat.ts";
 export { ClientError, ToolError } from "./errors.ts";
 export { isResultWrapper } from "./invoke.ts";
 // TASKS_EXTENSION lives in protocol/tasks.ts; the task types are re-exported below.
@@ -43,6 +44,7 @@ export {
   type SkillVerificationProblem,
   toSkillEntry,
 } from "./skills.ts";
+export type { SkillEntry, SkillFrontmatter, SkillResourceEntry } from "../protocol/skills.ts";
 export { eraCache, eraKeyForCommand, eraKeyForUrl, type EraRecord } from "./era_cache.ts";
 export {
   applyElicitationDefaults,
