@@ -69,7 +69,8 @@ export function decodeHeaderValue(raw: string): string | undefined {
       const binary = atob(encoded);
       const bytes = new Uint8Array(binary.length);
       for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      // ignoreBOM: a value may begin with U+FEFF, which the default decoder would drop.
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
       return undefined;
     }

@@ -9,7 +9,9 @@
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const QUOTED = '"(?:[^"\\\\\\x00-\\x08\\x0a-\\x1f\\x7f]|\\\\[\\x09\\x20-\\x7e\\x80-\\xff])*"';
-const PARAMETERS = `(?:[ \\t]*;[ \\t]*(?:${TOKEN}=(?:${TOKEN}|${QUOTED}))?)*`;
+// The space after a ';' belongs to the parameter, so an empty parameter leaves exactly one way to
+// read a run of spaces: with the space on both sides of it, "; ; ; …" backtracked exponentially.
+const PARAMETERS = `(?:[ \\t]*;(?:[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))?)*`;
 const JSON_MEDIA_TYPE = new RegExp(`^[ \\t]*application/json${PARAMETERS}[ \\t]*$`, "i");
 
 /**
