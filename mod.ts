@@ -155,6 +155,7 @@ export {
   type ResourceTemplateDefinition,
   type RoundOutcome,
   schemaType,
+  type ServerCompat,
   type ServerEvent,
   type ServerExtension,
   type ServerOptions,
@@ -199,8 +200,10 @@ export {
 } from "./server/mod.ts";
 export {
   createProxyServer,
+  type ProxyConnectOptions,
   type ProxyOptions,
   type ProxyServer,
+  type ProxyTarget,
   type ReplacedRemote,
 } from "./server/proxy/mod.ts";
 export {
@@ -273,6 +276,7 @@ export {
   type AwaitTaskOptions,
   type CallOptions,
   checkStructure,
+  type ClientCompat,
   ClientError,
   type ClientHandlers,
   type ClientOptions,
@@ -328,6 +332,26 @@ export {
   type SkillsExtension,
   type SkillsOptions,
   type SkillsSettings,
+} from "./server/mod.ts";
+// MCP Apps (SEP-1865), server side.
+export {
+  APP_MIME_TYPE,
+  type AppCsp,
+  type AppDefinition,
+  type AppPermissions,
+  type AppResourceMeta,
+  APPS_EXTENSION,
+  type AppsClientSettings,
+  appsClientSettings,
+  type AppsExtension,
+  type AppsOptions,
+  appTool,
+  type AppToolLink,
+  type AppToolMeta,
+  type AppToolVisibility,
+  clientRendersApps,
+  createAppsExtension,
+  LEGACY_RESOURCE_URI_KEY,
 } from "./server/mod.ts";
 export {
   getSkill,

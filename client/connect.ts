@@ -12,6 +12,7 @@ import { createHttpClientTransport, HttpStatusError } from "../transports/http/c
 import { createLegacySseClientTransport } from "../transports/legacy_sse/client.ts";
 import { createStdioClientTransport } from "../transports/stdio/client.ts";
 import { createWebSocketClientTransport } from "../transports/websocket/client.ts";
+import { compatFetch } from "./compat.ts";
 import { eraCache, eraKeyForCommand, eraKeyForUrl } from "./era_cache.ts";
 import { ClientError } from "./errors.ts";
 import { initialize, negotiate, NOT_UNDERSTOOD_STATUSES } from "./negotiation.ts";
@@ -78,7 +79,7 @@ async function connectHttp(state: ClientState, url: URL, useCache: boolean): Pro
   }
   const { options } = state;
   const transport = createHttpClientTransport(url, {
-    fetch: options.fetch,
+    fetch: compatFetch(options.fetch, options.compat),
     auth: options.auth,
     headers: options.headers,
     sessionStream: options.sessionStream,

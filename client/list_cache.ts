@@ -8,6 +8,7 @@
 import { ErrorCode } from "../protocol/errors.ts";
 import { isObject, type JsonObject, type JsonRpcNotification } from "../protocol/jsonrpc.ts";
 import type { Page } from "../protocol/types.ts";
+import { checkListResult } from "./compat.ts";
 import { ClientError } from "./errors.ts";
 import type { ListOptions } from "./options.ts";
 import { request } from "./request.ts";
@@ -76,6 +77,7 @@ export async function listPage(
 ): Promise<RawPage> {
   const params: JsonObject = cursor === undefined ? {} : { cursor };
   const result = await cachedRequest(state, method, params, options);
+  checkListResult(state, method, field, result);
   const items = Array.isArray(result[field]) ? (result[field] as unknown[]).filter(isObject) : [];
   const next = typeof result.nextCursor === "string" && result.nextCursor !== ""
     ? result.nextCursor

@@ -13,6 +13,7 @@ import type { DiscoverResult, Implementation, ServerCapabilities } from "../prot
 import { LATEST_LEGACY_VERSION, LEGACY_VERSIONS, MODERN_VERSIONS } from "../protocol/versions.ts";
 import { type HttpClientTransport, HttpStatusError } from "../transports/http/client.ts";
 import { declaredCapabilities } from "./capabilities.ts";
+import { checkInitializeResult } from "./compat.ts";
 import { eraCache } from "./era_cache.ts";
 import { ClientError } from "./errors.ts";
 import { cachedRequest } from "./list_cache.ts";
@@ -151,6 +152,7 @@ export async function initialize(state: ClientState): Promise<void> {
       }, which this client does not speak`,
     );
   }
+  checkInitializeResult(state, requested, result);
   state.version = version;
   state.serverCapabilities = isObject(result.capabilities)
     ? result.capabilities as ServerCapabilities

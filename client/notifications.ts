@@ -6,6 +6,7 @@
  * @module
  */
 import type { Classified, JsonRpcNotification } from "../protocol/jsonrpc.ts";
+import { failOnInvalid } from "./compat.ts";
 import { invalidateLists } from "./list_cache.ts";
 import type { LogMessage } from "./options.ts";
 import { answerServerRequest, cancelServerRequest } from "./server_requests.ts";
@@ -32,6 +33,7 @@ export function routeIncoming(state: ClientState, incoming: Classified): void {
       answerServerRequest(state, incoming.message);
       return;
     case "invalid":
+      if (failOnInvalid(state, incoming)) return;
       warn(state, `Ignored an invalid message from the server: ${incoming.error.error.message}`);
   }
 }

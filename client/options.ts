@@ -21,6 +21,7 @@ import type {
   SubscriptionFilter,
 } from "../protocol/types.ts";
 import type { StdioServerParameters } from "../transports/stdio/client.ts";
+import type { ClientCompat } from "./compat.ts";
 
 /** What `McpClient.connect` accepts: a URL, a command to spawn, or a ready transport. */
 export type ConnectTarget = string | URL | StdioServerParameters | Transport;
@@ -113,6 +114,11 @@ export interface ClientOptions {
   stderr?: "inherit" | "capture" | "ignore";
   /** stdio: grace period after closing stdin, and again after SIGTERM. Default 2000 ms. */
   shutdownGraceMs?: number;
+  /**
+   * Compatibility flags (aiomcp's client flags, in camelCase): each turns a
+   * tolerance into an error, all off by default; see {@link ClientCompat}.
+   */
+  compat?: ClientCompat;
 }
 
 /** Settings of the tasks extension on the client. */

@@ -19,6 +19,7 @@ import type { CallToolResult, ContentBlock, Page, Tool } from "../protocol/types
 import { compileSchema, type JsonSchema, SchemaError, type Validator } from "../schema/mod.ts";
 import { formatIssues } from "../schema/issues.ts";
 import type { HttpClientTransport } from "../transports/http/client.ts";
+import { checkToolResult, checkToolsCapability } from "./compat.ts";
 import { ClientError, ToolError } from "./errors.ts";
 import { listAll, listPage } from "./list_cache.ts";
 import type { CallOptions, ListOptions } from "./options.ts";
@@ -34,6 +35,7 @@ export async function listToolsPage(
   cursor: string | undefined,
   options: ListOptions,
 ): Promise<Page<Tool>> {
+  checkToolsCapability(state, "tools/list");
   const page = await listPage(state, "tools/list", "tools", cursor, options);
   const tools: Tool[] = [];
   for (const item of page.items) {
@@ -93,6 +95,7 @@ export async function callTool(
   args: JsonObject,
   options: CallOptions,
 ): Promise<CallToolResult> {
+  checkToolsCapability(state, "tools/call");
   const params = { name, arguments: args };
   const call = () => {
     const headers = paramHeaders(state, name, args);
@@ -121,6 +124,7 @@ export async function callTool(
     }
     result = await driveTask(state, result, options);
   }
+  checkToolResult(state, name, result);
   return result as unknown as CallToolResult;
 }
 

@@ -22,6 +22,8 @@ import {
   type LoggingLevel,
   type Meta,
 } from "../protocol/mod.ts";
+import { createModernInput, type ModernInput } from "./modern_input.ts";
+import { createMemoStore, type MemoStore } from "./once.ts";
 
 /**
  * Everything a tool, resource or prompt handler may use. `State` is what the
@@ -83,6 +85,22 @@ export interface RequestContext<State = unknown> {
    * already is one (replays).
    */
   startTask(): Promise<void>;
+  /**
+   * Runs `fn` once per handler call, however many rounds of input it takes:
+   * a later call with the same `key` resolves with the first result. In the
+   * 2026-07-28 era a run that asked for input is normally resumed in place;
+   * when it has to be replayed instead (the retry reached another instance,
+   * or the process restarted), settled results come back from the signed
+   * `requestState`, so put side effects (a payment, an email) behind it.
+   * Results must be JSON (the JSON copy is returned) and together at most
+   * 16 KiB per call (`MAX_MEMO_BYTES`): memoise an id, not the data.
+   *
+   * @example
+   * ```ts ignore
+   * const id = await context.once("charge", () => payments.charge(amount));
+   * ```
+   */
+  once<T>(key: string, fn: () => T | Promise<T>): Promise<T>;
 }
 
 /** Options of one input request. */
@@ -90,7 +108,7 @@ export interface InputOptions {
   /**
    * The key of this request in `inputRequests` (2026-07-28). Default: the
    * method family and a counter, e.g. `elicitation-1`. Keys must be stable
-   * across rounds because handlers are replayed.
+   * across rounds because a handler may be replayed.
    */
   key?: string;
 }
@@ -199,6 +217,15 @@ export interface ContextInit {
   answers?: { [key: string]: JsonObject };
   /** Modern era: called when an unanswered input request stops the handler. */
   onInputRequired?: (requests: InputRequests) => void;
+  /**
+   * Modern era: the input channel of a run kept suspended between rounds
+   * (instead of `answers` and `onInputRequired`). Such a run's `meta`,
+   * `requestId` and `scope.notify` are read at each use, so a resumed run may
+   * replace them with the retry's.
+   */
+  input?: ModernInput;
+  /** `context.once` results of earlier rounds; a fresh store when absent. */
+  memos?: MemoStore;
   /** Hands the call over to a task; resolves when the handler may go on. */
   onStartTask?: () => Promise<void>;
   /** The server's lifespan state. */
@@ -214,46 +241,34 @@ function levelIndex(level: unknown): number {
  * resolve from answers the client sent back; an unanswered one stops the
  * handler (its promise never settles, its signal aborts) and the request ends
  * with an `InputRequiredResult` listing every input asked for in that turn.
- * Handlers are therefore replayed from the start on each round and must reach
- * their input requests deterministically.
+ * With `init.input` the run is kept suspended and the retry's answers settle
+ * those requests; without it the handler is replayed from the start on each
+ * round, so it must reach its input requests deterministically.
  */
 export function createContext(init: ContextInit): RequestContext {
-  const { scope, meta } = init;
-  const progressToken = meta.progressToken;
-  const notify = scope.notify;
+  const { scope } = init;
   let inputCounter = 0;
-  let gathered: InputRequests | undefined;
   let taskStarted: Promise<void> | undefined;
+  let modernInput = init.input;
+  const memos = init.memos ?? createMemoStore();
 
-  const minLevel = init.era === "modern"
-    ? levelIndex(meta["io.modelcontextprotocol/logLevel"])
-    : scope.session?.logLevel
-    ? levelIndex(scope.session.logLevel)
-    : 0;
+  const minLevel = () =>
+    init.era === "modern"
+      ? levelIndex(init.meta["io.modelcontextprotocol/logLevel"])
+      : scope.session?.logLevel
+      ? levelIndex(scope.session.logLevel)
+      : 0;
 
   function askModern(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
-    const answers = init.answers ?? {};
-    const missing: InputRequests = {};
-    let complete = true;
     for (const key of Object.keys(requests)) {
       requireCapability(init.clientCapabilities, requests[key]);
-      if (!(key in answers)) {
-        missing[key] = requests[key];
-        complete = false;
-      }
     }
-    if (complete) {
-      const result: { [key: string]: JsonObject } = {};
-      for (const key of Object.keys(requests)) result[key] = answers[key];
-      return Promise.resolve(result);
-    }
-    if (!gathered) {
-      gathered = {};
-      // Gather every input the handler asks for in this turn before answering.
-      setTimeout(() => init.onInputRequired?.(gathered!), 0);
-    }
-    Object.assign(gathered, missing);
-    return new Promise(() => {});
+    modernInput ??= createModernInput({
+      answers: init.answers ?? {},
+      onInputRequired: (gathered) => init.onInputRequired?.(gathered),
+      suspendable: false,
+    });
+    return modernInput.ask(requests);
   }
 
   async function askLegacy(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
@@ -290,16 +305,22 @@ export function createContext(init: ContextInit): RequestContext {
   return {
     state: init.state,
     signal: init.signal,
-    requestId: init.requestId,
+    get requestId() {
+      return init.requestId;
+    },
     method: init.method,
     era: init.era,
     protocolVersion: init.protocolVersion,
     clientCapabilities: init.clientCapabilities,
     clientInfo: init.clientInfo,
-    meta,
+    get meta() {
+      return init.meta;
+    },
     auth: scope.auth,
     sessionId: scope.session?.id,
     progress(progress, total, message) {
+      const progressToken = init.meta.progressToken;
+      const notify = init.scope.notify;
       if (progressToken === undefined || !notify || init.signal.aborted) return;
       const params: JsonObject = { progressToken, progress };
       if (total !== undefined) params.total = total;
@@ -307,8 +328,10 @@ export function createContext(init: ContextInit): RequestContext {
       notify({ jsonrpc: "2.0", method: "notifications/progress", params });
     },
     log(level, data, logger) {
-      if (!notify || init.signal.aborted || minLevel < 0) return;
-      if (levelIndex(level) < minLevel) return;
+      const notify = init.scope.notify;
+      const least = minLevel();
+      if (!notify || init.signal.aborted || least < 0) return;
+      if (levelIndex(level) < least) return;
       const params: JsonObject = { level, data };
       if (logger !== undefined) params.logger = logger;
       notify({ jsonrpc: "2.0", method: "notifications/message", params });
@@ -336,5 +359,6 @@ export function createContext(init: ContextInit): RequestContext {
       });
     },
     startTask: () => taskStarted ??= init.onStartTask?.() ?? Promise.resolve(),
+    once: (key, fn) => memos.once(key, fn),
   };
 }

@@ -6,11 +6,19 @@
  * @module
  */
 import { MetaKey } from "../protocol/meta.ts";
+import { compatToolMiddleware, type ServerCompat } from "./compat.ts";
 import type { CacheHints, Implementation, Meta } from "../protocol/mod.ts";
 import type { ServerExtension } from "./extension.ts";
 import type { ServerOptions } from "./options.ts";
 import { createRegistry, registerResource, type Registry } from "./registry.ts";
-import { createRequestStateCodec, type RequestStateCodec } from "./request_state.ts";
+import type { LiveRun } from "./live_run.ts";
+import {
+  createRequestStateCodec,
+  DEFAULT_REQUEST_STATE_TTL_MS,
+  type RequestStateCodec,
+} from "./request_state.ts";
+import { createSuspendedRuns, type SuspendedRuns } from "./suspended_runs.ts";
+import { createAppsExtension } from "./apps/extension.ts";
 import { createSkillsExtension } from "./skills/extension.ts";
 import { createTasksExtension } from "./tasks.ts";
 import { createToolNamePolicy, type ToolNamePolicy } from "./tool_names.ts";
@@ -28,6 +36,10 @@ export interface ServerCore extends Registry {
   readonly extensions: readonly ServerExtension[];
   /** Signs and opens MRTR `requestState`. */
   readonly codec: RequestStateCodec;
+  /** How long MRTR state (and a run suspended for it) lives. */
+  readonly requestStateTtlMs: number;
+  /** Handler runs suspended at input requests, awaiting their retry. */
+  readonly suspended: SuspendedRuns<LiveRun>;
   /** Items per page of list methods. */
   readonly pageSize: number;
   /** Cache hints put on cacheable modern results that set none. */
@@ -44,6 +56,8 @@ export interface ServerCore extends Registry {
   readonly toolMiddleware: ToolMiddleware[];
   /** The servers mounted into this one, by prefix. */
   readonly mounted: Map<string, MountedServer>;
+  /** The compatibility flags (`options.compat`, `{}` when absent). */
+  readonly compat: ServerCompat;
 }
 
 /** Resolves a server's options into its core. */
@@ -53,10 +67,17 @@ export function createServerCore(info: Implementation, options: ServerOptions): 
     extensions.push(createTasksExtension(options.tasks === true ? {} : options.tasks));
   }
   const registry = createRegistry();
+  const compat = options.compat ?? {};
+  const compatTools = compatToolMiddleware(compat);
   if (options.skills) {
     const skills = createSkillsExtension({ cache: options.cache, ...options.skills });
     extensions.push(skills);
     for (const resource of skills.resources) registerResource(registry, resource);
+  }
+  if (options.apps) {
+    const apps = createAppsExtension(options.apps);
+    extensions.push(apps);
+    for (const resource of apps.resources) registerResource(registry, resource);
   }
   return {
     ...registry,
@@ -67,6 +88,8 @@ export function createServerCore(info: Implementation, options: ServerOptions): 
       secret: options.requestStateSecret,
       ttlMs: options.requestStateTtlMs,
     }),
+    requestStateTtlMs: options.requestStateTtlMs ?? DEFAULT_REQUEST_STATE_TTL_MS,
+    suspended: createSuspendedRuns(options.maxSuspendedRuns),
     pageSize: options.pageSize ?? 100,
     cache: options.cache ?? { ttlMs: 0, cacheScope: "public" },
     serverInfoMeta: options.includeServerInfo === false
@@ -75,7 +98,9 @@ export function createServerCore(info: Implementation, options: ServerOptions): 
     closers: new Set(),
     toolNames: createToolNamePolicy(options),
     middleware: options.tracer ? [tracingMiddleware(options.tracer)] : [],
-    toolMiddleware: [],
+    // The flags' middleware is outermost: it judges the result other middleware produced.
+    toolMiddleware: compatTools ? [compatTools] : [],
     mounted: new Map(),
+    compat,
   };
 }

@@ -2,8 +2,10 @@
  * How a handler call (`tools/call`, `prompts/get`, `resources/read`) runs: in
  * 2026-07-28 as a multi round-trip request (input the handler has no answer
  * for ends the round with an `InputRequiredResult` and HMAC-signed
- * `requestState`; the retry replays it with the answers), and, when an
- * extension plans it, handed off beyond the request (the tasks extension).
+ * `requestState`; the run stays suspended in this process and the retry
+ * resumes it with the answers, or replays it when the run is not here), and,
+ * when an extension plans it, handed off beyond the request (the tasks
+ * extension, whose calls are replayed).
  *
  * @module
  */
@@ -23,7 +25,9 @@ import { createContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
 import type { HandOffPlan, InputAnswers, RoundOutcome } from "./extension.ts";
 import { lifespanState } from "./lifespan.ts";
-import { canonicalJson, digestOfText } from "./request_state.ts";
+import { startLiveRun } from "./live_run.ts";
+import { canonicalJson, digestOfText, type RequestStatePayload } from "./request_state.ts";
+import { newRunId } from "./suspended_runs.ts";
 import { type PreparedRun, prepareRun } from "./targets.ts";
 
 /** The era-dependent facts of one request, resolved before dispatch. */
@@ -71,6 +75,7 @@ export async function runHandler(
     binding ??= Promise.all([digestOfText(identity), digestOfText(principalOf(scope.auth))])
       .then(([digest, principal]) => JSON.stringify([request.method, digest, principal]));
   const modernMrtr = era.era === "modern" && MRTR_METHODS.has(request.method);
+  let opened: RequestStatePayload | undefined;
   if (modernMrtr) {
     identity = canonicalJson(run.identity);
     answers = {};
@@ -78,7 +83,8 @@ export async function runHandler(
       if (typeof params.requestState !== "string") {
         throw invalidParams("requestState must be a string");
       }
-      answers = (await core.codec.open(params.requestState, await bindingOf())).responses;
+      opened = await core.codec.open(params.requestState, await bindingOf());
+      answers = opened.responses;
     }
     if (params.inputResponses !== undefined) {
       if (!isObject(params.inputResponses)) {
@@ -97,6 +103,31 @@ export async function runHandler(
   // Runs after a hand-off stream nothing to the client: the request is answered.
   const background: RequestScope = { auth: scope.auth };
   const state = lifespanState(core);
+  if (modernMrtr && !plan) {
+    const turn = { request, meta: era.meta, scope, answers: answers! };
+    // The retry of a round this process served resumes the run it keeps; otherwise (another
+    // instance, a restart, an evicted or expired run) the handler is replayed from the start.
+    const kept = opened?.id === undefined
+      ? undefined
+      : core.suspended.take(opened.id, await bindingOf());
+    const end = kept
+      ? await kept.resume(turn)
+      : await startLiveRun({ era, run, memos: opened?.memos ?? {}, state }, turn);
+    if ("result" in end) return end.result;
+    try {
+      const id = newRunId();
+      const binding = await bindingOf();
+      const requestState = await core.codec.seal(
+        { responses: answers!, id, memos: end.run.memos() },
+        binding,
+      );
+      core.suspended.park(id, end.run, binding, core.requestStateTtlMs);
+      return { resultType: "input_required", inputRequests: end.inputRequests, requestState };
+    } catch (error) {
+      end.run.abort(error);
+      throw error;
+    }
+  }
   const replay = async (given: InputAnswers, signal: AbortSignal) =>
     (await round(request, background, era, run, given, signal, false, state)) as RoundOutcome;
   if (plan?.when === "now") {

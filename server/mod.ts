@@ -14,6 +14,7 @@
  */
 export { McpServer } from "./server.ts";
 export type { ServerOptions } from "./options.ts";
+export type { ServerCompat } from "./compat.ts";
 export type { McpRequest, Middleware, ToolCall, ToolMiddleware } from "./middleware.ts";
 export type { TraceAttributes, TraceAttributeValue, Tracer, TraceSpan } from "./tracing.ts";
 export { mountedName, mountedUri, unmountedUri } from "./mount.ts";
@@ -101,6 +102,26 @@ export {
   type SkillsOptions,
   type SkillsSettings,
 } from "./skills/mod.ts";
+// MCP Apps (SEP-1865).
+export {
+  APP_MIME_TYPE,
+  type AppCsp,
+  type AppDefinition,
+  type AppPermissions,
+  type AppResourceMeta,
+  APPS_EXTENSION,
+  type AppsClientSettings,
+  appsClientSettings,
+  type AppsExtension,
+  type AppsOptions,
+  appTool,
+  type AppToolLink,
+  type AppToolMeta,
+  type AppToolVisibility,
+  clientRendersApps,
+  createAppsExtension,
+  LEGACY_RESOURCE_URI_KEY,
+} from "./apps/mod.ts";
 export {
   parseUriTemplate,
   type UriTemplate,

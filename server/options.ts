@@ -4,7 +4,9 @@
  * @module
  */
 import type { CacheHints, ServerCapabilities } from "../protocol/mod.ts";
+import type { ServerCompat } from "./compat.ts";
 import type { ServerExtension } from "./extension.ts";
+import type { AppsOptions } from "./apps/extension.ts";
 import type { SkillsOptions } from "./skills/extension.ts";
 import type { TasksOptions } from "./tasks.ts";
 import type { Tracer } from "./tracing.ts";
@@ -36,6 +38,13 @@ export interface ServerOptions {
   requestStateSecret?: string | Uint8Array;
   /** How long MRTR state stays valid. Default 10 minutes. */
   requestStateTtlMs?: number;
+  /**
+   * How many handler runs suspended at input requests (2026-07-28) are kept
+   * for their retry to resume, each for `requestStateTtlMs`; the oldest is
+   * evicted first, and the retry of an evicted run replays the handler.
+   * 0 replays always. Default 1000.
+   */
+  maxSuspendedRuns?: number;
   /** Put `io.modelcontextprotocol/serverInfo` in every modern result. Default true. */
   includeServerInfo?: boolean;
   /** Extra capabilities to advertise (merged over the derived ones). */
@@ -51,6 +60,12 @@ export interface ServerOptions {
    * `skills/get` and, with `directoryRead`, `resources/directory/read`.
    */
   skills?: SkillsOptions;
+  /**
+   * Enables MCP Apps (`io.modelcontextprotocol/ui`, SEP-1865): serves these
+   * UIs as `ui://` resources (`text/html;profile=mcp-app`) and declares the
+   * extension; link tools to them with `appTool`.
+   */
+  apps?: AppsOptions;
   /** Protocol extensions to serve (2026-07-28 era). */
   extensions?: ServerExtension[];
   /**
@@ -66,4 +81,9 @@ export interface ServerOptions {
    * An `@opentelemetry/api` `Tracer` fits as it is; see `Tracer`.
    */
   tracer?: Tracer;
+  /**
+   * Compatibility flags (aiomcp's server flags, in camelCase): each adds a
+   * stricter check, all off by default; see {@link ServerCompat}.
+   */
+  compat?: ServerCompat;
 }

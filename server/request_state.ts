@@ -10,12 +10,23 @@
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
+import { memosFrom, type MemoSnapshot } from "./once.ts";
 
 /** What the server keeps across rounds. */
 export interface RequestStatePayload {
   /** Answers gathered in earlier rounds, by input key. */
   responses: { [key: string]: JsonObject };
+  /**
+   * Names this round's state: the key of the suspended handler run the
+   * issuing process keeps for it (see `suspended_runs.ts`).
+   */
+  id?: string;
+  /** Settled `context.once` results (see `once.ts`), bounded by `MAX_MEMO_BYTES`. */
+  memos?: MemoSnapshot;
 }
+
+/** How long MRTR state stays valid when `requestStateTtlMs` is not set: 10 minutes. */
+export const DEFAULT_REQUEST_STATE_TTL_MS = 10 * 60_000;
 
 /** Signs and verifies request state with one secret. */
 export interface RequestStateCodec {
@@ -60,7 +71,7 @@ function rejectState(reason: string): McpError {
 export function createRequestStateCodec(
   options: { secret?: string | Uint8Array; ttlMs?: number } = {},
 ): RequestStateCodec {
-  const ttlMs = options.ttlMs ?? 10 * 60_000;
+  const ttlMs = options.ttlMs ?? DEFAULT_REQUEST_STATE_TTL_MS;
   let keyPromise: Promise<CryptoKey> | undefined;
   const key = (): Promise<CryptoKey> => {
     if (!keyPromise) {
@@ -80,9 +91,10 @@ export function createRequestStateCodec(
 
   return {
     async seal(payload, binding) {
-      const body = toBase64Url(
-        encoder.encode(JSON.stringify({ r: payload.responses, e: Date.now() + ttlMs, b: binding })),
-      );
+      const sealed: JsonObject = { r: payload.responses, e: Date.now() + ttlMs, b: binding };
+      if (payload.id !== undefined) sealed.i = payload.id;
+      if (payload.memos && Object.keys(payload.memos).length > 0) sealed.m = payload.memos;
+      const body = toBase64Url(encoder.encode(JSON.stringify(sealed)));
       const signature = await crypto.subtle.sign("HMAC", await key(), encoder.encode(body));
       return `${body}.${toBase64Url(new Uint8Array(signature))}`;
     },
@@ -91,7 +103,7 @@ export function createRequestStateCodec(
       if (dot <= 0) throw rejectState("malformed");
       const body = state.slice(0, dot);
       let signature: Uint8Array;
-      let decoded: { r?: unknown; e?: unknown; b?: unknown };
+      let decoded: { r?: unknown; e?: unknown; b?: unknown; i?: unknown; m?: unknown };
       try {
         signature = fromBase64Url(state.slice(dot + 1));
         const ok = await crypto.subtle.verify(
@@ -109,7 +121,10 @@ export function createRequestStateCodec(
       if (decoded.b !== binding) throw rejectState("issued for a different request");
       const responses = decoded.r;
       if (typeof responses !== "object" || responses === null) throw rejectState("malformed");
-      return { responses: responses as { [key: string]: JsonObject } };
+      const opened: RequestStatePayload = { responses: responses as { [key: string]: JsonObject } };
+      if (typeof decoded.i === "string") opened.id = decoded.i;
+      if (decoded.m !== undefined) opened.memos = memosFrom(decoded.m);
+      return opened;
     },
   };
 }

@@ -21,6 +21,7 @@ import {
   type RequestScope,
 } from "../protocol/mod.ts";
 import { isModernVersion, SUPPORTED_VERSIONS } from "../protocol/versions.ts";
+import { compatRequestProblem, withoutOutputSchemas } from "./compat.ts";
 import { complete } from "./completion.ts";
 import type { ServerCore } from "./core.ts";
 import { discover, initialize } from "./discovery.ts";
@@ -77,6 +78,8 @@ export function dispatch(
     throw invalidParams(`params nest deeper than ${MAX_JSON_DEPTH} levels`);
   }
   const session = scope.session;
+  const refused = compatRequestProblem(core.compat, request, session);
+  if (refused) throw refused;
   if (request.method === "initialize") {
     if (!session) {
       // 2026-07-28 removed the handshake; name the versions for legacy clients' diagnostics.
@@ -176,8 +179,10 @@ async function serve(
     case "subscriptions/listen":
       if (!modern) break;
       return await listen(core, request, scope, era.clientCapabilities);
-    case "tools/list":
-      return listTools(core, params.cursor);
+    case "tools/list": {
+      const listed = listTools(core, params.cursor);
+      return core.compat.skipToolOutputSchema ? withoutOutputSchemas(listed) : listed;
+    }
     case "resources/list":
       return await listResources(core, params.cursor);
     case "resources/templates/list":

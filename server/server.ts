@@ -240,6 +240,7 @@ export class McpServer<State = undefined> implements ServerEndpoint {
    */
   close(): Promise<void> {
     for (const close of [...this.#core.closers]) close();
+    this.#core.suspended.clear();
     return this.#lifespan.close();
   }
 

@@ -20,3 +20,4 @@ export {
   type ProxyServer,
   type ReplacedRemote,
 } from "./proxy.ts";
+export { type ProxyConnectOptions, type ProxyTarget } from "./target.ts";

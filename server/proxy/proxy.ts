@@ -1,6 +1,7 @@
 /**
  * {@link createProxyServer}: serves a remote MCP server, reached through a
- * connected `McpClient` (any transport, either era), as a local `McpServer`.
+ * connected `McpClient` (any transport, either era), a URL or a stdio
+ * command, as a local `McpServer`.
  *
  * @module
  */
@@ -11,15 +12,17 @@ import type {
   LoggingLevel,
   ServerCapabilities,
 } from "../../protocol/mod.ts";
+import { APPS_EXTENSION } from "../apps/meta.ts";
 import type { ServerOptions } from "../options.ts";
 import type { McpServer } from "../server.ts";
 import { LocalServer } from "./local_server.ts";
 import { createMirror } from "./mirror.ts";
 import { attachRemote, type Remote } from "./remote.ts";
+import { openTarget, type ProxyConnectOptions, type ProxyTarget } from "./target.ts";
 import { createResourceWatch } from "./watch.ts";
 
 /** Options of {@link createProxyServer}. */
-export interface ProxyOptions {
+export interface ProxyOptions extends ProxyConnectOptions {
   /** The local server's identity. Default: the remote's, else `emcee-proxy`. */
   info?: Implementation;
   /**
@@ -41,6 +44,8 @@ export interface ProxyOptions {
 export interface ProxyServer {
   /** The local server: serve it on any transport. */
   readonly server: McpServer;
+  /** The client of the current remote (the one given or made, or the last `replace`d in). */
+  readonly client: McpClient;
   /** Re-lists everything on the remote and swaps what changed. */
   refresh(): Promise<void>;
   /**
@@ -54,15 +59,19 @@ export interface ProxyServer {
   replace(client: McpClient): Promise<ReplacedRemote>;
   /**
    * Stops following the remote (list changes, resource subscriptions), gives
-   * the client its own handlers back and ends the local server's streams. The
-   * client stays open: its owner closes it.
+   * the client its own handlers back and ends the local server's streams. A
+   * client given to `createProxyServer` stays open (its owner closes it); one
+   * the proxy connected itself (URL or command target) is closed.
    */
   close(): Promise<void>;
 }
 
 /** The remote a {@link ProxyServer.replace} took out. */
 export interface ReplacedRemote {
-  /** Its client, still open: its owner closes it. */
+  /**
+   * Its client, still open: its owner closes it. A client the proxy connected
+   * itself is closed by the proxy once drained.
+   */
   readonly client: McpClient;
   /** Resolves once its calls in flight are done; its client then has its own handlers back. */
   readonly drained: Promise<void>;
@@ -71,7 +80,9 @@ export interface ReplacedRemote {
 /**
  * What the local server advertises: what the remote serves. List changes are
  * always announced (the proxy re-lists on `refresh()` even when the remote
- * cannot tell it).
+ * cannot tell it). Of the remote's extensions only MCP Apps
+ * (`io.modelcontextprotocol/ui`) is declared: it needs nothing but the
+ * mirrored resources and tools.
  */
 export function mirroredCapabilities(remote: ServerCapabilities): ServerCapabilities {
   const capabilities: ServerCapabilities = {
@@ -84,6 +95,10 @@ export function mirroredCapabilities(remote: ServerCapabilities): ServerCapabili
     completions: remote.completions ? {} : undefined,
   };
   if (remote.experimental) capabilities.experimental = remote.experimental;
+  // MCP Apps is metadata only (ui:// resources, tools' _meta), all of it mirrored, so its
+  // declaration is too; other extensions serve methods the proxy does not forward.
+  const apps = remote.extensions?.[APPS_EXTENSION];
+  if (apps !== undefined) capabilities.extensions = { [APPS_EXTENSION]: apps };
   return capabilities;
 }
 
@@ -105,6 +120,29 @@ export function mirroredCapabilities(remote: ServerCapabilities): ServerCapabili
  * connect the client with handlers for what the proxy should relay (the
  * proxy replaces them while it runs).
  *
+ * `target` may also be a URL or a stdio command (`{ command, args, env }`):
+ * the proxy then connects a client of its own (`options.clientInfo`,
+ * `options.client`, with relay handlers for elicitation, sampling and roots
+ * unless `options.client.handlers` says otherwise) and closes it on
+ * `close()`. The local server mounts like any other:
+ * `app.mount("files", (await createProxyServer(url)).server)`; the parent's
+ * clients then reach the remote's tools, resources and prompts, but their
+ * resource subscriptions stay with the parent (the proxy only follows
+ * updates its own server's clients subscribe to).
+ *
+ * @example
+ * ```ts
+ * import { McpServer } from "../server.ts";
+ * import { createProxyServer } from "./proxy.ts";
+ * const app = new McpServer({ name: "app", version: "1" });
+ * const docs = await createProxyServer("http://127.0.0.1:3000/mcp");
+ * const files = await createProxyServer({ command: "mcp-server-files", args: ["--stdio"] });
+ * app.mount("docs", docs.server);
+ * app.mount("files", files.server);
+ * // ... serve `app`; when done:
+ * await Promise.all([docs.close(), files.close()]);
+ * ```
+ *
  * @example
  * ```ts
  * import { connectClient } from "../../client/client.ts";
@@ -119,8 +157,22 @@ export function mirroredCapabilities(remote: ServerCapabilities): ServerCapabili
  * ```
  */
 export async function createProxyServer(
-  client: McpClient,
+  target: ProxyTarget,
   options: ProxyOptions = {},
+): Promise<ProxyServer> {
+  const { client, owned } = await openTarget(target, options);
+  try {
+    return await proxyOf(client, owned, options);
+  } catch (error) {
+    if (owned) await client.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function proxyOf(
+  client: McpClient,
+  owned: boolean,
+  options: ProxyOptions,
 ): Promise<ProxyServer> {
   const warn = options.onWarning ?? ((message: string) => console.warn(`[emcee proxy] ${message}`));
   const remote = client.serverCapabilities;
@@ -236,12 +288,16 @@ export async function createProxyServer(
     const drained = previous.calls.idle().then(async () => {
       retired.delete(previous);
       await previous.detach();
+      if (previous.client === client && owned) await client.close();
     });
     return { client: previous.client, drained };
   };
 
   return {
     server,
+    get client() {
+      return current.client;
+    },
     refresh: () => schedule(current.lists),
     replace,
     async close() {
@@ -251,6 +307,8 @@ export async function createProxyServer(
       const remotes = [current, ...retired];
       retired.clear();
       await Promise.all([...remotes.map((remote) => remote.detach()), watch.close()]);
+      // Only the first remote can be the proxy's own: later ones came from replace().
+      if (owned && remotes.some((remote) => remote.client === client)) await client.close();
     },
   };
 }

@@ -14,6 +14,7 @@ import { routeClientMessage } from "../session.ts";
 import { accepts } from "./accept.ts";
 import { answer } from "./answer.ts";
 import { isJsonContentType } from "./content_type.ts";
+import { inSessionHeaderProblem, sessionlessNotificationProblem } from "./compat_checks.ts";
 import { answerBatch, BATCH_VERSION, parseBody, type ReceivedBatch, refuseBatch } from "./batch.ts";
 import { readBody, type ReceivedMessage } from "./body.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
@@ -88,7 +89,10 @@ export async function post(
       "Responses are only accepted within a legacy session",
     );
   }
-  if (incoming.kind === "notification") return new Response(null, { status: 202 });
+  if (incoming.kind === "notification") {
+    return sessionlessNotificationProblem(state.server, request, incoming.message) ??
+      new Response(null, { status: 202 });
+  }
 
   const message = incoming.message;
   if (!isStatelessShaped(request, message)) {
@@ -127,6 +131,8 @@ function postInSession(
     );
   }
   const session = record.session;
+  const strict = inSessionHeaderProblem(state.server, request, session);
+  if (strict) return strict;
   if (incoming.kind === "batch") {
     return session.protocolVersion === BATCH_VERSION
       ? answerBatch(state, incoming, record, auth, request)
