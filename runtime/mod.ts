@@ -43,6 +43,13 @@ export {
   runtimeVersion,
 } from "./process_info.ts";
 export { clientAddressOf } from "./client_address.ts";
+export {
+  connectTcp,
+  type ConnectTcpOptions,
+  TcpConnectError,
+  type TcpConnection,
+  type TcpTlsOptions,
+} from "./tcp.ts";
 export { collectGarbage } from "./collect_garbage.ts";
 export { enableCompileCache } from "./compile_cache.ts";
 export {
