@@ -7,7 +7,10 @@
  */
 import { setClientAddress } from "./client_address.ts";
 import { guardHandler, type HttpHandler, isBufferable } from "./http.ts";
-import { nodeReadableToWeb, READ_AHEAD_BYTES } from "./node_streams.ts";
+import { NodeRequest } from "./node_request.ts";
+import { wholeParts } from "./whole_response.ts";
+
+export type { HttpHandler };
 
 /** The parts of Node's `http.IncomingMessage` that {@linkcode toNodeHandler} uses. */
 export interface NodeIncomingMessageLike {
@@ -43,56 +46,92 @@ export interface NodeServerResponseLike {
   writableFinished: boolean;
   /** Sets a response header. */
   setHeader(name: string, value: string | string[]): unknown;
+  /** Sends status and headers at once (Node's fast path for a whole response). */
+  writeHead?(status: number, headers: Record<string, string | string[]>): unknown;
   /** Sends the head now, before any body bytes. */
   flushHeaders(): void;
   /** Writes body bytes; `false` means wait for `drain`. */
   write(chunk: Uint8Array): boolean;
   /** Finishes the response. */
-  end(chunk?: Uint8Array): unknown;
+  end(chunk?: Uint8Array | string): unknown;
   /** Subscribes to stream events. */
   on(event: string, listener: (...args: never[]) => void): unknown;
   /** Destroys the connection. */
   destroy(error?: Error): unknown;
 }
 
-function requestHeaders(request: NodeIncomingMessageLike): Headers {
-  const headers = new Headers();
-  const raw = request.rawHeaders;
-  if (raw) {
-    for (let index = 0; index + 1 < raw.length; index += 2) {
-      // HTTP/2 pseudo-headers (":path") are not valid Fetch header names.
-      if (!raw[index].startsWith(":")) headers.append(raw[index], raw[index + 1]);
-    }
-    return headers;
-  }
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (name.startsWith(":") || value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return headers;
-}
-
-/** The web `Request` for a Node request; its body streams, `signal` is its signal. */
+/**
+ * The web `Request` for a Node request; its body streams, `signal` is its signal. (The bridge
+ * itself hands handlers a lazier stand-in, {@linkcode NodeRequest}.)
+ */
 export function toWebRequest(request: NodeIncomingMessageLike, signal: AbortSignal): Request {
-  const headers = requestHeaders(request);
-  const socket = request.socket;
-  const encrypted = typeof socket === "object" && socket !== null && "encrypted" in socket &&
-    socket.encrypted === true;
-  const protocol = encrypted ? "https" : "http";
-  const url = new URL(request.url ?? "/", `${protocol}://${headers.get("host") ?? "localhost"}`);
-  const method = request.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
-  const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
-  if (hasBody) {
-    init.body = nodeReadableToWeb(request, { onCancel: "drain", highWaterMark: READ_AHEAD_BYTES });
+  const lazy = new NodeRequest(request);
+  const url = lazy.url;
+  if (!URL.canParse(url)) throw new TypeError(`Invalid URL: ${url}`);
+  const headers = lazy.headers;
+  const method = lazy.method;
+  const init: RequestInit & { duplex?: "half" } = { method, headers: [...headers], signal };
+  const body = lazy.body;
+  if (body) {
+    init.body = body;
     init.duplex = "half"; // Required by Fetch for a streaming request body.
   }
   const web = new Request(url, init);
-  const peer = typeof socket === "object" && socket !== null && "remoteAddress" in socket
-    ? socket.remoteAddress
-    : undefined;
-  setClientAddress(web, typeof peer === "string" ? peer : undefined);
+  setClientAddress(web, lazy.peer);
   return web;
+}
+
+/** UTF-8 length of `text` without encoding it: Node writes the string to the socket itself. */
+function byteLength(text: string): number {
+  let bytes = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) continue;
+    const pair = code >= 0xd800 && code < 0xdc00 &&
+      (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
+    // 2 bytes below U+0800, 4 for a surrogate pair (two units), 3 otherwise (a lone one is U+FFFD).
+    bytes += code < 0x800 ? 1 : 2;
+    if (pair) index++;
+  }
+  return bytes;
+}
+
+/**
+ * Writes a {@linkcode wholeResponse} in one go: status and headers with `writeHead`, the body
+ * with `end`. Returns false when `response` is not one (or was already read).
+ */
+function writeWholeResponse(
+  response: Response,
+  target: NodeServerResponseLike,
+  isHead: boolean,
+): boolean {
+  const parts = wholeParts(response);
+  if (parts === undefined) return false;
+  const headers: Record<string, string | string[]> = {};
+  const given = parts.headers;
+  if (given instanceof Headers) {
+    const cookies = given.getSetCookie();
+    for (const [name, value] of given) if (name !== "set-cookie") headers[name] = value;
+    if (cookies.length > 0) headers["set-cookie"] = cookies;
+  } else {
+    // Lower-cased as Headers would, so a given Content-Length is replaced, not doubled.
+    for (const name in given) headers[name.toLowerCase()] = given[name];
+  }
+  const body = parts.body;
+  if (body !== null && !isHead) {
+    headers["content-length"] = String(
+      typeof body === "string" ? byteLength(body) : body.byteLength,
+    );
+  }
+  if (parts.statusText) target.statusMessage = parts.statusText;
+  if (target.writeHead) target.writeHead(parts.status, headers);
+  else {
+    target.statusCode = parts.status;
+    for (const name in headers) target.setHeader(name, headers[name]);
+  }
+  if (body === null || isHead) target.end();
+  else target.end(body);
+  return true;
 }
 
 async function writeWebResponse(
@@ -151,11 +190,25 @@ async function writeWebResponse(
   if (!disconnected.aborted) target.end();
 }
 
+const REQUEST = Symbol("emcee.nodeRequest");
+
+/**
+ * `close` before the response finished means the client went away (or the server closed the
+ * connection); the request's own `close` fires after a normal body read and is useless. One
+ * shared listener (Node calls it with the response as `this`) instead of a closure per request.
+ */
+function onResponseClose(this: NodeServerResponseLike & { [REQUEST]?: NodeRequest }): void {
+  if (!this.writableFinished) this[REQUEST]?.disconnect();
+}
+
 /**
  * Adapts a web-standard handler to Node's `http` request listener, for mounting emcee in an
- * existing Node server. The request body is streamed, not buffered; `request.signal` aborts
- * when the client disconnects; the response body is written chunk by chunk with backpressure,
- * and its reader is cancelled if the client goes away.
+ * existing Node server. The handler gets a {@linkcode NodeRequest}, which passes as a web
+ * `Request` and builds its URL, headers, body stream and signal only when asked; the body is
+ * streamed, not buffered; `request.signal` aborts when the client disconnects. A
+ * `wholeResponse` (emcee's JSON answers) is written at once with `writeHead`/`end`; any other
+ * response body is written chunk by chunk with backpressure, and its reader is cancelled if the
+ * client goes away.
  *
  * @example
  * ```ts
@@ -169,33 +222,24 @@ export function toNodeHandler(
   onError: (error: unknown) => void = console.error,
 ): (request: NodeIncomingMessageLike, response: NodeServerResponseLike) => void {
   const guarded = guardHandler(handler, onError);
-  return (request: NodeIncomingMessageLike, response: NodeServerResponseLike): void => {
-    const disconnect = new AbortController();
-    // `close` before the response finished means the client went away (or the server closed
-    // the connection); the request's own `close` fires after a normal body read and is useless.
-    response.on("close", () => {
-      if (!response.writableFinished) disconnect.abort(new Error("Client disconnected"));
-    });
-    let webRequest: Request;
-    try {
-      webRequest = toWebRequest(request, disconnect.signal);
-    } catch {
-      response.statusCode = 400;
+  const fail = (response: NodeServerResponseLike, error: unknown): void => {
+    onError(error);
+    if (!response.headersSent) {
+      response.statusCode = 500;
       response.end();
-      return;
+    } else {
+      response.destroy();
     }
-    guarded(webRequest)
-      .then((webResponse) =>
-        writeWebResponse(webResponse, response, request.method === "HEAD", disconnect.signal)
-      )
-      .catch((error: unknown) => {
-        onError(error);
-        if (!response.headersSent) {
-          response.statusCode = 500;
-          response.end();
-        } else {
-          response.destroy();
-        }
-      });
+  };
+  return (request: NodeIncomingMessageLike, response: NodeServerResponseLike): void => {
+    const webRequest = new NodeRequest(request);
+    (response as NodeServerResponseLike & { [REQUEST]?: NodeRequest })[REQUEST] = webRequest;
+    response.on("close", onResponseClose);
+    setClientAddress(webRequest as unknown as Request, webRequest.peer);
+    const isHead = request.method === "HEAD";
+    guarded(webRequest as unknown as Request).then((webResponse) => {
+      if (writeWholeResponse(webResponse, response, isHead)) return;
+      return writeWebResponse(webResponse, response, isHead, webRequest.signal);
+    }).catch((error: unknown) => fail(response, error));
   };
 }

@@ -4,13 +4,14 @@
  * @module
  */
 import { errorResponse, type RequestId } from "../../protocol/jsonrpc.ts";
+import { wholeResponse } from "../../runtime/whole_response.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
 /** A JSON response; no body when `body` is undefined. */
 export function json(status: number, body: unknown, headers?: HeadersInit): Response {
-  if (body === undefined) return new Response(null, { status, headers });
-  return new Response(JSON.stringify(body), {
+  if (body === undefined) return wholeResponse(null, { status, headers });
+  return wholeResponse(JSON.stringify(body), {
     status,
     headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS,
   });
