@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { chmod } from "node:fs/promises";
 import { connectClient } from "../../client/client.ts";
 import { autoApprove } from "../../auth/authorization_server/consent.ts";
-import { withAuthorizationServer } from "../../auth/authorization_server/with_authorization_server.ts";
 import { fileTokenStore, TokenFileError } from "../../auth/oauth_client/file_store.ts";
 import {
   type AuthorizationInteraction,
@@ -11,18 +10,11 @@ import {
 } from "../../auth/oauth_client/interaction.ts";
 import { OAuthTokenProvider } from "../../auth/oauth_client/provider.ts";
 import type { StoredTokens } from "../../auth/oauth_client/store.ts";
-import {
-  fileInfo,
-  type HttpServerHandle,
-  joinPath,
-  readTextFile,
-  serveHttp,
-  writeTextFile,
-} from "../../runtime/mod.ts";
+import { fileInfo, joinPath, readTextFile, writeTextFile } from "../../runtime/mod.ts";
 import { McpServer } from "../../server/server.ts";
-import type { HttpHandler } from "../../transports/http/server.ts";
 import { withTempDir } from "../temp.ts";
 import { within } from "../async.ts";
+import { type ProtectedEndpoint, serveProtected } from "./fixtures/protected_endpoint.ts";
 
 const A = { issuer: "https://auth-a.example.com", resource: "https://a.example.com/mcp" };
 const B = { issuer: "https://auth-b.example.com", resource: "https://b.example.com/mcp" };
@@ -147,27 +139,21 @@ describe("fileTokenStore", () => {
 });
 
 describe("fileTokenStore behind OAuthTokenProvider", () => {
-  let http: HttpServerHandle;
+  let endpoint: ProtectedEndpoint;
   let mcpUrl: string;
 
   before(async () => {
-    const route: { handler?: HttpHandler } = {};
-    http = await serveHttp((request) => route.handler!(request), {
-      port: 0,
-      hostname: "127.0.0.1",
-    });
-    mcpUrl = `${http.url}/mcp`;
     const server = new McpServer({ name: "file-store-test", version: "1.0.0" });
     server.tool({ name: "whoami", handler: (_args, context) => context.auth?.subject ?? "" });
-    route.handler = withAuthorizationServer(server, {
-      resource: mcpUrl,
+    endpoint = await serveProtected(server, {
       requiredScopes: ["mcp"],
       consent: autoApprove({ subject: "ada" }),
     });
+    mcpUrl = endpoint.url;
   });
 
   after(async () => {
-    await http.close();
+    await endpoint.close();
   });
 
   test("a second run signs in from the file, without authorizing again", async () => {

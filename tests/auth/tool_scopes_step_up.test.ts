@@ -2,28 +2,20 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connectClient } from "../../client/client.ts";
 import { autoApprove } from "../../auth/authorization_server/consent.ts";
-import { withAuthorizationServer } from "../../auth/authorization_server/with_authorization_server.ts";
 import {
   type AuthorizationInteraction,
   redirectFollowingInteraction,
 } from "../../auth/oauth_client/interaction.ts";
 import { OAuthTokenProvider } from "../../auth/oauth_client/provider.ts";
-import { type HttpServerHandle, serveHttp } from "../../runtime/mod.ts";
 import { McpServer } from "../../server/server.ts";
-import type { HttpHandler } from "../../transports/http/server.ts";
 import { within } from "../async.ts";
+import { type ProtectedEndpoint, serveProtected } from "./fixtures/protected_endpoint.ts";
 
 describe("step-up authorization for a tool's scopes, with emcee's OAuth client", () => {
-  let http: HttpServerHandle;
+  let endpoint: ProtectedEndpoint;
   let mcpUrl: string;
 
   before(async () => {
-    const route: { handler?: HttpHandler } = {};
-    http = await serveHttp((request) => route.handler!(request), {
-      port: 0,
-      hostname: "127.0.0.1",
-    });
-    mcpUrl = `${http.url}/mcp`;
     const server = new McpServer({ name: "step-up", version: "1.0.0" });
     server.tool({ name: "read_file", handler: (_args, context) => context.auth!.scopes.join(" ") });
     server.tool({
@@ -31,16 +23,16 @@ describe("step-up authorization for a tool's scopes, with emcee's OAuth client",
       scopes: ["files:write"],
       handler: (_args, context) => context.auth!.scopes.join(" "),
     });
-    route.handler = withAuthorizationServer(server, {
-      resource: mcpUrl,
+    endpoint = await serveProtected(server, {
       requiredScopes: ["mcp"],
       scopesSupported: ["mcp", "files:write"],
       consent: autoApprove({ subject: "ada" }),
     });
+    mcpUrl = endpoint.url;
   });
 
   after(async () => {
-    await http.close();
+    await endpoint.close();
   });
 
   for (const era of ["modern", "legacy"] as const) {

@@ -7,7 +7,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { autoApprove } from "../../auth/authorization_server/consent.ts";
-import { withAuthorizationServer } from "../../auth/authorization_server/with_authorization_server.ts";
 import { connectClient } from "../../client/client.ts";
 import { type ClientIo, runClientCommand } from "../../cli/client_commands.ts";
 import { cliAuth, optionalCliAuth, tokenFilePath } from "../../cli/oauth_login.ts";
@@ -16,17 +15,15 @@ import {
   fileInfo,
   getEnv,
   homeDirectory,
-  type HttpServerHandle,
   joinPath,
   readTextFile,
-  serveHttp,
   writeTextFile,
 } from "../../runtime/mod.ts";
 import { McpServer } from "../../server/server.ts";
-import type { HttpHandler } from "../../transports/http/server.ts";
 import { within } from "../async.ts";
 import { withTempDir } from "../temp.ts";
 import { emceeCommand } from "./emcee_command.ts";
+import { type ProtectedEndpoint, serveProtected } from "../auth/fixtures/protected_endpoint.ts";
 
 const WAIT = 20_000;
 
@@ -68,16 +65,10 @@ function recordingIo(tokenFile: string, openUrl?: (url: URL) => Promise<void>): 
 }
 
 describe("the CLI signs in with OAuth", () => {
-  let http: HttpServerHandle;
+  let endpoint: ProtectedEndpoint;
   let mcpUrl: string;
 
   before(async () => {
-    const route: { handler?: HttpHandler } = {};
-    http = await serveHttp((request) => route.handler!(request), {
-      port: 0,
-      hostname: "127.0.0.1",
-    });
-    mcpUrl = `${http.url}/mcp`;
     const server = new McpServer({ name: "oauth-login-test", version: "1.0.0" });
     server.tool({
       name: "add",
@@ -88,15 +79,15 @@ describe("the CLI signs in with OAuth", () => {
       },
       handler: ({ a, b }: { a: number; b: number }) => String(a + b),
     });
-    route.handler = withAuthorizationServer(server, {
-      resource: mcpUrl,
+    endpoint = await serveProtected(server, {
       requiredScopes: ["mcp"],
       consent: autoApprove({ subject: "ada" }),
     });
+    mcpUrl = endpoint.url;
   });
 
   after(async () => {
-    await http.close();
+    await endpoint.close();
   });
 
   test("call authorizes once, keeps the tokens 0600, and the next run reuses them", async () => {
@@ -113,7 +104,11 @@ describe("the CLI signs in with OAuth", () => {
       assert.equal(first.opened.length, 1);
       const printed = first.err.find((line) => line.startsWith("Open this URL to authorize: "));
       assert.equal(printed, `Open this URL to authorize: ${first.opened[0].href}`);
-      assert.equal(first.opened[0].origin, http.url, "the URL is the authorization server's");
+      assert.equal(
+        first.opened[0].origin,
+        endpoint.http.url,
+        "the URL is the authorization server's",
+      );
       assert.equal((await fileInfo(tokenFile))!.mode! & 0o777, 0o600);
       const document = JSON.parse(await readTextFile(tokenFile));
       assert.equal(Object.keys(document.tokens).length, 1);

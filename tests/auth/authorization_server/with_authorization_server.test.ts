@@ -31,6 +31,7 @@ import { McpServer } from "../../../server/server.ts";
 import type { HttpHandler } from "../../../transports/http/server.ts";
 import { within } from "../../interop/fixtures/helpers.ts";
 import { pkce } from "./helpers.ts";
+import { type ProtectedEndpoint, serveProtected } from "../fixtures/protected_endpoint.ts";
 
 const REDIRECT = "http://127.0.0.1:7300/callback";
 
@@ -280,26 +281,20 @@ describe("withAuthorizationServer over a socket", () => {
 });
 
 describe("withAuthorizationServer with DPoP, and emcee's own OAuth client", () => {
-  let http: HttpServerHandle;
+  let endpoint: ProtectedEndpoint;
   let mcpUrl: string;
 
   before(async () => {
-    const route: { handler?: HttpHandler } = {};
-    http = await serveHttp((request) => route.handler!(request), {
-      port: 0,
-      hostname: "127.0.0.1",
-    });
-    mcpUrl = `${http.url}/mcp`;
-    route.handler = withAuthorizationServer(whoamiServer(), {
-      resource: mcpUrl,
+    endpoint = await serveProtected(whoamiServer(), {
       requiredScopes: ["mcp"],
       consent: autoApprove({ subject: "ada" }),
       dpop: {},
     });
+    mcpUrl = endpoint.url;
   });
 
   after(async () => {
-    await http.close();
+    await endpoint.close();
   });
 
   test("the client registers, authorizes, binds its token to its DPoP key and calls the tool", async () => {
