@@ -89,6 +89,7 @@ step "deno fmt --check" deno fmt --check
 step "deno publish --dry-run" deno publish --dry-run --allow-dirty
 step "deno doc --lint" doc_lint_entry_points
 step "deno check --doc" check_doc_examples
+step "README snippets" deno run -A scripts/readme_snippets.ts --check
 
 step "unit tests (deno)" deno test -A --v8-flags=--expose-gc $(unit_files)
 step "unit tests (bun)" bun test --timeout 60000 $(unit_files | sed 's|^|./|')

@@ -8,6 +8,7 @@
  * bun run examples/demo/server.ts
  * node examples/demo/server.ts            # Node >= 22.18 (type stripping)
  * node examples/demo/server.ts --stdio
+ * deno run -A examples/demo/server.ts --cors   # or EMCEE_CORS=1: a browser page may call it
  * ```
  *
  * @module
@@ -194,7 +195,9 @@ if (import.meta.main) {
     await serveStdio(server);
   } else {
     const port = Number(getEnv("PORT") ?? "8787");
-    const handler = createHttpHandler(server);
+    // CORS only on request: without it a browser page on another origin cannot read the answers.
+    const cors = args().includes("--cors") || getEnv("EMCEE_CORS") === "1";
+    const handler = createHttpHandler(server, { cors });
     const http = await serveHttp(
       (request) =>
         new URL(request.url).pathname === "/mcp"
