@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { backgroundTimeout, type BackgroundTimer } from "../runtime/mod.ts";
+import { backgroundTimeout, type BackgroundTimer } from "../runtime/timers.ts";
 
 /** A run waiting for its retry. */
 export interface SuspendedRun {
@@ -67,11 +67,19 @@ export function createSuspendedRuns<Run extends SuspendedRun = SuspendedRun>(
       while (entries.size >= max) {
         drop(entries.keys().next().value!, abortReason("evicted by newer suspended runs"));
       }
-      const timer = backgroundTimeout(
-        () => drop(id, abortReason("the client did not retry in time")),
-        ttlMs,
-      );
-      entries.set(id, { run, binding, timer });
+      // The state was sealed just before this, so it expires by `deadline`; a run is only
+      // ended once its state can no longer open (a timer may fire a millisecond early).
+      const deadline = Date.now() + ttlMs;
+      const expire = (): void => {
+        const left = deadline - Date.now();
+        if (left >= 0) {
+          const entry = entries.get(id);
+          if (entry?.run === run) entry.timer = backgroundTimeout(expire, left + 1);
+          return;
+        }
+        drop(id, abortReason("the client did not retry in time"));
+      };
+      entries.set(id, { run, binding, timer: backgroundTimeout(expire, ttlMs + 1) });
     },
     take(id, binding) {
       const entry = entries.get(id);
