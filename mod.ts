@@ -371,6 +371,7 @@ export {
   type AuthorizationRequestDetails,
   type AuthorizationServer,
   authorizationServer,
+  type AuthorizationServerDpopOptions,
   type AuthorizationServerEndpoints,
   type AuthorizationServerMetadata,
   type AuthorizationServerOptions,

@@ -111,8 +111,9 @@ export interface BearerAuthOptions {
   /**
    * Also accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>`
    * with one `DPoP` proof header, checked by {@link dpopProofChecker} with
-   * these options; challenges then name both schemes. Default off: only
-   * Bearer, and tokens bound to a DPoP key are refused.
+   * these options; challenges then name both schemes (only DPoP, and Bearer
+   * tokens are refused, with `required: true`). Default off: only Bearer, and
+   * tokens bound to a DPoP key are refused.
    */
   dpop?: DpopOptions;
 }
@@ -177,14 +178,15 @@ const STATUS_OF: { [code in BearerErrorCode | DpopErrorCode]: number } = {
 };
 
 /**
- * A refusal when both schemes are accepted (RFC 9449 §7.2): the Bearer and
- * the DPoP challenge, the error in the one of the scheme the client used,
- * and `DPoP-Nonce` when one is handed out.
+ * A refusal when DPoP is accepted (RFC 9449 §7.2): the Bearer (unless DPoP
+ * is required) and the DPoP challenge, the error in the one of the scheme
+ * the client used, and `DPoP-Nonce` when one is handed out.
  */
 function dualSchemeResponse(
   refusal: Refusal,
   base: { resourceMetadata: string; realm?: string },
   algorithms: readonly string[],
+  dpopOnly: boolean,
 ): Response {
   const status = refusal.error === undefined ? 401 : STATUS_OF[refusal.error];
   const detail = {
@@ -200,7 +202,7 @@ function dualSchemeResponse(
     : { ...base, ...detail, algorithms };
   const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
   // Bearer first: clients that read only one challenge (most MCP clients) read it.
-  headers.append("www-authenticate", bearerChallengeHeader(bearer));
+  if (!dpopOnly) headers.append("www-authenticate", bearerChallengeHeader(bearer));
   headers.append("www-authenticate", dpopChallengeHeader(dpop));
   if (refusal.nonce !== undefined) headers.set("dpop-nonce", refusal.nonce);
   const body: { [key: string]: string } = { error: refusal.error ?? "unauthorized" };
@@ -303,9 +305,14 @@ export function bearerAuth(
   const checkProof = dpop === undefined ? undefined : dpopProofChecker(dpop);
   const schemes: readonly Scheme[] = dpop === undefined ? ["bearer"] : ["bearer", "dpop"];
   const algorithms = dpopAlgorithms(dpop);
+  const dpopOnly = dpop?.required === true;
 
   function refuse(refusal: Refusal): Response {
-    if (dpop !== undefined) return dualSchemeResponse(refusal, base, algorithms);
+    if (dpop !== undefined) {
+      // With DPoP required, an error about a Bearer request belongs in the only challenge sent.
+      const scheme = dpopOnly && refusal.scheme === "bearer" ? "dpop" : refusal.scheme;
+      return dualSchemeResponse({ ...refusal, scheme }, base, algorithms, dpopOnly);
+    }
     // Without DPoP only Bearer codes arise; the response stays exactly RFC 6750's.
     const { errorDescription, scopes } = refusal;
     const error = refusal.error as BearerErrorCode | undefined;
@@ -351,6 +358,13 @@ export function bearerAuth(
       return refuse({ ...extracted.refusal, scopes });
     }
     const { scheme, token } = extracted;
+    if (scheme === "bearer" && dpopOnly) {
+      return refuse({
+        scheme: "dpop",
+        error: "invalid_token",
+        errorDescription: "This resource accepts only DPoP-bound tokens: use the DPoP scheme",
+      });
+    }
     // A missing or doubled proof is refused before the verifier (maybe a network call) is asked.
     const proof = scheme === "dpop" ? proofHeader(request) : "";
     if (typeof proof !== "string") return refuse(proof);
@@ -429,5 +443,6 @@ export function insufficientScopeResponse(
     { scheme: used, error, errorDescription, scopes },
     base,
     dpopAlgorithms(options.dpop),
+    options.dpop.required === true,
   );
 }

@@ -81,6 +81,12 @@ export interface DpopOptions {
   /** Require server nonces from this source (e.g. {@link dpopNonces}). Default none. */
   nonces?: DpopNonceSource;
   /**
+   * Accept only DPoP-bound tokens (`bearerAuth`): Bearer tokens are refused,
+   * challenges name only DPoP, and `withAuth` advertises
+   * `dpop_bound_access_tokens_required` (RFC 9449 §5.2). Default false.
+   */
+  required?: boolean;
+  /**
    * The URL the client addressed, when it differs from `request.url` (behind
    * a proxy that rewrites it). Default `request.url`. Used by `bearerAuth`.
    */

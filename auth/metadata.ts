@@ -27,7 +27,11 @@ export interface ProtectedResourceMetadataOptions {
   resourcePolicyUri?: string;
   /** Terms of service URL (`resource_tos_uri`). */
   resourceTosUri?: string;
-  /** Other RFC 9728 §2 members, e.g. `jwks_uri`, `dpop_signing_alg_values_supported`. */
+  /** `dpop_bound_access_tokens_required` (RFC 9449 §5.2): only DPoP-bound tokens are accepted. */
+  dpopBoundAccessTokensRequired?: boolean;
+  /** `dpop_signing_alg_values_supported` (RFC 9449 §5.2): the DPoP proof algorithms accepted. */
+  dpopSigningAlgValuesSupported?: readonly string[];
+  /** Other RFC 9728 §2 members, e.g. `jwks_uri`. */
   extra?: { [member: string]: unknown };
 }
 
@@ -89,6 +93,12 @@ export function protectedResourceMetadata(
     document.resource_policy_uri = options.resourcePolicyUri;
   }
   if (options.resourceTosUri !== undefined) document.resource_tos_uri = options.resourceTosUri;
+  if (options.dpopSigningAlgValuesSupported !== undefined) {
+    document.dpop_signing_alg_values_supported = [...options.dpopSigningAlgValuesSupported];
+  }
+  if (options.dpopBoundAccessTokensRequired !== undefined) {
+    document.dpop_bound_access_tokens_required = options.dpopBoundAccessTokensRequired;
+  }
   return document;
 }
 

@@ -105,6 +105,7 @@ export { withResourceMetadata } from "./with_auth.ts";
 // The built-in OAuth 2.1 authorization server.
 export { type AuthorizationServer, authorizationServer } from "./authorization_server/handler.ts";
 export type {
+  AuthorizationServerDpopOptions,
   AuthorizationServerEndpoints,
   AuthorizationServerOptions,
 } from "./authorization_server/options.ts";

@@ -9,6 +9,7 @@ import type { Authorize } from "../transports/http/admission.ts";
 import type { McpServer } from "../server/server.ts";
 import { createHttpHandler, type HttpHandlerOptions } from "../transports/http/server.ts";
 import { bearerAuth, type BearerAuthOptions } from "./bearer.ts";
+import { dpopAlgorithms } from "./dpop_proof.ts";
 import { toolScopeCheck } from "./tool_scopes.ts";
 import {
   protectedResourceMetadataHandler,
@@ -51,10 +52,24 @@ export function withResourceMetadata(
     (await metadata(request)) ?? handler(request);
 }
 
+/** The metadata options, with what the `dpop` options imply (RFC 9449 §5.2) unless given. */
+function resourceMetadataOptions(options: McpAuthOptions): ProtectedResourceMetadataOptions {
+  const dpop = options.dpop;
+  if (dpop === undefined) return options;
+  return {
+    ...options,
+    dpopSigningAlgValuesSupported: options.dpopSigningAlgValuesSupported ?? dpopAlgorithms(dpop),
+    dpopBoundAccessTokensRequired: options.dpopBoundAccessTokensRequired ??
+      (dpop.required === true ? true : undefined),
+  };
+}
+
 /**
  * The Streamable HTTP handler of `server`, protected by bearer tokens and
  * serving its protected resource metadata: {@link withResourceMetadata} around
  * `createHttpHandler(server, { ...http, authenticate: bearerAuth(options) })`.
+ * With `dpop`, the metadata names the proof algorithms, and with
+ * `dpop: { required: true }` also `dpop_bound_access_tokens_required`.
  * Tools that declare `scopes` are enforced too ({@link toolScopeCheck}): a
  * call whose token lacks them gets 403 `insufficient_scope`. An `authorize`
  * in `http` runs after that check.
@@ -90,6 +105,6 @@ export function withAuth(
       (await toolScopes(message, auth, request)) ?? more(message, auth, request);
   return withResourceMetadata(
     createHttpHandler(server, { ...http, authenticate: bearerAuth(options), authorize }),
-    options,
+    resourceMetadataOptions(options),
   );
 }

@@ -24,6 +24,7 @@ interface PendingAuthorization {
   redirectUriGiven: boolean;
   state?: string;
   codeChallenge: string;
+  dpopJkt?: string;
   scopes: string[];
   resource: string;
   /** SHA-256 of the browser cookie the form is bound to. */
@@ -107,7 +108,7 @@ function checkedRequest(
   context: AuthorizationServerContext,
   params: URLSearchParams,
   client: ClientRecord,
-): { codeChallenge: string; scopes: string[]; resource: string } {
+): { codeChallenge: string; dpopJkt?: string; scopes: string[]; resource: string } {
   const responseType = params.get("response_type");
   if (responseType === null) throw new OAuthError("invalid_request", "response_type is required");
   if (responseType !== "code") {
@@ -133,8 +134,13 @@ function checkedRequest(
   if (!S256_CHALLENGE.test(challenge)) {
     throw new OAuthError("invalid_request", "code_challenge is not a base64url SHA-256 digest");
   }
+  const dpopJkt = params.get("dpop_jkt") ?? undefined;
+  if (dpopJkt !== undefined && !S256_CHALLENGE.test(dpopJkt)) {
+    throw new OAuthError("invalid_request", "dpop_jkt is not a base64url SHA-256 JWK thumbprint");
+  }
   return {
     codeChallenge: challenge,
+    ...(dpopJkt === undefined ? {} : { dpopJkt }),
     scopes: grantedScopes(params.get("scope"), context.scopes),
     resource: chosenResource(params.getAll("resource"), context.resources),
   };
@@ -209,6 +215,7 @@ async function conclude(
     redirectUri: pending.redirectUri,
     redirectUriGiven: pending.redirectUriGiven,
     codeChallenge: pending.codeChallenge,
+    ...(pending.dpopJkt === undefined ? {} : { dpopJkt: pending.dpopJkt }),
     resource: pending.resource,
     scopes,
     subject: outcome.subject,
@@ -271,6 +278,7 @@ export async function handleAuthorize(
     redirectUri: target.redirectUri,
     redirectUriGiven: target.given,
     codeChallenge: checked.codeChallenge,
+    ...(checked.dpopJkt === undefined ? {} : { dpopJkt: checked.dpopJkt }),
     scopes: checked.scopes,
     resource: checked.resource,
     browser: await sha256Base64Url(browserSecret),
@@ -293,7 +301,8 @@ function isPending(value: unknown): value is PendingAuthorization {
     typeof pending.clientId === "string" && typeof pending.redirectUri === "string" &&
     typeof pending.codeChallenge === "string" && Array.isArray(pending.scopes) &&
     typeof pending.resource === "string" && typeof pending.browser === "string" &&
-    typeof pending.expiresAt === "number";
+    typeof pending.expiresAt === "number" &&
+    (pending.dpopJkt === undefined || typeof pending.dpopJkt === "string");
 }
 
 /** Whether a form post comes from this server's own page (Fetch Metadata and Origin). */

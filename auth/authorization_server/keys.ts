@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { jwkThumbprint } from "../jws.ts";
 import type { JsonWebKeySet, JwkWithId } from "../jwt.ts";
-import { base64UrlEncode, sha256Base64Url } from "./secrets.ts";
+import { base64UrlEncode } from "./secrets.ts";
 
 /** A private signing key and the public JWK that verifies its signatures. */
 export interface SigningKey {
@@ -23,9 +24,11 @@ export interface SigningKey {
 const EC_P256: EcKeyImportParams = { name: "ECDSA", namedCurve: "P-256" };
 const encoder = new TextEncoder();
 
-/** RFC 7638 §3.2: the thumbprint of an EC key covers `crv`, `kty`, `x`, `y` in that order. */
-function thumbprint(jwk: JsonWebKey): Promise<string> {
-  return sha256Base64Url(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }));
+/** The RFC 7638 thumbprint, by the one implementation the resource server and client use too. */
+async function thumbprint(jwk: JsonWebKey): Promise<string> {
+  const kid = await jwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
+  if (kid === undefined) throw new TypeError("The signing key is not a public EC P-256 JWK");
+  return kid;
 }
 
 async function describe(privateKey: CryptoKey, publicJwk: JsonWebKey): Promise<SigningKey> {

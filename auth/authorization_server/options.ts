@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { dpopNonces, type DpopNonceSource } from "../dpop_proof.ts";
 import { canonicalResourceUri } from "../resource.ts";
 import {
   type ClientMetadataDocumentLoader,
@@ -21,6 +22,18 @@ import {
   memoryStore,
   type TokenEndpointAuthMethod,
 } from "./store.ts";
+
+/** DPoP (RFC 9449) settings of the token endpoint. */
+export interface AuthorizationServerDpopOptions {
+  /**
+   * Require server-provided nonces (RFC 9449 §8): a proof without the current
+   * nonce is answered 400 `use_dpop_nonce` with a `DPoP-Nonce` header, and
+   * every token response carries the nonce to use next. Default false.
+   */
+  requireNonce?: boolean;
+  /** How often the nonce changes, seconds (the previous one stays valid). Default 300. */
+  nonceRotateSeconds?: number;
+}
 
 /** Options of `authorizationServer`. */
 export interface AuthorizationServerOptions {
@@ -67,6 +80,8 @@ export interface AuthorizationServerOptions {
   codeTtlSeconds?: number;
   /** Key (≥ 32 bytes) sealing consent forms, so pending consents survive a restart. Default random. */
   consentSecret?: Uint8Array;
+  /** DPoP at the token endpoint, e.g. `{ requireNonce: true }`. Proofs are always accepted. */
+  dpop?: AuthorizationServerDpopOptions;
   /** The clock, ms since the epoch. Default `Date.now`. */
   now?: () => number;
 }
@@ -121,6 +136,8 @@ export interface AuthorizationServerContext {
   dynamicRegistration: boolean;
   /** Loads metadata-document clients, when they are accepted. */
   loadMetadataDocument: ClientMetadataDocumentLoader | undefined;
+  /** The nonces token-endpoint proofs must carry, when required. */
+  dpopNonces: DpopNonceSource | undefined;
 }
 
 const ALL_METHODS: readonly TokenEndpointAuthMethod[] = [
@@ -232,5 +249,11 @@ export async function resolveOptions(
     loadMetadataDocument: cimd === false || !authMethods.includes("none")
       ? undefined
       : clientMetadataDocumentLoader({ now, ...cimd }),
+    dpopNonces: options.dpop?.requireNonce === true
+      ? dpopNonces({
+        rotateSeconds: seconds(options.dpop.nonceRotateSeconds, 300, "nonceRotateSeconds") / 1000,
+        now,
+      })
+      : undefined,
   };
 }

@@ -49,6 +49,8 @@ export interface AuthorizationCodeRecord {
   redirectUriGiven: boolean;
   /** The PKCE S256 challenge. */
   codeChallenge: string;
+  /** The `dpop_jkt` (RFC 9449 §10) the code is bound to: the token request's proof key. */
+  dpopJkt?: string;
   /** The resource (RFC 8707) the tokens are for. */
   resource: string;
   /** The granted scopes. */

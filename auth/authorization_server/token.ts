@@ -6,7 +6,8 @@
  * A request with a valid DPoP proof (RFC 9449 §5) gets an access token bound
  * to the proof's key (`token_type` `DPoP`); a public client's refresh tokens
  * are bound to that key too. Responses are `no-store`; errors are RFC 6749
- * §5.2 JSON.
+ * §5.2 JSON. Optionally proofs must carry a server nonce (§8), and a code
+ * bound with `dpop_jkt` needs a proof by that key (§10).
  *
  * @module
  */
@@ -104,6 +105,14 @@ async function authorizationCodeGrant(
   }
   if (await sha256Base64Url(verifier) !== record.codeChallenge) {
     throw invalidGrant("The code_verifier does not match the code_challenge");
+  }
+  // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof by that key.
+  if (record.dpopJkt !== undefined && record.dpopJkt !== jkt) {
+    throw new DpopProofError(
+      jkt === undefined
+        ? "The authorization code is bound to a DPoP key (dpop_jkt); the request needs a proof"
+        : "The DPoP proof is not signed by the key the authorization code is bound to (dpop_jkt)",
+    );
   }
   const resource = chosenResource(form.getAll("resource"), undefined, record.resource);
   const grant = {
@@ -247,7 +256,7 @@ async function proofKey(
   if (!request.headers.has("dpop")) return undefined;
   let check = proofCheckers.get(context);
   if (check === undefined) {
-    check = dpopProofChecker({ now: context.now });
+    check = dpopProofChecker({ now: context.now, nonces: context.dpopNonces });
     proofCheckers.set(context, check);
   }
   // The endpoint's own URL, not request.url, which a proxy may have rewritten.
@@ -256,9 +265,20 @@ async function proofKey(
   return verified.jkt;
 }
 
-/** RFC 9449 §5: a refused proof is a 400 `invalid_dpop_proof`. */
-function dpopErrorResponse(error: DpopProofError): Response {
-  return jsonResponse({ error: error.code, error_description: error.message }, 400);
+/** RFC 9449 §8: with nonces required, every answer tells the client the nonce to use next. */
+function nonceHeaders(context: AuthorizationServerContext): { [name: string]: string } {
+  if (context.dpopNonces === undefined) return {};
+  return {
+    "dpop-nonce": context.dpopNonces.current(),
+    "access-control-expose-headers": "DPoP-Nonce",
+  };
+}
+
+/** RFC 9449 §5, §8: a refused proof is a 400 `invalid_dpop_proof` or `use_dpop_nonce`. */
+function dpopErrorResponse(context: AuthorizationServerContext, error: DpopProofError): Response {
+  const headers = nonceHeaders(context);
+  if (error.nonce !== undefined) headers["dpop-nonce"] = error.nonce;
+  return jsonResponse({ error: error.code, error_description: error.message }, 400, headers);
 }
 
 /**
@@ -293,10 +313,10 @@ export async function handleToken(
     }
     const jkt = await proofKey(context, request);
     const { client } = await authenticateClient(context, request, form);
-    return jsonResponse(await grant(context, client, form, jkt));
+    return jsonResponse(await grant(context, client, form, jkt), 200, nonceHeaders(context));
   } catch (error) {
     if (error instanceof OAuthError) return oauthErrorResponse(error);
-    if (error instanceof DpopProofError) return dpopErrorResponse(error);
+    if (error instanceof DpopProofError) return dpopErrorResponse(context, error);
     throw error;
   }
 }

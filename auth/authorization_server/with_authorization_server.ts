@@ -13,12 +13,12 @@ import { withAuth } from "../with_auth.ts";
 import type { McpServer } from "../../server/server.ts";
 import type { HttpHandler, HttpHandlerOptions } from "../../transports/http/server.ts";
 import { authorizationServer } from "./handler.ts";
-import type { AuthorizationServerOptions } from "./options.ts";
+import type { AuthorizationServerDpopOptions, AuthorizationServerOptions } from "./options.ts";
 
 /** Options of {@link withAuthorizationServer}. */
 export interface McpAuthorizationServerOptions
   extends
-    Omit<AuthorizationServerOptions, "issuer" | "resources">,
+    Omit<AuthorizationServerOptions, "issuer" | "resources" | "dpop">,
     Pick<BearerAuthOptions, "requiredScopes" | "scopesFor" | "scopeSatisfies" | "realm" | "dpop">,
     Pick<
       ProtectedResourceMetadataOptions,
@@ -28,6 +28,8 @@ export interface McpAuthorizationServerOptions
   resource: string | URL;
   /** The issuer. Default: the origin of `resource`, where the endpoints are served. */
   issuer?: string | URL;
+  /** DPoP at the token endpoint (`dpop` configures the MCP endpoint), e.g. `{ requireNonce: true }`. */
+  tokenEndpointDpop?: AuthorizationServerDpopOptions;
 }
 
 /**
@@ -69,6 +71,7 @@ export function withAuthorizationServer(
     resourceDocumentation,
     resourcePolicyUri,
     resourceTosUri,
+    tokenEndpointDpop,
     ...serverOptions
   } = options;
   const scopesSupported = options.scopesSupported ?? requiredScopes;
@@ -78,6 +81,7 @@ export function withAuthorizationServer(
     resources: [resource],
     scopesSupported,
     defaultScopes: options.defaultScopes ?? requiredScopes,
+    dpop: tokenEndpointDpop,
   });
   const mcp = withAuth(server, {
     resource,

@@ -89,6 +89,8 @@ export interface PrepareAuthorizationOptions {
   resource: string;
   /** Space-separated scopes; omitted when undefined or empty. */
   scope?: string;
+  /** The DPoP key's thumbprint, sent as `dpop_jkt` to bind the code to it (RFC 9449 §10). */
+  dpopJkt?: string;
 }
 
 /**
@@ -140,6 +142,7 @@ export async function prepareAuthorization(
   params.set("state", state);
   params.set("resource", options.resource);
   if (options.scope) params.set("scope", options.scope);
+  if (options.dpopJkt !== undefined) params.set("dpop_jkt", options.dpopJkt);
   return {
     url,
     state,

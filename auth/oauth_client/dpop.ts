@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { jwkThumbprint as sharedThumbprint } from "../jws.ts";
 import { OAuthClientError } from "./errors.ts";
 import { randomToken, sha256Base64Url, signJwt } from "./jws.ts";
 
@@ -21,7 +22,8 @@ export interface DpopKey {
 }
 
 /**
- * The RFC 7638 SHA-256 thumbprint of a public EC or RSA key.
+ * The RFC 7638 SHA-256 thumbprint of a public key (EC, RSA, OKP); throws
+ * `invalid_key` for a key it has no rule for.
  *
  * @example
  * ```ts
@@ -29,16 +31,13 @@ export interface DpopKey {
  * const thumbprint = await jwkThumbprint({ kty: "EC", crv: "P-256", x: "…", y: "…" });
  * ```
  */
-export function jwkThumbprint(jwk: JsonWebKey): Promise<string> {
-  const members = jwk.kty === "EC"
-    ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
-    : jwk.kty === "RSA"
-    ? { e: jwk.e, kty: jwk.kty, n: jwk.n }
-    : undefined;
-  if (members === undefined) {
+export async function jwkThumbprint(jwk: JsonWebKey): Promise<string> {
+  // One RFC 7638 implementation serves the client, the resource and the authorization server.
+  const thumbprint = await sharedThumbprint(jwk);
+  if (thumbprint === undefined) {
     throw new OAuthClientError("invalid_key", `No thumbprint rule for key type ${jwk.kty}`);
   }
-  return sha256Base64Url(JSON.stringify(members));
+  return thumbprint;
 }
 
 /**

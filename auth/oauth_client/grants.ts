@@ -52,6 +52,8 @@ export async function authorizeWithUser(
     redirectUri: interaction.redirectUri,
     resource: found.resource,
     scope: run.scope,
+    // A code stolen from the redirect is useless without the key (RFC 9449 §10).
+    ...(run.dpop === undefined ? {} : { dpopJkt: run.dpop.key.thumbprint }),
   });
   const callback = await interaction.authorize(pending.url, {
     state: pending.state,

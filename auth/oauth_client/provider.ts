@@ -20,14 +20,6 @@ import {
   discoverAuthorization,
   type DiscoveredAuthorization,
 } from "./discovery.ts";
-import {
-  createDpopKey,
-  type DpopKey,
-  DpopNonces,
-  dpopProof,
-  dpopProofNonce,
-  supportsDpopEs256,
-} from "./dpop.ts";
 import { OAuthClientError } from "./errors.ts";
 import {
   authorizeAsClient,
@@ -37,9 +29,10 @@ import {
   type GrantRun,
   storedTokensOf,
 } from "./grants.ts";
-import type { AuthorizationInteraction } from "./interaction.ts";
 import { supportsS256 } from "./pkce.ts";
-import { type ClientGrant, type ClientMetadata, resolveClient } from "./registration.ts";
+import type { OAuthClientOptions } from "./provider_options.ts";
+import { authorizationValue, ProviderDpop } from "./provider_dpop.ts";
+import { type ClientGrant, resolveClient } from "./registration.ts";
 import {
   coversScopes,
   scopeList,
@@ -55,66 +48,10 @@ import {
   type TokenStore,
   type TokenStoreKey,
 } from "./store.ts";
-import { isGrantRejected, requestToken, type TokenRequestDpop } from "./token_request.ts";
+import { isGrantRejected, requestToken } from "./token_request.ts";
+
+export type { OAuthClientOptions } from "./provider_options.ts";
 import { type ResourceChallenge, resourceChallenge } from "./www_authenticate.ts";
-
-/** Options of {@link OAuthTokenProvider}. */
-export interface OAuthClientOptions {
-  /** The MCP endpoint the tokens are for. */
-  serverUrl: string | URL;
-  /** The grant. Default `authorization_code` (on behalf of a user). */
-  grant?: ClientGrant;
-  /** The JWT of the `jwt_bearer` grant: a workload identity token, or `idJagAssertion(…)`. */
-  assertion?: AssertionSource;
-  /** Sends the user to the authorization server (authorization code grant). */
-  interaction?: AuthorizationInteraction;
-  /** Pre-registered credentials: one client, or a lookup by issuer. */
-  client?:
-    | ClientCredentials
-    | ((issuer: string) => ClientCredentials | undefined | Promise<ClientCredentials | undefined>);
-  /** The https URL of this client's metadata document, used where the server accepts one. */
-  clientMetadataUrl?: string;
-  /** Metadata for dynamic registration. Default `{ client_name: "emcee MCP client" }`. */
-  clientMetadata?: ClientMetadata;
-  /** Asked for a client identity when nothing else gives one. */
-  requestClient?: (context: {
-    issuer: string;
-    metadata: AuthorizationServerMetadata;
-  }) => Promise<ClientCredentials | undefined>;
-  /** Scopes always asked for, besides those the server names. */
-  scopes?: readonly string[];
-  /** Ask for `offline_access` (a refresh token) where the server lists it. Default true. */
-  offlineAccess?: boolean;
-  /**
-   * DPoP (RFC 9449): `"auto"` (default) binds tokens when the authorization
-   * server accepts ES256 proofs and the resource asks for DPoP (a `DPoP`
-   * challenge or `dpop_bound_access_tokens_required`); `true` whenever the
-   * authorization server accepts them; `false` never.
-   */
-  dpop?: boolean | "auto";
-  /** The DPoP key; default a fresh non-extractable ES256 key per provider. */
-  dpopKey?: DpopKey;
-  /** Where tokens and registered clients are kept. Default: in memory. */
-  store?: TokenStore;
-  /** Picks among several authorization servers of the resource. Default: the first with metadata. */
-  selectAuthorizationServer?: (issuers: readonly string[]) => string | undefined;
-  /**
-   * A 403 `insufficient_scope` leads to a step-up only while its request was
-   * retried fewer times than this (the retry after a 401 counts). Default 3:
-   * at most three authorizations for one request.
-   */
-  stepUpRetryLimit?: number;
-  /** A token this close to expiry counts as expired (at most half its life). Default 30 s. */
-  clockSkewSeconds?: number;
-  /** The `fetch` for discovery, registration and token requests. */
-  fetch?: typeof fetch;
-  /** The clock, ms since the epoch. Default `Date.now`. */
-  now?: () => number;
-}
-
-function authorizationValue(tokens: StoredTokens): string {
-  return `${tokens.tokenType} ${tokens.accessToken}`;
-}
 
 /**
  * An OAuth client for one MCP server, to hand to a transport.
@@ -144,9 +81,7 @@ export class OAuthTokenProvider implements TokenProvider {
   #skewMs: number;
   #grant: ClientGrant;
   #metadataCache = new Map<string, AuthorizationServerMetadata>();
-  #nonces = new DpopNonces();
-  #dpopKey: Promise<DpopKey> | undefined;
-  #dpopWanted = false;
+  #dpop: ProviderDpop;
   #discovered: DiscoveredAuthorization | undefined;
   #client: ClientCredentials | undefined;
   #preRegisteredIssuer: string | undefined;
@@ -163,6 +98,7 @@ export class OAuthTokenProvider implements TokenProvider {
     this.#now = options.now ?? Date.now;
     this.#skewMs = (options.clockSkewSeconds ?? 30) * 1000;
     this.#grant = options.grant ?? "authorization_code";
+    this.#dpop = new ProviderDpop({ mode: options.dpop, key: options.dpopKey, now: this.#now });
   }
 
   /** What discovery found, once it ran. */
@@ -183,13 +119,15 @@ export class OAuthTokenProvider implements TokenProvider {
     if (tokens === undefined) return undefined;
     if (!this.#usable(tokens)) return this.#renewForRequest(request);
     if (tokens.tokenType === "Bearer") return this.#bearerHeaders;
-    return this.#dpopHeaders(tokens, request);
+    return this.#dpop.headers(tokens, request);
   }
 
   /** {@inheritDoc TokenProvider.onUnauthorized} */
   onUnauthorized(challenge: AuthChallenge): Promise<boolean> {
     const parsed = resourceChallenge(challenge.wwwAuthenticate);
-    if (parsed?.error === "use_dpop_nonce") return Promise.resolve(this.#acceptNonce(challenge));
+    if (parsed?.error === "use_dpop_nonce") {
+      return Promise.resolve(this.#dpop.acceptNonce(challenge));
+    }
     if (this.#isStale(challenge)) return Promise.resolve(true);
     // A token just obtained and refused again: the server will not take it.
     if (challenge.retries >= 2) return Promise.resolve(false);
@@ -243,32 +181,14 @@ export class OAuthTokenProvider implements TokenProvider {
       : undefined;
   }
 
-  #dpopKeyPair(): Promise<DpopKey> {
-    return this.#dpopKey ??= this.#options.dpopKey
-      ? Promise.resolve(this.#options.dpopKey)
-      : createDpopKey();
-  }
-
-  async #dpopHeaders(
-    tokens: StoredTokens,
-    request: TokenRequestContext,
-  ): Promise<AuthorizationHeaders> {
-    const proof = await dpopProof(await this.#dpopKeyPair(), {
-      method: request.method,
-      url: request.url,
-      accessToken: tokens.accessToken,
-      nonce: this.#nonces.get(request.url),
-      now: this.#now(),
-    });
-    return { authorization: authorizationValue(tokens), dpop: proof };
-  }
-
   async #renewForRequest(request: TokenRequestContext): Promise<AuthorizationHeaders | undefined> {
     // A failed renewal sends the request without a token; its 401 starts a new authorization.
     const renewed = await this.#exclusive(() => this.#renew(request.signal)).catch(() => false);
     const tokens = this.#tokens;
     if (!renewed || tokens === undefined || !this.#usable(tokens)) return undefined;
-    return tokens.tokenType === "Bearer" ? this.#bearerHeaders : this.#dpopHeaders(tokens, request);
+    return tokens.tokenType === "Bearer"
+      ? this.#bearerHeaders
+      : this.#dpop.headers(tokens, request);
   }
 
   async #renew(signal?: AbortSignal): Promise<boolean> {
@@ -279,14 +199,6 @@ export class OAuthTokenProvider implements TokenProvider {
     await this.signOut();
     if (this.#grant === "authorization_code") return false;
     await this.#obtain(scopeList(tokens.requestedScope), signal);
-    return true;
-  }
-
-  #acceptNonce(challenge: AuthChallenge): boolean {
-    const nonce = challenge.dpopNonce;
-    if (!nonce || challenge.sent?.dpop === undefined) return false;
-    if (dpopProofNonce(challenge.sent.dpop) === nonce) return false;
-    this.#nonces.set(challenge.url, nonce);
     return true;
   }
 
@@ -312,10 +224,10 @@ export class OAuthTokenProvider implements TokenProvider {
   ): Promise<boolean> {
     const refused = challenge.sent?.authorization;
     const found = await this.#discover(parsed?.resourceMetadata, challenge.signal);
-    this.#dpopWanted = this.#wantsDpop(found, parsed);
+    this.#dpop.decide(found, parsed);
     const key = { issuer: found.issuer, resource: found.resource };
     let stored = await this.#store.getTokens(key);
-    if (stored !== undefined && !(await this.#boundToOurKey(stored))) {
+    if (stored !== undefined && !(await this.#dpop.boundToOurKey(stored))) {
       await this.#store.deleteTokens(key);
       stored = undefined;
     }
@@ -362,26 +274,6 @@ export class OAuthTokenProvider implements TokenProvider {
     return found;
   }
 
-  #wantsDpop(found: DiscoveredAuthorization, parsed: ResourceChallenge | undefined): boolean {
-    const mode = this.#options.dpop ?? "auto";
-    if (mode === false || !supportsDpopEs256(found.metadata.dpop_signing_alg_values_supported)) {
-      return false;
-    }
-    return mode === true || this.#dpopWanted || parsed?.schemes.includes("dpop") === true ||
-      found.resourceMetadata?.dpop_bound_access_tokens_required === true;
-  }
-
-  async #boundToOurKey(tokens: StoredTokens): Promise<boolean> {
-    if (tokens.dpopThumbprint === undefined) return true;
-    if (this.#dpopKey === undefined && this.#options.dpopKey === undefined) return false;
-    return (await this.#dpopKeyPair()).thumbprint === tokens.dpopThumbprint;
-  }
-
-  async #dpopFor(force = false): Promise<TokenRequestDpop | undefined> {
-    if (!force && !this.#dpopWanted) return undefined;
-    return { key: await this.#dpopKeyPair(), nonces: this.#nonces };
-  }
-
   async #clientFor(
     found: DiscoveredAuthorization,
     signal?: AbortSignal,
@@ -424,7 +316,7 @@ export class OAuthTokenProvider implements TokenProvider {
         grant: { type: "refresh_token", refreshToken: tokens.refreshToken! },
         resource: found.resource,
         scope: tokens.requestedScope,
-        dpop: await this.#dpopFor(tokens.tokenType === "DPoP"),
+        dpop: await this.#dpop.forTokenRequest(tokens.tokenType === "DPoP"),
         fetch: this.#fetch,
         signal,
         now: this.#now,
@@ -464,7 +356,7 @@ export class OAuthTokenProvider implements TokenProvider {
       found,
       client: await this.#clientFor(found, signal),
       scope: scopeParameter(asked),
-      dpop: await this.#dpopFor(),
+      dpop: await this.#dpop.forTokenRequest(),
       fetch: this.#fetch,
       signal,
       now: this.#now,
@@ -487,7 +379,7 @@ export class OAuthTokenProvider implements TokenProvider {
 
   async #adopt(result: GrantResult, previous: StoredTokens | undefined): Promise<void> {
     const thumbprint = result.response.tokenType === "DPoP"
-      ? (await this.#dpopKeyPair()).thumbprint
+      ? (await this.#dpop.keyPair()).thumbprint
       : undefined;
     const tokens = storedTokensOf(result, previous, this.#now(), thumbprint);
     await this.#store.setTokens(this.#key()!, tokens);
