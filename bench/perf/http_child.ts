@@ -14,10 +14,9 @@ const mode = modeArg as HttpMode;
 async function start(): Promise<{ port: number; close(): Promise<void> }> {
   if (kind === "raw") return (await import("./raw_http.ts")).serveRaw(mode);
   const { serveHttp } = await import("../../runtime/mod.ts");
-  const fixtures = await import("./fixtures.ts");
   const handler = kind === "official"
-    ? await fixtures.officialHttp(mode)
-    : fixtures.emceeHttp(mode);
+    ? await (await import("./official_fixtures.ts")).officialHttp(mode)
+    : (await import("./emcee_fixtures.ts")).emceeHttp(mode);
   return serveHttp(handler, { hostname: "127.0.0.1", port: 0 });
 }
 

@@ -6,11 +6,11 @@ const kind = (globalThis as { process?: { argv: string[] } }).process?.argv.at(-
 if (kind === "raw") {
   await import("./raw_stdio.ts");
 } else if (kind === "official") {
-  const { officialServer } = await import("./fixtures.ts");
+  const { officialServer } = await import("./official_fixtures.ts");
   const { serveStdio } = await import("@modelcontextprotocol/server/stdio");
   serveStdio(() => officialServer());
 } else {
-  const { emceeServer } = await import("./fixtures.ts");
+  const { emceeServer } = await import("./emcee_fixtures.ts");
   const { serveStdio } = await import("../../transports/stdio/server.ts");
   await serveStdio(emceeServer());
 }
