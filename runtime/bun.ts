@@ -7,20 +7,9 @@
  */
 import type { RuntimeAdapter } from "./adapter.ts";
 import type { ChildProcessHandle, SpawnOptions } from "./child_process.ts";
-import {
-  type HttpHandler,
-  type HttpServerHandle,
-  type NativeServeOptions,
-  serverHandle,
-} from "./http.ts";
+import type { HttpHandler, HttpServerHandle, NativeServeOptions } from "./http.ts";
 import { createNodeAdapter, type NodeProcessLike } from "./node.ts";
-import {
-  type BunFetch,
-  bunFetchWithUpgrade,
-  type BunWebSocketHandlers,
-  bunWebSocketHandlers,
-} from "./websocket/bun_upgrade.ts";
-import { createSocketRegistry } from "./websocket/upgrade.ts";
+import type { BunFetch, BunWebSocketHandlers } from "./websocket/bun_upgrade.ts";
 
 interface BunFileSink {
   write(bytes: Uint8Array): number;
@@ -39,7 +28,8 @@ interface BunSubprocess {
   kill(signal?: "SIGTERM" | "SIGKILL" | "SIGINT"): void;
 }
 
-interface BunServer {
+/** What `Bun.serve` returns, as far as it is used. */
+export interface BunServer {
   hostname: string;
   port: number;
   stop(closeActiveConnections?: boolean): Promise<void> | void;
@@ -117,26 +107,6 @@ function spawnChild(
   };
 }
 
-function serveBunHttp(
-  bun: BunLike,
-  handler: HttpHandler,
-  options: NativeServeOptions,
-): HttpServerHandle {
-  const sockets = createSocketRegistry();
-  const server = bun.serve({
-    port: options.port,
-    hostname: options.hostname,
-    // Bun cuts connections idle for 10 s by default, which kills quiet SSE streams; 0 disables.
-    idleTimeout: 0,
-    fetch: bunFetchWithUpgrade(handler, options.onError, sockets),
-    websocket: bunWebSocketHandlers,
-  });
-  return serverHandle(server.hostname, server.port, async () => {
-    await sockets.closeAll();
-    await server.stop(true);
-  });
-}
-
 /** The adapter for Bun, over its `Bun` and `process` globals. */
 export function createBunAdapter(
   bun: BunLike,
@@ -147,7 +117,8 @@ export function createBunAdapter(
     name: "bun",
     spawn: (command: string, args: string[], options: SpawnOptions): ChildProcessHandle =>
       spawnChild(bun, command, args, options),
-    serve: (handler: HttpHandler, options: NativeServeOptions): HttpServerHandle =>
-      serveBunHttp(bun, handler, options),
+    // The HTTP and WebSocket layers load on first use, so that a stdio server never loads them.
+    serve: async (handler: HttpHandler, options: NativeServeOptions): Promise<HttpServerHandle> =>
+      (await import("./bun_serve.ts")).serveBunHttp(bun, handler, options),
   };
 }

@@ -7,16 +7,8 @@
  */
 import type { RuntimeAdapter, ShutdownSignal } from "./adapter.ts";
 import type { ChildProcessExit, ChildProcessHandle, SpawnOptions } from "./child_process.ts";
-import {
-  type HttpHandler,
-  type HttpServerHandle,
-  type NativeServeOptions,
-  serverHandle,
-} from "./http.ts";
+import type { HttpHandler, HttpServerHandle, NativeServeOptions } from "./http.ts";
 import { createNodeFileSystem } from "./node_fs.ts";
-import { toNodeHandler } from "./node_http.ts";
-import { nodeWebSocketUpgrade } from "./websocket/node_serve_upgrade.ts";
-import { createSocketRegistry } from "./websocket/upgrade.ts";
 import {
   type NodeReadableLike,
   nodeReadableToWeb,
@@ -74,18 +66,6 @@ interface NodeChildProcessModule {
       windowsHide: boolean;
     },
   ): NodeChildProcessLike;
-}
-
-interface NodeHttpServerLike {
-  listen(port: number, hostname: string, callback: () => void): unknown;
-  address(): { address: string; port: number } | string | null;
-  close(callback?: (error?: Error) => void): unknown;
-  closeAllConnections?(): void;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-}
-
-interface NodeHttpModule {
-  createServer(listener: (request: never, response: never) => void): NodeHttpServerLike;
 }
 
 /** Options that make Node and Bun evaluate code given on the command line instead of a script. */
@@ -165,34 +145,6 @@ function spawnChild(
   };
 }
 
-async function serveNodeHttp(
-  handler: HttpHandler,
-  options: NativeServeOptions,
-): Promise<HttpServerHandle> {
-  const http = (await import("node:http")) as unknown as NodeHttpModule;
-  const server = http.createServer(toNodeHandler(handler, options.onError));
-  const sockets = createSocketRegistry();
-  server.on(
-    "upgrade",
-    nodeWebSocketUpgrade(handler, { onError: options.onError, registry: sockets }),
-  );
-  await new Promise<void>((resolve, reject) => {
-    server.on("error", reject);
-    server.listen(options.port, options.hostname, resolve);
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : options.port;
-  return serverHandle(options.hostname, port, async () => {
-    // Upgraded connections left the HTTP server: close them first.
-    await sockets.closeAll();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // Long-lived responses (SSE) would otherwise keep close() waiting forever.
-      server.closeAllConnections?.();
-    });
-  });
-}
-
 /**
  * The adapter for Node, over its `process` global. Without one (an edge runtime), the
  * environment reads as empty, there are no arguments, and everything else throws.
@@ -228,7 +180,9 @@ export function createNodeAdapter(process: NodeProcessLike | undefined): Runtime
     },
     spawn: (command: string, args: string[], options: SpawnOptions): ChildProcessHandle =>
       spawnChild(requireProcess(), command, args, options),
-    serve: serveNodeHttp,
+    // The HTTP and WebSocket layers load on first use, so that a stdio server never loads them.
+    serve: async (handler: HttpHandler, options: NativeServeOptions): Promise<HttpServerHandle> =>
+      (await import("./node_serve.ts")).serveNodeHttp(handler, options),
     files: createNodeFileSystem((): string => {
       const current = requireProcess();
       if (current.cwd === undefined) throw missingProcess();

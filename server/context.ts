@@ -211,8 +211,10 @@ export interface ContextInit {
   clientInfo?: Implementation;
   /** Transport scope. */
   scope: RequestScope;
-  /** Aborted when the request ends or is cancelled. */
+  /** Aborted when the request ends or is cancelled; read only when used (it may be a getter). */
   signal: AbortSignal;
+  /** Whether `signal` is aborted, without making it when it is made lazily. */
+  aborted?: () => boolean;
   /** Modern era: answers gathered so far, by key. */
   answers?: { [key: string]: JsonObject };
   /** Modern era: called when an unanswered input request stops the handler. */
@@ -224,7 +226,7 @@ export interface ContextInit {
    * replace them with the retry's.
    */
   input?: ModernInput;
-  /** `context.once` results of earlier rounds; a fresh store when absent. */
+  /** `context.once` results of earlier rounds; a fresh store when absent (read when first used). */
   memos?: MemoStore;
   /** Hands the call over to a task; resolves when the handler may go on. */
   onStartTask?: () => Promise<void>;
@@ -249,8 +251,9 @@ export function createContext(init: ContextInit): RequestContext {
   const { scope } = init;
   let inputCounter = 0;
   let taskStarted: Promise<void> | undefined;
-  let modernInput = init.input;
-  const memos = init.memos ?? createMemoStore();
+  let modernInput: ModernInput | undefined;
+  let memos: MemoStore | undefined;
+  const isAborted = () => init.aborted ? init.aborted() : init.signal.aborted;
 
   const minLevel = () =>
     init.era === "modern"
@@ -263,7 +266,7 @@ export function createContext(init: ContextInit): RequestContext {
     for (const key of Object.keys(requests)) {
       requireCapability(init.clientCapabilities, requests[key]);
     }
-    modernInput ??= createModernInput({
+    modernInput ??= init.input ?? createModernInput({
       answers: init.answers ?? {},
       onInputRequired: (gathered) => init.onInputRequired?.(gathered),
       suspendable: false,
@@ -304,7 +307,9 @@ export function createContext(init: ContextInit): RequestContext {
 
   return {
     state: init.state,
-    signal: init.signal,
+    get signal() {
+      return init.signal;
+    },
     get requestId() {
       return init.requestId;
     },
@@ -321,7 +326,7 @@ export function createContext(init: ContextInit): RequestContext {
     progress(progress, total, message) {
       const progressToken = init.meta.progressToken;
       const notify = init.scope.notify;
-      if (progressToken === undefined || !notify || init.signal.aborted) return;
+      if (progressToken === undefined || !notify || isAborted()) return;
       const params: JsonObject = { progressToken, progress };
       if (total !== undefined) params.total = total;
       if (message !== undefined) params.message = message;
@@ -330,7 +335,7 @@ export function createContext(init: ContextInit): RequestContext {
     log(level, data, logger) {
       const notify = init.scope.notify;
       const least = minLevel();
-      if (!notify || init.signal.aborted || least < 0) return;
+      if (!notify || isAborted() || least < 0) return;
       if (levelIndex(level) < least) return;
       const params: JsonObject = { level, data };
       if (logger !== undefined) params.logger = logger;
@@ -359,6 +364,6 @@ export function createContext(init: ContextInit): RequestContext {
       });
     },
     startTask: () => taskStarted ??= init.onStartTask?.() ?? Promise.resolve(),
-    once: (key, fn) => memos.once(key, fn),
+    once: (key, fn) => (memos ??= init.memos ?? createMemoStore()).once(key, fn),
   };
 }

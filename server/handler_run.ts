@@ -65,19 +65,22 @@ export async function runHandler(
   const run = prepareRun(core, request.method, params, era.era === "legacy");
 
   let answers: InputAnswers | undefined;
-  // State is bound to the request as it arrived (a handler may mutate its arguments); the
-  // digest itself is only computed when state is opened or sealed.
+  // State is bound to the request as it arrived (a handler may mutate its arguments): a plain
+  // JSON copy is taken before the handler runs, its canonical form and digest only when state
+  // is opened or sealed, which a call that neither carries nor asks for input never does.
   let binding: Promise<string> | undefined;
-  let identity = "";
+  let arrived = "";
   const bindingOf = () =>
     // The whole principal (subject and client, or the bare token), digested: the state is
     // readable by its holder and must not carry a token; JSON keeps the method unambiguous.
-    binding ??= Promise.all([digestOfText(identity), digestOfText(principalOf(scope.auth))])
-      .then(([digest, principal]) => JSON.stringify([request.method, digest, principal]));
+    binding ??= Promise.all([
+      digestOfText(arrived && canonicalJson(JSON.parse(arrived))),
+      digestOfText(principalOf(scope.auth)),
+    ]).then(([digest, principal]) => JSON.stringify([request.method, digest, principal]));
   const modernMrtr = era.era === "modern" && MRTR_METHODS.has(request.method);
   let opened: RequestStatePayload | undefined;
   if (modernMrtr) {
-    identity = canonicalJson(run.identity);
+    arrived = JSON.stringify(run.identity) ?? "";
     answers = {};
     if (params.requestState !== undefined) {
       if (typeof params.requestState !== "string") {
@@ -100,8 +103,6 @@ export async function runHandler(
   const plan = era.era === "modern"
     ? planHandOff(core, request.method, params, run, era, scope)
     : undefined;
-  // Runs after a hand-off stream nothing to the client: the request is answered.
-  const background: RequestScope = { auth: scope.auth };
   const state = lifespanState(core);
   if (modernMrtr && !plan) {
     const turn = { request, meta: era.meta, scope, answers: answers! };
@@ -128,6 +129,8 @@ export async function runHandler(
       throw error;
     }
   }
+  // Runs after a hand-off stream nothing to the client: the request is answered.
+  const background: RequestScope = { auth: scope.auth };
   const replay = async (given: InputAnswers, signal: AbortSignal) =>
     (await round(request, background, era, run, given, signal, false, state)) as RoundOutcome;
   if (plan?.when === "now") {

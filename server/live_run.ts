@@ -9,18 +9,21 @@
  * @module
  */
 import type {
+  ClientCapabilities,
+  Implementation,
   InputRequests,
   JsonObject,
   JsonRpcNotification,
   JsonRpcRequest,
   Meta,
+  RequestId,
   RequestScope,
 } from "../protocol/mod.ts";
 import { type ContextInit, createContext } from "./context.ts";
 import type { InputAnswers } from "./extension.ts";
 import type { RequestEra } from "./handler_run.ts";
-import { createModernInput } from "./modern_input.ts";
-import { createMemoStore, type MemoSnapshot } from "./once.ts";
+import { createModernInput, type ModernInput } from "./modern_input.ts";
+import { createMemoStore, type MemoSnapshot, type MemoStore } from "./once.ts";
 import type { SuspendedRun } from "./suspended_runs.ts";
 import type { PreparedRun } from "./targets.ts";
 
@@ -61,70 +64,154 @@ export interface LiveRunInit {
   state: unknown;
 }
 
-/** Starts a handler that is kept suspended (not abandoned) when it awaits input. */
+/** The abort reason of a run not aborted. */
+const NOT_ABORTED: unique symbol = Symbol("not aborted");
+
+/**
+ * One live run's state, which is also its context's init: the abort
+ * controller, the input channel and the memo store are made when first used
+ * (prototype getters, so a run that uses none of them allocates no closure
+ * for them).
+ */
+class LiveState implements ContextInit {
+  requestId: RequestId;
+  method: string;
+  meta: Meta;
+  era: "modern" | "legacy";
+  protocolVersion: string;
+  clientCapabilities: ClientCapabilities;
+  clientInfo?: Implementation;
+  scope: RequestScope;
+  state: unknown;
+  /** The scope of the turn in progress; its signal is read only when followed (it may be lazy). */
+  turnScope: RequestScope | undefined;
+  notifyTo: ((message: JsonRpcNotification) => void) | undefined;
+  turnEnded: ((requests: InputRequests) => void) | undefined;
+  controller: AbortController | undefined;
+  abortedWith: unknown = NOT_ABORTED;
+  unfollow: (() => void) | undefined;
+  modernInput: ModernInput | undefined;
+  memoStore: MemoStore | undefined;
+  readonly first: Turn;
+  readonly initialMemos: MemoSnapshot;
+
+  constructor(init: LiveRunInit, first: Turn) {
+    const { scope } = first;
+    this.first = first;
+    this.initialMemos = init.memos;
+    this.requestId = first.request.id;
+    this.method = first.request.method;
+    this.meta = first.meta;
+    this.era = init.era.era;
+    this.protocolVersion = init.era.protocolVersion;
+    this.clientCapabilities = init.era.clientCapabilities;
+    this.clientInfo = init.era.clientInfo;
+    this.state = init.state;
+    this.turnScope = scope;
+    this.notifyTo = scope.notify;
+    // Not a spread of the scope: that would read (and so make) its lazy signal.
+    this.scope = {
+      session: scope.session,
+      auth: scope.auth,
+      closeStream: scope.closeStream,
+      sendRelated: scope.sendRelated,
+      notify: (message) => this.notifyTo?.(message),
+    };
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortedWith !== NOT_ABORTED) this.controller.abort(this.abortedWith);
+      else this.follow();
+    }
+    return this.controller.signal;
+  }
+
+  aborted(): boolean {
+    return this.controller
+      ? this.controller.signal.aborted
+      : this.abortedWith !== NOT_ABORTED || !!this.turnScope?.signal?.aborted;
+  }
+
+  get input(): ModernInput {
+    if (!this.modernInput) {
+      // A run waiting for input must see the client cancel or leave.
+      void this.signal;
+      this.modernInput = createModernInput({
+        answers: { ...this.first.answers },
+        suspendable: true,
+        onInputRequired: (requests) => this.turnEnded?.(requests),
+      });
+    }
+    return this.modernInput;
+  }
+
+  get memos(): MemoStore {
+    return this.memoStore ??= createMemoStore(this.initialMemos);
+  }
+
+  follow(): void {
+    const signal = this.controller && this.turnScope?.signal;
+    if (!signal) return;
+    if (signal.aborted) return this.abort(signal.reason);
+    const onAbort = () => this.abort(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.unfollow = () => signal.removeEventListener("abort", onAbort);
+  }
+
+  abort(reason: unknown): void {
+    const { controller } = this;
+    if (controller) {
+      if (controller.signal.aborted) return;
+      controller.abort(reason);
+      this.modernInput?.fail(controller.signal.reason);
+    } else if (this.abortedWith === NOT_ABORTED) {
+      this.abortedWith = reason;
+    }
+  }
+}
+
+/**
+ * Starts a handler that is kept suspended (not abandoned) when it awaits input.
+ * A run that never reads `context.signal` nor asks for input costs a context
+ * and a promise: the abort controller, the input channel and the memo store are
+ * made when first used.
+ */
 export function startLiveRun(init: LiveRunInit, first: Turn): Promise<LiveEnd> {
-  const controller = new AbortController();
-  let unfollow = () => {};
-  const follow = (signal: AbortSignal | undefined) => {
-    const onAbort = () => abort(signal?.reason);
-    if (signal?.aborted) abort(signal.reason);
-    else signal?.addEventListener("abort", onAbort, { once: true });
-    unfollow = () => signal?.removeEventListener("abort", onAbort);
-  };
-  let notify: ((message: JsonRpcNotification) => void) | undefined;
-  let turnEnded: ((requests: InputRequests) => void) | undefined;
-  const input = createModernInput({
-    answers: { ...first.answers },
-    suspendable: true,
-    onInputRequired: (requests) => turnEnded?.(requests),
-  });
-  const memos = createMemoStore(init.memos);
-  const contextInit: ContextInit = {
-    requestId: first.request.id,
-    method: first.request.method,
-    meta: first.meta,
-    era: init.era.era,
-    protocolVersion: init.era.protocolVersion,
-    clientCapabilities: init.era.clientCapabilities,
-    clientInfo: init.era.clientInfo,
-    scope: { ...first.scope, notify: (message) => notify?.(message) },
-    signal: controller.signal,
-    input,
-    memos,
-    state: init.state,
-  };
-  const abort = (reason: unknown) => {
-    if (controller.signal.aborted) return;
-    controller.abort(reason);
-    input.fail(controller.signal.reason);
-  };
-  const settled = init.run.execute(createContext(contextInit)).then((result) => ({ result }));
+  const live = new LiveState(init, first);
+  const settled = init.run.execute(createContext(live)).then((result) => ({ result }));
   // While suspended nobody awaits the run: its failure is seen by the round that resumes it.
   settled.catch(() => {});
 
   const turn = async (current: Turn, resuming: boolean): Promise<LiveEnd> => {
-    contextInit.requestId = current.request.id;
-    contextInit.meta = current.meta;
-    notify = current.scope.notify;
-    follow(current.scope.signal);
-    const asked = new Promise<InputRequests>((resolve) => (turnEnded = resolve));
-    if (resuming) input.supply(current.answers);
+    live.requestId = current.request.id;
+    live.meta = current.meta;
+    live.notifyTo = current.scope.notify;
+    live.turnScope = current.scope;
+    live.follow();
+    const asked = new Promise<{ inputRequests: InputRequests }>((resolve) =>
+      live.turnEnded = (inputRequests) => resolve({ inputRequests })
+    );
+    if (resuming) live.modernInput?.supply(current.answers);
     let end: { result: JsonObject } | { inputRequests: InputRequests } | undefined;
     try {
-      end = await Promise.race([settled, asked.then((inputRequests) => ({ inputRequests }))]);
+      end = await Promise.race([settled, asked]);
     } finally {
-      unfollow();
-      notify = undefined;
-      turnEnded = undefined;
-      if (!end || "result" in end) abort("request finished");
+      live.unfollow?.();
+      live.unfollow = undefined;
+      live.turnScope = undefined;
+      live.notifyTo = undefined;
+      live.turnEnded = undefined;
+      if (!end || "result" in end) live.abort("request finished");
     }
-    return "result" in end ? end : { inputRequests: end.inputRequests, run };
-  };
-
-  const run: LiveRun = {
-    abort,
-    memos: () => memos.snapshot(),
-    resume: (current) => turn(current, true),
+    if ("result" in end) return end;
+    const run: LiveRun = {
+      abort: (reason) => live.abort(reason),
+      memos: () => live.memoStore ? live.memoStore.snapshot() : { ...init.memos },
+      resume: (next) => turn(next, true),
+    };
+    return { inputRequests: end.inputRequests, run };
   };
   return turn(first, false);
 }

@@ -9,7 +9,7 @@
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import { isObject } from "../protocol/jsonrpc.ts";
 import type { JsonObject } from "../protocol/mod.ts";
-import { formatIssues } from "../schema/mod.ts";
+import { formatIssues } from "../schema/issues.ts";
 import type { RequestContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
 import type { PromptGet, ResourceRead } from "./definitions.ts";

@@ -18,7 +18,8 @@
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { CallToolResult, JsonObject } from "../protocol/mod.ts";
-import { formatIssues, type ToolSchemaIssue } from "../schema/mod.ts";
+import { formatIssues } from "../schema/issues.ts";
+import type { ToolSchemaIssue } from "../schema/tool_schema.ts";
 import { encodeJson, NotJson } from "./json_value.ts";
 import type { ToolEntry } from "./registry.ts";
 import { RESULT_KEY } from "./result_wrapper.ts";

@@ -6,14 +6,12 @@
  *
  * @module
  */
-import {
-  formatIssues,
-  SchemaError,
-  type ToolSchema,
-  type ToolSchemaInput,
-  toToolSchema,
-  validateSchema,
-} from "../schema/mod.ts";
+// The schema modules themselves, not schema/mod.ts, so that a server loads no builder or
+// other schema API it does not use.
+import { formatIssues } from "../schema/issues.ts";
+import { type ToolSchema, type ToolSchemaInput, toToolSchema } from "../schema/tool_schema.ts";
+import { SchemaError } from "../schema/types.ts";
+import { validateSchema } from "../schema/validator.ts";
 import { RegistrationError } from "./registration_error.ts";
 
 /** Which of a tool's schemas. */

@@ -1,6 +1,22 @@
 /**
  * Shared state for running emcee on several instances: a Redis event store for legacy SSE
- * resumption, a shared MRTR signing key, and {@linkcode redisStore} carrying both.
+ * resumption, a Redis session directory (a legacy session opened on one instance is adopted by
+ * another, under caps that hold across instances), a message bus on Redis pub/sub, a shared
+ * MRTR signing key, and {@linkcode redisStore} carrying them all.
+ *
+ * What crosses instances today: a session's state (version, client capabilities and info, log
+ * level, subscriptions, owner) through the directory, read by an instance at each request; its
+ * stored SSE events, for `Last-Event-ID` on any instance; and its standalone notifications sent
+ * on an instance without its GET stream, published on `session:<id>:standalone` for the
+ * instance that holds the stream.
+ *
+ * Next, on the same bus: a server-to-client request (elicitation, sampling, roots) sent while
+ * the client answers on another instance. The sending instance would subscribe to
+ * `session:<id>:responses`; an instance receiving a JSON-RPC response for a session whose
+ * engine has no such pending request would publish it there, and the sender feeds it to its
+ * engine. Cancellation (`notifications/cancelled` for a request running elsewhere) would go on
+ * `session:<id>:cancel` the same way, and a request stream taken over with `Last-Event-ID` on
+ * another instance would get its live events from `stream:<streamId>`.
  *
  * @example
  * ```ts
@@ -11,7 +27,13 @@
  * const server = new McpServer({ name: "demo", version: "1.0.0" }, {
  *   requestStateSecret: store.requestStateSecret,
  * });
- * const handler = createHttpHandler(server, { legacy: { eventStore: store.eventStore } });
+ * const handler = createHttpHandler(server, {
+ *   legacy: {
+ *     eventStore: store.eventStore,
+ *     sessionDirectory: store.sessionDirectory,
+ *     messageBus: store.messageBus,
+ *   },
+ * });
  * ```
  *
  * @module
@@ -21,11 +43,31 @@ export {
   type RedisEventStore,
   type RedisEventStoreOptions,
 } from "./redis_event_store.ts";
+export {
+  createRedisSessionDirectory,
+  type RedisSessionDirectoryOptions,
+} from "./redis_session_directory.ts";
+export { createRedisMessageBus, type RedisMessageBusOptions } from "./redis_message_bus.ts";
 export { type RedisStore, redisStore, type RedisStoreOptions } from "./redis_store.ts";
 export { sharedSecret, type SharedSecretOptions } from "./shared_secret.ts";
 // The client it runs on, and the types the API above refers to, so the documentation is whole.
 export * from "./redis/mod.ts";
 export type { EventStore } from "../transports/http/event_store.ts";
+export {
+  createMemorySessionDirectory,
+  type DirectoryRecord,
+  type MemorySessionDirectoryLimits,
+  type SessionDirectory,
+  type SessionSnapshot,
+} from "../transports/http/session_directory.ts";
+export {
+  type BusListener,
+  createMemoryMessageBus,
+  type MessageBus,
+} from "../transports/http/message_bus.ts";
+export type { ClientCapabilities, Implementation } from "../protocol/capabilities.ts";
+export type { LoggingLevel } from "../protocol/logging.ts";
+export type { Icon } from "../protocol/icon.ts";
 export type {
   JsonObject,
   JsonRpcErrorObject,

@@ -29,6 +29,14 @@ export {
   type MemoryEventStore,
   type MemoryEventStoreOptions,
 } from "./http/event_store.ts";
+export {
+  createMemorySessionDirectory,
+  type DirectoryRecord,
+  type MemorySessionDirectoryLimits,
+  type SessionDirectory,
+  type SessionSnapshot,
+} from "./http/session_directory.ts";
+export { type BusListener, createMemoryMessageBus, type MessageBus } from "./http/message_bus.ts";
 export type { OriginPolicy } from "./http/origin_guard.ts";
 export { createLegacySseHandler, type LegacySseOptions } from "./legacy_sse/server.ts";
 export {

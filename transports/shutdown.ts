@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { onShutdownSignal, type ShutdownSignal } from "../runtime/mod.ts";
+import { onShutdownSignal, type ShutdownSignal } from "../runtime/signals.ts";
 
 /** How a served MCP server shuts down. */
 export interface ShutdownOptions {

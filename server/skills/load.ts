@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { listFilesRecursive, readBinaryFile, resolvePath } from "../../runtime/mod.ts";
+import { listFilesRecursive, readBinaryFile } from "../../runtime/files.ts";
+import { resolvePath } from "../../runtime/path.ts";
 import { SKILL_FILE } from "../../protocol/skills.ts";
 import { type SkillDefinition, SkillError } from "./definition.ts";
 

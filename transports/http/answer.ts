@@ -10,7 +10,7 @@ import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from "../../protocol/jsonrpc.ts";
 import type { RequestScope } from "../../protocol/server_endpoint.ts";
 import { encodeSseEvent } from "../../protocol/sse.ts";
-import { backgroundTimeout } from "../../runtime/mod.ts";
+import { backgroundTimeout } from "../../runtime/timers.ts";
 import type { EndpointState, LiveStream, SessionRecord } from "./endpoint_state.ts";
 import { json } from "./responses.ts";
 import { randomId } from "./sessions.ts";
@@ -58,16 +58,34 @@ export function answer(
 ): Promise<Response> {
   const { record } = mode;
   const { store, liveStreams } = state;
-  const cancel = new AbortController();
+  // The request's signal is made when first read (by a handler that reads its own, or waits
+  // for input): most calls never read it, and on Node even the request's own signal is lazy.
+  let cancel: AbortController | undefined;
+  let cancelled = false;
   // Modern: a disconnect cancels. Legacy: it does not (the stream may resume).
-  const gone = mode.modern ? httpRequest.signal : undefined;
-  const onGone = () => cancel.abort("client disconnected");
-  // The client may have left while the body was read and validated.
-  if (gone?.aborted) cancel.abort("client disconnected");
-  else gone?.addEventListener("abort", onGone, { once: true });
+  let gone: AbortSignal | undefined;
+  const onGone = () => cancel!.abort("client disconnected");
   const release = () => gone?.removeEventListener("abort", onGone);
-  const tracked = record ? record.inflight.begin(request.id, cancel.signal) : undefined;
-  const signal = tracked?.signal ?? cancel.signal;
+  const cancelSignal = (): AbortSignal => {
+    if (cancel) return cancel.signal;
+    cancel = new AbortController();
+    if (cancelled) cancel.abort("client disconnected");
+    else if (mode.modern) {
+      gone = httpRequest.signal;
+      // The client may have left while the body was read and validated.
+      if (gone.aborted) cancel.abort("client disconnected");
+      else gone.addEventListener("abort", onGone, { once: true });
+    }
+    return cancel.signal;
+  };
+  const abortCancel = () => {
+    if (cancel) cancel.abort("client disconnected");
+    else cancelled = true;
+  };
+  const tracked = record ? record.inflight.begin(request.id, cancelSignal()) : undefined;
+  const signalOf = tracked ? () => tracked.signal : cancelSignal;
+  const aborted = () =>
+    cancel || tracked ? signalOf().aborted : cancelled || httpRequest.signal.aborted;
   const version = record?.session.protocolVersion ?? "";
   const streamId = record ? `${record.session.id}-${randomId()}` : "";
   const live: LiveStream = { writer: undefined, done: false };
@@ -95,7 +113,7 @@ export function answer(
       opened = true;
       live.writer = createSseWriter(
         () => {
-          if (mode.modern) cancel.abort("client disconnected");
+          if (mode.modern) abortCancel();
           else live.writer = undefined;
         },
         isListen ? state.keepAliveMs : undefined,
@@ -114,33 +132,40 @@ export function answer(
       );
       return true;
     };
-    scope.notify = (message) => {
-      if (mode.modern && signal.aborted) return;
-      if (open()) write(message);
+    // A literal with a getter (not defineProperty on the caller's scope) keeps one shape.
+    const served: RequestScope = {
+      session: scope.session,
+      auth: scope.auth,
+      notify: (message) => {
+        if (mode.modern && aborted()) return;
+        if (open()) write(message);
+      },
+      sendRelated: (message) => {
+        if (!open()) {
+          throw new McpError(ErrorCode.InternalError, "The client does not accept SSE streams");
+        }
+        write(message);
+      },
+      closeStream: () => {
+        // Only resumable streams (with a priming event id) may be closed early.
+        if (!record || version < "2025-11-25" || !open()) return;
+        order = order.then(() => {
+          live.writer?.close();
+          live.writer = undefined;
+        });
+      },
+      get signal() {
+        return signalOf();
+      },
     };
-    scope.sendRelated = (message) => {
-      if (!open()) {
-        throw new McpError(ErrorCode.InternalError, "The client does not accept SSE streams");
-      }
-      write(message);
-    };
-    scope.closeStream = () => {
-      // Only resumable streams (with a priming event id) may be closed early.
-      if (!record || version < "2025-11-25" || !open()) return;
-      order = order.then(() => {
-        live.writer?.close();
-        live.writer = undefined;
-      });
-    };
-    scope.signal = signal;
-    state.server.handleRequest(request, scope).then((response) => {
+    state.server.handleRequest(request, served).then((response) => {
       tracked?.end();
       if (!opened) {
         release();
         resolve(json(mode.modern ? modernStatus(response) : 200, response, mode.extraHeaders));
         return;
       }
-      if (!(mode.modern && signal.aborted)) write(response);
+      if (!(mode.modern && aborted())) write(response);
       order = order.then(() => {
         release();
         live.done = true;

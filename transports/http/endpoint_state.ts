@@ -9,6 +9,8 @@ import type { InflightRequests } from "../session.ts";
 import type { ClientAddress } from "../session_quota.ts";
 import type { Authorize } from "./admission.ts";
 import type { EventStore } from "./event_store.ts";
+import type { MessageBus } from "./message_bus.ts";
+import type { SessionDirectory } from "./session_directory.ts";
 import type { OwnedSession, SessionTable } from "./sessions.ts";
 import type { SseWriter, SseWriterLimits } from "./sse_writer.ts";
 
@@ -26,6 +28,8 @@ export interface SessionRecord extends OwnedSession {
   readonly standaloneStreamId: string;
   /** Stops the server's standalone notifications to this session. */
   detach: () => void;
+  /** With a session directory: settles once the directory has the session's latest state. */
+  synced?: Promise<void>;
 }
 
 /** A legacy request's SSE stream, which a `Last-Event-ID` GET may take over. */
@@ -48,6 +52,10 @@ export interface EndpointState {
   readonly clientAddress: ClientAddress;
   /** Legacy sessions; `undefined` when the endpoint serves only 2026-07-28. */
   readonly sessions: SessionTable<SessionRecord> | undefined;
+  /** Where legacy sessions are shared with other instances; `undefined`: only in `sessions`. */
+  readonly directory?: SessionDirectory;
+  /** Carries a session's standalone messages to the instance holding its GET stream. */
+  readonly bus?: MessageBus;
   /** Where legacy SSE events are kept for resumption. */
   readonly store: EventStore;
   /** The `retry` hint (ms) of priming events. */

@@ -12,6 +12,7 @@ import { createInflightRequests, createLegacySession } from "../session.ts";
 import { principalOf } from "./admission.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import { rpcError } from "./responses.ts";
+import { observeSession, type SessionSnapshot, snapshotOf } from "./session_directory.ts";
 import { randomId, type SessionTable } from "./sessions.ts";
 import { quotaOwner } from "../session_quota.ts";
 
@@ -25,30 +26,117 @@ export function openSession(
   auth: AuthInfo | undefined,
   request?: Request,
 ): SessionRecord {
-  const id = randomId();
+  const principal = principalOf(auth);
+  const address = principal === "" && request ? state.clientAddress(request) : undefined;
+  const owner = quotaOwner(principal, address);
+  const record = sessionRecord(state, sessions, randomId(), principal, owner, undefined);
+  sessions.add(record.session.id!, record, owner);
+  return record;
+}
+
+/**
+ * The record of session `id`, attached to the server; with a directory, `snapshot` (of an
+ * adopted session) is restored, and every change is written to the directory.
+ */
+function sessionRecord(
+  state: EndpointState,
+  sessions: SessionTable<SessionRecord>,
+  id: string,
+  principal: string,
+  owner: string,
+  snapshot: SessionSnapshot | undefined,
+): SessionRecord {
   const standaloneStreamId = `${id}-get`;
   const store = state.store;
   const record: SessionRecord = {
     standaloneStreamId,
-    principal: principalOf(auth),
+    principal,
     inflight: createInflightRequests(),
     session: undefined as unknown as SessionRecord["session"],
     detach: () => {},
   };
+  const bus = state.bus;
+  const channel = channelOf(id);
   record.session = createLegacySession((message) => {
     Promise.resolve(store.append(standaloneStreamId, message)).then((eventId) => {
-      record.standalone?.write(encodeSseEvent({ id: eventId, data: JSON.stringify(message) }));
+      const event = encodeSseEvent({ id: eventId, data: JSON.stringify(message) });
+      // No GET stream here: the instance holding one (if any) writes it.
+      if (record.standalone === undefined && bus) void bus.publish(channel, event).catch(() => {});
+      else record.standalone?.write(event);
     });
   }, id);
+  const directory = state.directory;
+  let unsubscribe: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
+  if (bus) {
+    // An empty message says the session ended elsewhere: its streams here close now.
+    unsubscribe = bus.subscribe(channel, (event) => {
+      if (event === ENDED) sessions.end(id);
+      else record.standalone?.write(event);
+    }).catch(() => undefined);
+  }
+  if (directory) {
+    const session = record.session;
+    restorers.set(
+      session,
+      observeSession(session, snapshot, () => {
+        record.synced = record.synced!.then(() => directory.update(id, snapshotOf(session)))
+          .catch(() => {});
+      }),
+    );
+    record.synced = snapshot !== undefined ? Promise.resolve() : directory
+      .create({ id, principal, owner, session: snapshotOf(session) })
+      .then((evicted) => {
+        for (const other of evicted) {
+          if (other === id) continue;
+          sessions.end(other);
+          void bus?.publish(channelOf(other), ENDED).catch(() => {});
+        }
+      })
+      .catch(() => {});
+    // Messages published for the session's GET stream reach it once subscribed.
+    const created = record.synced;
+    record.synced = unsubscribe.then(() => created);
+  }
   const detach = state.server.attachSession(record.session);
-  // Ending the session also frees the events kept for its streams.
   record.detach = () => {
     detach();
-    Promise.resolve(store.forgetSession?.(id)).catch(() => {});
+    void unsubscribe.then((stop) => stop?.()).catch(() => {});
+    // Ending the session also frees the events kept for its streams; with a directory, a
+    // session leaving this instance's table may live on elsewhere: endSession frees them.
+    if (!directory) Promise.resolve(store.forgetSession?.(id)).catch(() => {});
   };
-  const address = record.principal === "" && request ? state.clientAddress(request) : undefined;
-  sessions.add(id, record, quotaOwner(record.principal, address));
   return record;
+}
+
+/** The bus channel of session `id`: its standalone events, and {@link ENDED}. */
+function channelOf(id: string): string {
+  return `session:${id}:standalone`;
+}
+
+/** What is published on a session's channel when it ends (no SSE event is empty). */
+const ENDED = "";
+
+/** Per session with a directory: takes in its state as another instance left it. */
+const restorers = new WeakMap<object, (snapshot: SessionSnapshot) => void>();
+
+/** Waits until the directory (if any) has what the requests of `record` changed so far. */
+export function sessionSynced(record: SessionRecord): Promise<void> | undefined {
+  if (record.synced === undefined) return undefined;
+  // Changes are reported in a microtask: let it run before waiting on the write it starts.
+  return Promise.resolve().then(() => record.synced);
+}
+
+/** Ends session `id` everywhere: in the directory (if any), in `sessions`, and its events. */
+export async function endSession(
+  state: EndpointState,
+  sessions: SessionTable<SessionRecord>,
+  id: string,
+): Promise<void> {
+  sessions.end(id);
+  if (!state.directory) return;
+  await state.directory.delete(id);
+  void state.bus?.publish(channelOf(id), ENDED).catch(() => {});
+  Promise.resolve(state.store.forgetSession?.(id)).catch(() => {});
 }
 
 /** Releases what an ended session holds: its requests, its server-to-client requests, its GET stream. */
@@ -59,14 +147,66 @@ export function releaseSession(record: SessionRecord): void {
   record.detach();
 }
 
-/** The session `id` of the principal of `auth`, or the 404 that says it ended or never was. */
+/**
+ * The session `id` of the principal of `auth`, or the 404 that says it ended or never was.
+ * With a directory, a session held here is checked to be live still, and one held elsewhere
+ * is adopted: built here from its directory record.
+ */
 export function findSession(
   sessions: SessionTable<SessionRecord>,
   id: string,
   auth: AuthInfo | undefined,
-): SessionRecord | Response {
-  const record = sessions.use(id, principalOf(auth));
-  if (record !== undefined) return record;
-  const why = sessions.ended(id) ? "Session ended" : "Session not found";
-  return rpcError(404, ErrorCode.ConnectionClosed, why);
+  state?: EndpointState,
+): SessionRecord | Response | Promise<SessionRecord | Response> {
+  const principal = principalOf(auth);
+  const record = sessions.use(id, principal);
+  const directory = state?.directory;
+  if (!directory) return record ?? missing(sessions.ended(id));
+  return (async () => {
+    if (record !== undefined) {
+      const current = await directory.touch(id);
+      if (current !== undefined) {
+        // Another instance may have served it since (a new log level, subscriptions).
+        restorers.get(record.session)?.(current.session);
+        return record;
+      }
+      // Ended on another instance (DELETE, or evicted under the shared caps).
+      sessions.end(id);
+      return missing(true);
+    }
+    const adopted = await adopt(state!, sessions, id, principal);
+    if (adopted !== undefined) return adopted;
+    return missing(sessions.ended(id) || await directory.ended(id));
+  })();
+}
+
+function missing(ended: boolean): Response {
+  return rpcError(404, ErrorCode.ConnectionClosed, ended ? "Session ended" : "Session not found");
+}
+
+/** Adoptions under way, per table: concurrent requests of one session adopt it once. */
+const adopting = new WeakMap<object, Map<string, Promise<SessionRecord | undefined>>>();
+
+/** Builds the session `id` of `principal` here from the directory; `undefined` if none. */
+function adopt(
+  state: EndpointState,
+  sessions: SessionTable<SessionRecord>,
+  id: string,
+  principal: string,
+): Promise<SessionRecord | undefined> {
+  let pending = adopting.get(sessions);
+  if (pending === undefined) adopting.set(sessions, pending = new Map());
+  let made = pending.get(id);
+  if (made === undefined) {
+    made = state.directory!.get(id).then((found) => {
+      // A session id is no credential: only its principal may make it move here.
+      if (found === undefined || found.principal !== principal) return undefined;
+      const record = sessionRecord(state, sessions, id, principal, found.owner, found.session);
+      sessions.add(id, record, found.owner);
+      void state.directory!.touch(id).catch(() => {});
+      return record.synced!.then(() => record);
+    }).finally(() => pending.delete(id));
+    pending.set(id, made);
+  }
+  return made.then((record) => record && sessions.use(id, principal));
 }

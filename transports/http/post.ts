@@ -18,7 +18,7 @@ import { inSessionHeaderProblem, sessionlessNotificationProblem } from "./compat
 import { answerBatch, BATCH_VERSION, parseBody, type ReceivedBatch, refuseBatch } from "./batch.ts";
 import { readBody, type ReceivedMessage } from "./body.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
-import { findSession, openSession } from "./legacy_sessions.ts";
+import { endSession, findSession, openSession, sessionSynced } from "./legacy_sessions.ts";
 import { isStatelessShaped, modernRequestProblem } from "./request_checks.ts";
 import { json, rpcError } from "./responses.ts";
 
@@ -42,9 +42,12 @@ export async function post(
   const sessions = state.sessions;
   const sessionId = request.headers.get("mcp-session-id");
   if (sessions && sessionId !== null) {
-    const found = findSession(sessions, sessionId, auth);
+    const found = await findSession(sessions, sessionId, auth, state);
     if (found instanceof Response) return found;
-    return postInSession(state, request, incoming, found, auth, acceptsSse);
+    const response = await postInSession(state, request, incoming, found, auth, acceptsSse);
+    // What the request changed (a log level, a subscription) reaches the directory first.
+    await sessionSynced(found);
+    return response;
   }
   if (incoming.kind === "batch") return refuseBatch(incoming);
   if (
@@ -78,8 +81,9 @@ export async function post(
     if (response.headers.get("content-type")?.includes("application/json")) {
       // A failed initialize leaves no session behind.
       const body = await response.clone().json();
-      if ("error" in body) sessions.end(record.session.id!);
+      if ("error" in body) await endSession(state, sessions, record.session.id!);
     }
+    await sessionSynced(record);
     return response;
   }
   if (incoming.kind === "response") {

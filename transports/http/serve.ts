@@ -9,7 +9,8 @@
  */
 import { ErrorCode } from "../../protocol/errors.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
-import { type HttpServerHandle, serveHttp, type ServeHttpOptions } from "../../runtime/mod.ts";
+import type { HttpServerHandle } from "../../runtime/http.ts";
+import { serveHttp, type ServeHttpOptions } from "../../runtime/runtime.ts";
 import { createDrainableEndpoint } from "../drain.ts";
 import { closeOnSignal, resolveShutdown, type ShutdownOptions } from "../shutdown.ts";
 import { rpcError } from "./responses.ts";

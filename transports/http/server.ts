@@ -10,7 +10,8 @@
 import { ErrorCode } from "../../protocol/errors.ts";
 import { errorResponse } from "../../protocol/jsonrpc.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
-import { clientAddressOf, type HttpHandler } from "../../runtime/mod.ts";
+import { clientAddressOf } from "../../runtime/client_address.ts";
+import type { HttpHandler } from "../../runtime/http.ts";
 import {
   type ClientAddress,
   DEFAULT_MAX_SESSIONS,
@@ -21,10 +22,12 @@ import { type CorsOptions, withCorsOption } from "./cors.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import { createMemoryEventStore, type EventStore } from "./event_store.ts";
 import { get } from "./get.ts";
-import { findSession, releaseSession } from "./legacy_sessions.ts";
+import { endSession, findSession, releaseSession } from "./legacy_sessions.ts";
 import type { OriginPolicy } from "./origin_guard.ts";
 import { post } from "./post.ts";
 import { rpcError } from "./responses.ts";
+import type { MessageBus } from "./message_bus.ts";
+import type { SessionDirectory } from "./session_directory.ts";
 import { createSessionTable } from "./sessions.ts";
 
 // Importers of the handler's type from this file predate its home in runtime/.
@@ -48,6 +51,18 @@ export interface LegacyHttpOptions {
   eventStore?: EventStore;
   /** The `retry` hint (ms) sent in the priming event. Default 1 000. */
   retryMs?: number;
+  /**
+   * Shares sessions with the other instances of this endpoint (e.g. `redisStore(…)`'s
+   * `sessionDirectory`, with its `eventStore`): a session opened on one is adopted by another
+   * that gets its requests, and the caps are the directory's, across instances. Default: none,
+   * sessions live only in the process that opened them.
+   */
+  sessionDirectory?: SessionDirectory;
+  /**
+   * With `sessionDirectory`: carries a session's notifications sent on an instance that holds
+   * no GET stream for it to the one that does (e.g. `redisStore(…)`'s `messageBus`).
+   */
+  messageBus?: MessageBus;
 }
 
 /** Options for {@link createHttpHandler}. */
@@ -130,6 +145,8 @@ function endpointState(server: ServerEndpoint, options: HttpHandlerOptions): End
       maxSessionsPerPrincipal: legacy.maxSessionsPerPrincipal ?? DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
       rememberEnded: legacy.rememberEndedSessions ?? 10_000,
     }, releaseSession),
+    directory: legacy?.sessionDirectory,
+    bus: legacy?.sessionDirectory && legacy.messageBus,
     store: legacy?.eventStore ?? createMemoryEventStore(),
     retryMs: legacy?.retryMs ?? 1000,
     keepAliveMs: options.keepAliveMs ?? 15_000,
@@ -175,10 +192,10 @@ export function createHttpHandler(
     }
     const sessionId = request.headers.get("mcp-session-id");
     if (sessions && sessionId !== null && (method === "GET" || method === "DELETE")) {
-      const found = findSession(sessions, sessionId, auth);
+      const found = await findSession(sessions, sessionId, auth, state);
       if (found instanceof Response) return found;
       if (method === "GET") return get(state, request, found);
-      sessions.end(sessionId);
+      await endSession(state, sessions, sessionId);
       return new Response(null, { status: 200 });
     }
     return refuseMethod(method, sessions !== undefined, sessionId !== null);

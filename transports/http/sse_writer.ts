@@ -5,7 +5,7 @@
  * @module
  */
 import { encodeSseComment } from "../../protocol/sse.ts";
-import { backgroundInterval } from "../../runtime/mod.ts";
+import { backgroundInterval } from "../../runtime/timers.ts";
 
 /** A server-sent event stream to hand out as a response body. */
 export interface SseWriter {

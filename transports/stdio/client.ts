@@ -6,7 +6,8 @@
  * @module
  */
 import type { Transport, TransportSink } from "../../protocol/transport.ts";
-import { type ChildProcessExit, type ChildProcessHandle, spawnProcess } from "../../runtime/mod.ts";
+import type { ChildProcessExit, ChildProcessHandle } from "../../runtime/child_process.ts";
+import { spawnProcess } from "../../runtime/runtime.ts";
 import { createStreamTransport } from "../stream.ts";
 
 /** What to start. */

@@ -9,7 +9,7 @@ import type { Transport } from "../../protocol/transport.ts";
 import { connectServer, type ServerConnection } from "../connect.ts";
 import { createDrainableEndpoint } from "../drain.ts";
 import type { ClosableEndpoint } from "../http/serve.ts";
-import { stdio } from "../../runtime/mod.ts";
+import { stdio } from "../../runtime/runtime.ts";
 import { closeOnSignal, resolveShutdown, type ShutdownOptions } from "../shutdown.ts";
 import { createStreamTransport } from "../stream.ts";
 

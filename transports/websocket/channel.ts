@@ -8,7 +8,7 @@
  */
 import type { Classified, JsonRpcMessage } from "../../protocol/jsonrpc.ts";
 import type { Transport, TransportSink } from "../../protocol/transport.ts";
-import type { ServerWebSocket } from "../../runtime/mod.ts";
+import type { ServerWebSocket } from "../../runtime/websocket/server_socket.ts";
 
 /** How much a detached session may hold for its client. */
 export interface PendingLimits {

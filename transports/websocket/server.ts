@@ -12,13 +12,13 @@
 import { ErrorCode } from "../../protocol/errors.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
 import { SUPPORTED_VERSIONS } from "../../protocol/versions.ts";
+import { clientAddressOf } from "../../runtime/client_address.ts";
+import type { HttpHandler } from "../../runtime/http.ts";
 import {
-  clientAddressOf,
-  type HttpHandler,
   isWebSocketUpgrade,
   offeredProtocols,
   upgradeWebSocket,
-} from "../../runtime/mod.ts";
+} from "../../runtime/websocket/upgrade.ts";
 import { admit, type Authenticate } from "../http/admission.ts";
 import type { OriginPolicy } from "../http/origin_guard.ts";
 import { rpcError } from "../http/responses.ts";

@@ -18,11 +18,8 @@ import type {
 } from "../../protocol/jsonrpc.ts";
 import { parseMessage } from "../../protocol/jsonrpc.ts";
 import type { AuthInfo, ServerEndpoint } from "../../protocol/server_endpoint.ts";
-import {
-  backgroundTimeout,
-  type BackgroundTimer,
-  type ServerWebSocket,
-} from "../../runtime/mod.ts";
+import { backgroundTimeout, type BackgroundTimer } from "../../runtime/timers.ts";
+import type { ServerWebSocket } from "../../runtime/websocket/server_socket.ts";
 import { connectServer } from "../connect.ts";
 import { principalOf } from "../http/admission.ts";
 import { createSessionQuota, quotaOwner, type SessionQuotaLimits } from "../session_quota.ts";

@@ -1,0 +1,56 @@
+/**
+ * Serving HTTP on Node with `node:http`, WebSocket upgrades included. Loaded by the Node adapter
+ * on the first `serve`, so that processes that never serve HTTP never load this layer.
+ *
+ * @module
+ */
+import {
+  type HttpHandler,
+  type HttpServerHandle,
+  type NativeServeOptions,
+  serverHandle,
+} from "./http.ts";
+import { toNodeHandler } from "./node_http.ts";
+import { nodeWebSocketUpgrade } from "./websocket/node_serve_upgrade.ts";
+import { createSocketRegistry } from "./websocket/upgrade.ts";
+
+interface NodeHttpServerLike {
+  listen(port: number, hostname: string, callback: () => void): unknown;
+  address(): { address: string; port: number } | string | null;
+  close(callback?: (error?: Error) => void): unknown;
+  closeAllConnections?(): void;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+interface NodeHttpModule {
+  createServer(listener: (request: never, response: never) => void): NodeHttpServerLike;
+}
+
+/** Serves `handler` with `node:http`, upgrading WebSocket requests. */
+export async function serveNodeHttp(
+  handler: HttpHandler,
+  options: NativeServeOptions,
+): Promise<HttpServerHandle> {
+  const http = (await import("node:http")) as unknown as NodeHttpModule;
+  const server = http.createServer(toNodeHandler(handler, options.onError));
+  const sockets = createSocketRegistry();
+  server.on(
+    "upgrade",
+    nodeWebSocketUpgrade(handler, { onError: options.onError, registry: sockets }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.on("error", reject);
+    server.listen(options.port, options.hostname, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+  return serverHandle(options.hostname, port, async () => {
+    // Upgraded connections left the HTTP server: close them first.
+    await sockets.closeAll();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Long-lived responses (SSE) would otherwise keep close() waiting forever.
+      server.closeAllConnections?.();
+    });
+  });
+}
