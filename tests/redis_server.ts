@@ -3,15 +3,8 @@
  * when missing), started on a free loopback port with no persistence, ready once it logs that it
  * accepts connections, and stopped (or restarted on the same port) on demand.
  */
-import {
-  type ChildProcessHandle,
-  environment,
-  fileInfo,
-  getEnv,
-  joinPath,
-  serveHttp,
-  spawnProcess,
-} from "../runtime/mod.ts";
+import { type ChildProcessHandle, serveHttp, spawnProcess } from "../runtime/mod.ts";
+import { debianExecutable } from "./debian_package.ts";
 
 /** Options for {@linkcode startRedis}. */
 export interface StartRedisOptions {
@@ -34,55 +27,9 @@ export interface RedisServer {
 }
 
 const READY = "Ready to accept connections";
-let found: Promise<string> | undefined;
-
-async function run(
-  command: string,
-  args: string[],
-): Promise<{ code: number | null; output: string }> {
-  const child = spawnProcess(command, args, {
-    env: { ...environment(), DEBIAN_FRONTEND: "noninteractive" },
-    stderr: "pipe",
-  });
-  void child.stdin.close().catch(() => {});
-  const [stdout, stderr, exit] = await Promise.all([
-    new Response(child.stdout).text(),
-    child.stderr ? new Response(child.stderr).text() : "",
-    child.exited,
-  ]);
-  return { code: exit.code, output: stdout + stderr };
-}
-
-async function locate(): Promise<string | undefined> {
-  const path = (getEnv("PATH") ?? "").split(":").filter((dir) => dir !== "");
-  for (const dir of [...path, "/usr/bin", "/usr/sbin", "/usr/local/bin"]) {
-    const candidate = joinPath(dir, "redis-server");
-    if ((await fileInfo(candidate))?.isFile) return candidate;
-  }
-  return undefined;
-}
-
-async function install(): Promise<string> {
-  const existing = await locate();
-  if (existing) return existing;
-  let attempt = await run("apt-get", ["install", "-y", "redis-server"]);
-  if (attempt.code !== 0) {
-    // A fresh machine has no package lists yet.
-    const update = await run("apt-get", ["update"]);
-    if (update.code !== 0) throw new Error(`apt-get update failed:\n${update.output}`);
-    attempt = await run("apt-get", ["install", "-y", "redis-server"]);
-  }
-  const installed = await locate();
-  if (attempt.code !== 0 || !installed) {
-    throw new Error(`redis-server is missing and apt-get could not install it:\n${attempt.output}`);
-  }
-  return installed;
-}
-
 /** The path of `redis-server`, installing it once per process when missing. */
 export function findRedisServer(): Promise<string> {
-  found ??= install();
-  return found;
+  return debianExecutable("redis-server", ["redis-server"]);
 }
 
 async function freePort(): Promise<number> {
