@@ -1,7 +1,15 @@
 /**
  * The emcee demo server: a few real tools, resources and prompts, served over
- * Streamable HTTP on http://127.0.0.1:$PORT/mcp (default 8787), or over stdio
- * with `--stdio`. Both protocol eras are served.
+ * Streamable HTTP and WebSocket on http://127.0.0.1:$PORT/mcp (ws:// for
+ * WebSocket; default port 8787; `PORT=0` picks a free one, printed on stderr),
+ * or over stdio with `--stdio`. Both protocol eras are served.
+ *
+ * Over HTTP and WebSocket, two environment variables tighten who may call:
+ * - `EMCEE_ALLOWED_ORIGINS=https://a.example,http://127.0.0.1:5173`: only these
+ *   browser origins (Origin check and CORS alike), instead of any loopback one;
+ *   the Host header must still be loopback.
+ * - `DEMO_TOKEN=secret`: requests must carry `Authorization: Bearer secret` (a
+ *   browser's WebSocket sends it as the `mcp.auth.secret` subprotocol).
  *
  * ```sh
  * deno run -A examples/demo/server.ts
@@ -18,6 +26,9 @@ import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import { args, getEnv, serveHttp } from "../../runtime/mod.ts";
 import { serveStdio } from "../../transports/stdio/server.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
+import type { OriginPolicy } from "../../transports/http/origin_guard.ts";
+import type { Authenticate } from "../../transports/http/admission.ts";
+import { createWebSocketHandler } from "../../transports/websocket/server.ts";
 
 const NOTES: { [id: string]: { title: string; body: string } } = {
   "1": { title: "Welcome", body: "emcee serves MCP from one web-standard handler." },
@@ -197,7 +208,32 @@ if (import.meta.main) {
     const port = Number(getEnv("PORT") ?? "8787");
     // CORS only on request: without it a browser page on another origin cannot read the answers.
     const cors = args().includes("--cors") || getEnv("EMCEE_CORS") === "1";
-    const handler = createHttpHandler(server, { cors });
+    const origins = getEnv("EMCEE_ALLOWED_ORIGINS")?.split(",").map((o) => o.trim()).filter(
+      Boolean,
+    );
+    // With a list, loopback origins no longer pass by themselves; loopback Hosts still must.
+    const policy: OriginPolicy = origins?.length
+      ? {
+        allowedOrigins: origins,
+        localhostOnly: false,
+        allowedHosts: ["127.0.0.1", "localhost", "[::1]"],
+      }
+      : {};
+    const token = getEnv("DEMO_TOKEN") || undefined;
+    const authenticate: Authenticate | undefined = token === undefined
+      ? undefined
+      : (request) =>
+        request.headers.get("authorization") === `Bearer ${token}`
+          ? { token, clientId: "demo", scopes: [] }
+          : new Response("a bearer token is required", {
+            status: 401,
+            headers: { "www-authenticate": 'Bearer realm="emcee-demo"' },
+          });
+    const handler = createWebSocketHandler(server, {
+      ...policy,
+      authenticate,
+      fallback: createHttpHandler(server, { ...policy, authenticate, cors }),
+    });
     const http = await serveHttp(
       (request) =>
         new URL(request.url).pathname === "/mcp"
