@@ -1,7 +1,7 @@
 /**
  * The fixture server the official MCP conformance suite calls. Serves every
  * tool, resource and prompt the suite's server scenarios use, in both eras, on
- * http://127.0.0.1:$PORT/mcp. Runs unchanged under `deno run -A`, `bun run`
+ * http://127.0.0.1:$PORT/mcp (and ws://127.0.0.1:$PORT/mcp). Runs unchanged under `deno run -A`, `bun run`
  * and `node`.
  *
  * @module
@@ -12,6 +12,7 @@ import type { RequestContext } from "../../server/context.ts";
 import { McpServer } from "../../server/server.ts";
 import { getEnv, serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
+import { createWebSocketHandler } from "../../transports/websocket/server.ts";
 import { conformanceSkills } from "./skills.ts";
 
 const PNG =
@@ -761,7 +762,9 @@ function registerTaskTools(
 
 if (import.meta.main) {
   const port = Number(getEnv("PORT") ?? "3000");
-  const handler = createHttpHandler(createConformanceServer());
+  const server = createConformanceServer();
+  // WebSocket (experimental) and Streamable HTTP on the one URL.
+  const handler = createWebSocketHandler(server, { fallback: createHttpHandler(server) });
   const http = await serveHttp(
     (request) =>
       new URL(request.url).pathname === "/mcp"
