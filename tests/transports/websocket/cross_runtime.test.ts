@@ -1,5 +1,6 @@
 /**
- * Cross-runtime pairs: the MCP WebSocket server on one runtime and the client on another, all
+ * Cross-runtime pairs (a call, progress, elicitation/MRTR, a subscription, cancellation): the MCP
+ * WebSocket server on one runtime and the client on another, all
  * six ordered pairs of Deno, Bun and Node, in both eras, one `tools/call` each. Both ends are
  * child processes, so the matrix is the same whichever runtime runs the test; it is registered
  * only in the Node run of this file (the Deno and Bun runs would repeat the very same twelve
@@ -31,8 +32,16 @@ async function runClient(runtime: Runtime, url: string, era: string): Promise<un
   }
 }
 
+/** What the client fixture reports when every exchange worked across the socket. */
 function expected(era: string, client: Runtime) {
-  return { era, content: [{ type: "text", text: `${era} from ${client}` }] };
+  return {
+    era,
+    content: [{ type: "text", text: `${era} from ${client}` }],
+    progress: [1, 2, 3],
+    asked: [{ type: "text", text: "accept:Ada" }],
+    subscribed: true,
+    cancelled: true,
+  };
 }
 
 test(`server in process on ${runtimeName()}, clients on the other runtimes, both eras`, async () => {
