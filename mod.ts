@@ -320,47 +320,10 @@ export {
   type TaskDriver,
   ToolError,
 } from "./client/mod.ts";
-// The skills extension (SEP-2640), server and client sides.
-export {
-  createSkillsExtension,
-  DIRECTORY_MIME_TYPE,
-  FrontmatterError,
-  loadSkills,
-  type LoadSkillsOptions,
-  parseFrontmatter,
-  sha256Digest,
-  SKILL_FILE,
-  type SkillDefinition,
-  type SkillEntry,
-  SkillError,
-  type SkillFile,
-  type SkillFrontmatter,
-  type SkillResourceEntry,
-  SKILLS_EXTENSION,
-  type SkillsExtension,
-  type SkillsOptions,
-  type SkillsSettings,
-} from "./server/mod.ts";
-// MCP Apps (SEP-1865), server side.
-export {
-  APP_MIME_TYPE,
-  type AppCsp,
-  type AppDefinition,
-  type AppPermissions,
-  type AppResourceMeta,
-  APPS_EXTENSION,
-  type AppsClientSettings,
-  appsClientSettings,
-  type AppsExtension,
-  type AppsOptions,
-  appTool,
-  type AppToolLink,
-  type AppToolMeta,
-  type AppToolVisibility,
-  clientRendersApps,
-  createAppsExtension,
-  LEGACY_RESOURCE_URI_KEY,
-} from "./server/mod.ts";
+// The skills extension (SEP-2640): the server side lists its own exports; the client side below.
+export * from "./server/skills/mod.ts";
+// MCP Apps (SEP-1865), server side: its module lists its exports.
+export * from "./server/apps/mod.ts";
 export {
   getSkill,
   listSkills,
