@@ -10,65 +10,20 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import type * as Emcee from "../../client/mod.ts";
-import { environment, executablePath, runtimeName, spawnProcess } from "../../runtime/mod.ts";
+import { runtimeName } from "../../runtime/mod.ts";
 import { within } from "../async.ts";
 import { launchChromium } from "../chromium.ts";
 import { bundleClient, type PageServer, servePage } from "./page_server.ts";
+import { type Demo, startDemo } from "../examples/demo_process.ts";
 
-const DEMO = new URL("../../examples/demo/server.ts", import.meta.url).pathname;
 const TOKEN = "open-sesame";
 // `add`'s text, then its structured result as text (the server adds it for older clients).
 const SUM = [{ type: "text", text: "6" }, { type: "text", text: '{"sum":6}' }];
-
-interface Demo {
-  /** `http://127.0.0.1:<port>/mcp`. */
-  url: string;
-  stop(): Promise<void>;
-}
 
 /** What the page reports after trying to connect and call `add`. */
 interface Outcome {
   content?: unknown;
   error?: string;
-}
-
-/** Starts the demo on a free port and resolves its endpoint URL from the line it logs. */
-async function startDemo(env: Record<string, string>): Promise<Demo> {
-  const argv = runtimeName() === "deno" ? ["run", "-A", DEMO, "--cors"] : [DEMO, "--cors"];
-  const child = spawnProcess(executablePath(), argv, {
-    env: { ...environment(), PORT: "0", ...env },
-    stderr: "pipe",
-  });
-  const stop = async () => {
-    child.kill();
-    await within(child.exited, 10_000, "the demo server to exit");
-  };
-  const reader = child.stderr!.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  try {
-    const url = await within(
-      (async () => {
-        for (let i = 0; i < 1000; i++) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`demo exited before listening: ${seen}`);
-          seen += value;
-          const match = seen.match(/listening on (http:\/\/\S+\/mcp)/);
-          if (match) return match[1];
-        }
-        throw new Error(`no listening line: ${seen}`);
-      })(),
-      30_000,
-      "the demo server to listen",
-    );
-    // Keep draining stderr so the child never blocks on a full pipe.
-    (async () => {
-      while (!(await reader.read()).done) { /* drain */ }
-    })().catch(() => {});
-    return { url, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
 
 /** Connects from the page's own JavaScript, calls `add`, closes, and reports what happened. */
@@ -117,7 +72,10 @@ describe(`the demo server from Chromium (driven by playwright-core on ${runtimeN
     browser = launched;
     allowed = await servePage(bundle);
     other = await servePage(bundle);
-    demo = await startDemo({ EMCEE_ALLOWED_ORIGINS: allowed.origin, DEMO_TOKEN: TOKEN });
+    demo = await startDemo(["--cors"], {
+      EMCEE_ALLOWED_ORIGINS: allowed.origin,
+      DEMO_TOKEN: TOKEN,
+    });
   });
 
   after(async () => {

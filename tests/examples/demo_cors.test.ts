@@ -1,48 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { environment, executablePath, runtimeName, spawnProcess } from "../../runtime/mod.ts";
-import { within } from "../async.ts";
-
-const DEMO = new URL("../../examples/demo/server.ts", import.meta.url).pathname;
-
-/** Starts the demo on a free port and resolves its endpoint URL from the line it logs. */
-async function startDemo(
-  flags: string[],
-  env: Record<string, string> = {},
-): Promise<{ url: string; stop(): Promise<void> }> {
-  const argv = runtimeName() === "deno" ? ["run", "-A", DEMO, ...flags] : [DEMO, ...flags];
-  const child = spawnProcess(executablePath(), argv, {
-    env: { ...environment(), PORT: "0", ...env },
-    stderr: "pipe",
-  });
-  const reader = child.stderr!.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  const url = await within(
-    (async () => {
-      for (let i = 0; i < 1000; i++) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`demo exited before listening: ${seen}`);
-        seen += value;
-        const match = seen.match(/listening on (http:\/\/\S+\/mcp)/);
-        if (match) return match[1];
-      }
-      throw new Error(`no listening line: ${seen}`);
-    })(),
-    30_000,
-    "the demo server to listen",
-  );
-  // Keep draining stderr so the child never blocks on a full pipe.
-  (async () => {
-    while (!(await reader.read()).done) { /* drain */ }
-  })().catch(() => {});
-  return {
-    url,
-    async stop() {
-      child.kill();
-      await child.exited;
-    },
-  };
-}
+import { startDemo } from "./demo_process.ts";
 
 function preflight(url: string): Promise<Response> {
   return fetch(url, {
