@@ -189,6 +189,29 @@ for (const era of ["modern", "legacy"] as const) {
   });
 }
 
+/**
+ * `emcee serve` of `dir` without watching, and a client connected to it (over `ws:` with
+ * `webSocket`), for `body`; both closed afterwards.
+ */
+async function withServed(
+  dir: string,
+  body: (client: McpClient, handle: ServeHandle) => Promise<void>,
+  options: { webSocket?: boolean } = {},
+): Promise<void> {
+  const handle = await serve({ dirs: [dir], directory: dir, port: 0, watch: false, log: () => {} });
+  try {
+    const url = options.webSocket ? handle.url!.replace(/^http/, "ws") : handle.url!;
+    const client = await connectClient(url, { name: "test", version: "1" });
+    try {
+      await body(client, handle);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 test("a tool handler reaches the live registry through its context", async () => {
   await withTempDir("emcee-serve-registry", async (dir) => {
     await writeTextFile(
@@ -200,47 +223,22 @@ export default tool({
 });
 `,
     );
-    const handle = await serve({
-      dirs: [dir],
-      directory: dir,
-      port: 0,
-      watch: false,
-      log: () => {},
-    });
-    const client = await connectClient(handle.url!, { name: "test", version: "1" });
-    try {
+    await withServed(dir, async (client, handle) => {
       assert.equal(await text(client, "names"), "names");
       await writeTextFile(joinPath(dir, "mul.ts"), MUL);
       const outcome = await handle.tools.reload();
       assert.ok(outcome.ok);
       assert.equal(await text(client, "names"), "mul,names"); // files in sorted order
-    } finally {
-      await client.close();
-      await handle.close();
-    }
+    });
   });
 });
 
 test("serve answers over WebSocket on the same URL", async () => {
   await withTempDir("emcee-serve-ws", async (dir) => {
     await writeTextFile(joinPath(dir, "add.ts"), addTool("+"));
-    const handle = await serve({
-      dirs: [dir],
-      directory: dir,
-      port: 0,
-      watch: false,
-      log: () => {},
-    });
-    const client = await connectClient(handle.url!.replace(/^http/, "ws"), {
-      name: "test",
-      version: "1",
-    });
-    try {
+    await withServed(dir, async (client) => {
       assert.equal(await text(client, "add", { a: 20, b: 22 }), "42");
-    } finally {
-      await client.close();
-      await handle.close();
-    }
+    }, { webSocket: true });
   });
 });
 
@@ -260,20 +258,9 @@ export const path = {
 };
 `,
     );
-    const handle = await serve({
-      dirs: [dir],
-      directory: dir,
-      port: 0,
-      watch: false,
-      log: () => {},
-    });
-    const client = await connectClient(handle.url!, { name: "test", version: "1" });
-    try {
+    await withServed(dir, async (client) => {
       assert.equal(await text(client, "greeting"), "from dotenv");
       assert.notEqual(await text(client, "path"), "/nowhere");
-    } finally {
-      await client.close();
-      await handle.close();
-    }
+    });
   });
 });
