@@ -1,7 +1,10 @@
 /**
- * Cross-runtime pairs (a call, progress, elicitation/MRTR, a subscription, cancellation): the MCP
- * WebSocket server on one runtime and the client on another, all
- * six ordered pairs of Deno, Bun and Node, in both eras, one `tools/call` each. Both ends are
+ * Cross-runtime pairs (a call, progress, elicitation/MRTR, a subscription that receives the
+ * resource update and tools list change the server announces, cancellation by the client, and
+ * cancellation by a closed socket: the handler's signal aborts, at once in 2026-07-28 and after
+ * the short grace period of the fixture in the legacy era, as the client then asks the server):
+ * the MCP WebSocket server on one runtime and the client on another, all
+ * six ordered pairs of Deno, Bun and Node, in both eras, one client each. Both ends are
  * child processes, so the matrix is the same whichever runtime runs the test; it is registered
  * only in the Node run of this file (the Deno and Bun runs would repeat the very same twelve
  * calls). Every run also serves in process, on the runtime running it, to clients on the other
@@ -10,6 +13,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runtimeName, spawnProcess } from "../../../runtime/mod.ts";
+import { addCrossRuntimeTools, RESUME_GRACE_MS } from "./fixtures/cross_runtime_tools.ts";
 import { runtimeCommand, startLocal, startRemote } from "./helpers.ts";
 
 const RUNTIMES = ["deno", "bun", "node"] as const;
@@ -39,13 +43,15 @@ function expected(era: string, client: Runtime) {
     content: [{ type: "text", text: `${era} from ${client}` }],
     progress: [1, 2, 3],
     asked: [{ type: "text", text: "accept:Ada" }],
-    subscribed: true,
+    touched: { resourceUpdated: true, toolsListChanged: true },
     cancelled: true,
+    dropped: era === "legacy" ? "connection closed after the grace period" : "connection closed",
   };
 }
 
 test(`server in process on ${runtimeName()}, clients on the other runtimes, both eras`, async () => {
-  const local = await startLocal();
+  const local = await startLocal({ resumeGraceMs: RESUME_GRACE_MS });
+  addCrossRuntimeTools(local.server);
   try {
     const others = RUNTIMES.filter((runtime) => runtime !== runtimeName());
     const runs = others.flatMap((client) =>
