@@ -136,6 +136,7 @@ export {
   LifespanError,
   type LifespanOptions,
   type LifespanServer,
+  MAX_MEMO_BYTES,
   McpServer,
   type MemoryTaskStoreOptions,
   type ParseTemplateVariables,

@@ -62,6 +62,7 @@ export {
 } from "./registration_error.ts";
 export type { ServerEvent } from "./subscriptions.ts";
 export { type InputOptions, type RequestContext, urlElicitationRequired } from "./context.ts";
+export { MAX_MEMO_BYTES } from "./once.ts";
 export {
   clientDeclares,
   type ExtensionRequest,

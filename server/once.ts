@@ -15,7 +15,20 @@ import { encodeJson, NotJson } from "./json_value.ts";
  */
 export type MemoSnapshot = { [key: string]: [] | [unknown] };
 
-/** The most JSON (keys and values, UTF-8 bytes) `once` results may add to one request's state. */
+/**
+ * The most JSON (keys and values, UTF-8 bytes) that the settled
+ * `context.once` results of one handler call may hold in all: 16 KiB. They
+ * travel signed in the 2026-07-28 `requestState` that the client echoes on
+ * every retry, so the bound keeps that state small; a result that would pass
+ * it rejects its `once` with a `RangeError`. Memoise an id, not the data.
+ *
+ * @example
+ * ```ts
+ * import { MAX_MEMO_BYTES } from "./once.ts";
+ * const receipt = JSON.stringify({ chargeId: "ch_1" });
+ * console.log(new TextEncoder().encode(receipt).length < MAX_MEMO_BYTES); // true
+ * ```
+ */
 export const MAX_MEMO_BYTES = 16 * 1024;
 
 /** The `once` results of one handler run. */

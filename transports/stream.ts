@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseMessage } from "../protocol/jsonrpc.ts";
+import { type JsonRpcResponse, parseMessage } from "../protocol/jsonrpc.ts";
 import type { Transport, TransportSink } from "../protocol/transport.ts";
 
 /** The byte channel under a stream transport. */
@@ -21,6 +21,16 @@ export interface ByteChannel {
 export interface StreamTransportOptions {
   /** Longest accepted line in bytes; a longer one is answered as invalid and skipped. Default 64 MiB. */
   maxLineBytes?: number;
+  /**
+   * Takes the lines that are JSON arrays (JSON-RPC batches, which only
+   * 2025-03-26 has) instead of answering them as invalid; `answer` writes one
+   * line (the batch's responses, or the error refusing it) in order with what
+   * is sent.
+   */
+  batch?(
+    items: unknown[],
+    answer: (line: JsonRpcResponse | JsonRpcResponse[]) => Promise<void>,
+  ): void;
 }
 
 const encoder = new TextEncoder();
@@ -132,7 +142,16 @@ export function createStreamTransport(
   function deliverLine(line: string): void {
     const text = line.endsWith("\r") ? line.slice(0, -1) : line;
     if (text.trim() === "") return;
-    sink?.message(parseMessage(text));
+    const items = options.batch && /^\s*\[/.test(text) ? arrayOf(text) : undefined;
+    if (items) options.batch?.(items, writeLine);
+    else sink?.message(parseMessage(text));
+  }
+
+  function writeLine(value: unknown): Promise<void> {
+    if (closed) return Promise.reject(new Error("Transport closed"));
+    const bytes = encoder.encode(JSON.stringify(value) + "\n");
+    writeChain = writeChain.then(() => channel.write(bytes));
+    return writeChain;
   }
 
   return {
@@ -140,12 +159,7 @@ export function createStreamTransport(
       sink = target;
       pump();
     },
-    send(message) {
-      if (closed) return Promise.reject(new Error("Transport closed"));
-      const bytes = encoder.encode(JSON.stringify(message) + "\n");
-      writeChain = writeChain.then(() => channel.write(bytes));
-      return writeChain;
-    },
+    send: writeLine,
     async close() {
       try {
         await reader?.cancel();
@@ -155,6 +169,16 @@ export function createStreamTransport(
       await finish();
     },
   };
+}
+
+/** The items of `text` when it is a JSON array (invalid JSON is left to `parseMessage`). */
+function arrayOf(text: string): unknown[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first `length` bytes of `chunks` as one array (the chunk itself when there is one). */

@@ -3,22 +3,20 @@
  * of requests and notifications, or of responses, in one POST); 2025-06-18
  * removed them. A session that negotiated 2025-03-26 gets the responses as one
  * JSON array, or 202 when the batch held no request; everyone else gets the
- * refusal. `initialize` must be sent alone, never in a batch.
+ * refusal, a 400. `initialize` must be sent alone, never in a batch. What does
+ * not depend on HTTP is shared with stdio (`../batch.ts`).
  *
  * @module
  */
-import { ErrorCode } from "../../protocol/errors.ts";
-import {
-  classifyMessage,
-  isObject,
-  type JsonRpcResponse,
-  parseMessage,
-} from "../../protocol/jsonrpc.ts";
+import { classifyMessage, parseMessage } from "../../protocol/jsonrpc.ts";
 import type { AuthInfo } from "../../protocol/server_endpoint.ts";
+import { emptyBatchError, refuseBatchItems, serveBatch } from "../batch.ts";
 import { routeClientMessage } from "../session.ts";
 import type { ReceivedMessage } from "./body.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
-import { json, rpcError } from "./responses.ts";
+import { json } from "./responses.ts";
+
+export { BATCH_VERSION } from "../batch.ts";
 
 /** A body that is a JSON array: a JSON-RPC batch, its items not yet classified. */
 export interface ReceivedBatch {
@@ -27,13 +25,6 @@ export interface ReceivedBatch {
   /** The array's items. */
   items: unknown[];
 }
-
-/** The one protocol version whose sessions may send batches. */
-export const BATCH_VERSION = "2025-03-26";
-
-const REFUSED =
-  "Batch requests are not supported: JSON-RPC batches were removed after 2025-03-26 and are accepted only in a session that negotiated 2025-03-26";
-const INITIALIZE_ALONE = "initialize must not be part of a JSON-RPC batch; send it alone";
 
 /**
  * Parses a POST body: one message, a batch, or the 400 that refuses it.
@@ -61,8 +52,7 @@ export function parseBody(text: string): ReceivedMessage | ReceivedBatch | Respo
 
 /** The 400 for a batch outside a 2025-03-26 session (or one that tries to initialize). */
 export function refuseBatch(batch: ReceivedBatch): Response {
-  const initializes = batch.items.some((item) => isObject(item) && item.method === "initialize");
-  return rpcError(400, ErrorCode.InvalidRequest, initializes ? INITIALIZE_ALONE : REFUSED);
+  return json(400, refuseBatchItems(batch.items));
 }
 
 /**
@@ -78,13 +68,7 @@ export async function answerBatch(
   auth: AuthInfo | undefined,
   request: Request,
 ): Promise<Response> {
-  if (batch.items.length === 0) {
-    return rpcError(
-      400,
-      ErrorCode.InvalidRequest,
-      "An empty batch is not a valid JSON-RPC request",
-    );
-  }
+  if (batch.items.length === 0) return json(400, emptyBatchError());
   const session = record.session;
   const incomings = batch.items.map(classifyMessage);
   // Refused as a whole before anything of it runs, as a single request would be.
@@ -93,33 +77,18 @@ export async function answerBatch(
     const refused = await state.authorize(incoming.message, auth, request);
     if (refused) return refused;
   }
-  const pending: Promise<JsonRpcResponse>[] = [];
-  for (const incoming of incomings) {
-    if (incoming.kind === "invalid") {
-      pending.push(Promise.resolve(incoming.error));
-    } else if (incoming.kind !== "request") {
-      routeClientMessage(state.server, incoming, record.inflight, { session, auth });
-    } else if (incoming.message.method === "initialize") {
-      pending.push(Promise.resolve(
-        refusal(incoming.message.id, INITIALIZE_ALONE),
-      ));
-    } else {
-      const message = incoming.message;
+  const responses = await serveBatch(incomings, {
+    route: (incoming) =>
+      routeClientMessage(state.server, incoming, record.inflight, { session, auth }),
+    run: (message) => {
       const tracked = record.inflight.begin(message.id);
-      pending.push(
-        state.server.handleRequest(message, {
-          session,
-          auth,
-          signal: tracked.signal,
-          notify: (message) => session.sendStandalone(message),
-        }).finally(tracked.end),
-      );
-    }
-  }
-  const responses = await Promise.all(pending);
+      return state.server.handleRequest(message, {
+        session,
+        auth,
+        signal: tracked.signal,
+        notify: (message) => session.sendStandalone(message),
+      }).finally(tracked.end);
+    },
+  });
   return responses.length === 0 ? new Response(null, { status: 202 }) : json(200, responses);
-}
-
-function refusal(id: string | number, message: string): JsonRpcResponse {
-  return { jsonrpc: "2.0", id, error: { code: ErrorCode.InvalidRequest, message } };
 }

@@ -1,17 +1,21 @@
 /**
  * The stdio transport on the server side: newline-delimited JSON on the
  * process's stdin/stdout, logs on stderr, a clean exit when stdin closes, and
- * optionally a graceful close on `SIGINT`/`SIGTERM`.
+ * optionally a graceful close on `SIGINT`/`SIGTERM`. JSON-RPC batches (a JSON
+ * array line) are served when the connection negotiated 2025-03-26 and refused
+ * otherwise, as on Streamable HTTP.
  *
  * @module
  */
+import type { LegacySession } from "../../protocol/server_endpoint.ts";
 import type { Transport } from "../../protocol/transport.ts";
 import { connectServer, type ServerConnection } from "../connect.ts";
 import { createDrainableEndpoint } from "../drain.ts";
 import type { ClosableEndpoint } from "../http/serve.ts";
 import { stdio } from "../../runtime/runtime.ts";
 import { closeOnSignal, resolveShutdown, type ShutdownOptions } from "../shutdown.ts";
-import { createStreamTransport } from "../stream.ts";
+import { createStreamTransport, type StreamTransportOptions } from "../stream.ts";
+import { createStdioBatches } from "./batch.ts";
 
 /** Options of {@link serveStdio}. */
 export interface ServeStdioOptions {
@@ -34,13 +38,16 @@ export interface StdioServerConnection extends ServerConnection {
   shutdown(): Promise<void>;
 }
 
-/** The process's stdin/stdout as a JSON-RPC transport. */
-export function stdioServerTransport(): Transport {
+/**
+ * The process's stdin/stdout as a JSON-RPC transport (`options.batch` takes
+ * the JSON array lines, which are otherwise refused).
+ */
+export function stdioServerTransport(options: StreamTransportOptions = {}): Transport {
   const io = stdio();
   return createStreamTransport({
     readable: io.readable,
     write: (bytes) => io.write(bytes),
-  });
+  }, options);
 }
 
 /**
@@ -62,24 +69,29 @@ export async function serveStdio(
 ): Promise<StdioServerConnection> {
   const settings = resolveShutdown(options.shutdown);
   const endpoint = createDrainableEndpoint(server);
-  const transport = stdioServerTransport();
+  // The session exists once connected; a batch line before that is refused.
+  const connected: { session?: LegacySession } = {};
+  const batches = createStdioBatches(() => connected.session?.protocolVersion);
+  const transport = stdioServerTransport({ batch: batches.receive });
   let lastSend: Promise<unknown> = Promise.resolve();
   // Remembers the last write, so a graceful close lets the final answers out first.
   const tracked: Transport = {
-    start: (sink) => transport.start(sink),
+    start: (sink) => transport.start(batches.watch(sink)),
     send(message) {
-      const sent = transport.send(message);
+      const sent = batches.capture(message) ?? transport.send(message);
       lastSend = sent.catch(() => {});
       return sent;
     },
     close: () => transport.close(),
   };
   const connection = await connectServer(endpoint, tracked);
+  connected.session = connection.session;
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     closing ??= (async () => {
       try {
         await endpoint.drain(settings.timeoutMs);
+        await batches.settled(settings.timeoutMs);
         await lastSend;
         await connection.close();
         await server.close?.();
