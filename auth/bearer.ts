@@ -229,6 +229,28 @@ function exactScope(granted: readonly string[], required: string): boolean {
 }
 
 /**
+ * What {@link bearerAuth} found a request it admitted to need (`requiredScopes`
+ * and `scopesFor`'s), so a later check's challenge names them without
+ * running `scopesFor` again on a request whose body is read by then.
+ */
+const admittedScopes = new WeakMap<Request, readonly string[]>();
+
+/**
+ * The scopes {@link bearerAuth} required of `request` when it admitted it
+ * (`requiredScopes` and what `scopesFor` added), or `undefined` when no
+ * `bearerAuth` admitted it.
+ *
+ * @example
+ * ```ts
+ * import { scopesAdmittedWith } from "./bearer.ts";
+ * scopesAdmittedWith(new Request("http://127.0.0.1/mcp")); // undefined: not admitted by bearerAuth
+ * ```
+ */
+export function scopesAdmittedWith(request: Request): readonly string[] | undefined {
+  return admittedScopes.get(request);
+}
+
+/**
  * The `authenticate` hook of `createHttpHandler` for OAuth bearer tokens.
  * Refuses with 401 (no or unusable credentials; `invalid_token` when the
  * token is invalid, expired or for another audience), 400 (`invalid_request`:
@@ -402,6 +424,7 @@ export function bearerAuth(
         scopes: needed,
       });
     }
+    admittedScopes.set(request, needed);
     return { ...outcome, token, scopes: granted };
   };
 }

@@ -70,9 +70,11 @@ function resourceMetadataOptions(options: McpAuthOptions): ProtectedResourceMeta
  * `createHttpHandler(server, { ...http, authenticate: bearerAuth(options) })`.
  * With `dpop`, the metadata names the proof algorithms, and with
  * `dpop: { required: true }` also `dpop_bound_access_tokens_required`.
- * Tools that declare `scopes` are enforced too ({@link toolScopeCheck}): a
- * call whose token lacks them gets 403 `insufficient_scope`. An `authorize`
- * in `http` runs after that check.
+ * Tools, prompts, resources and resource templates that declare `scopes` are
+ * enforced too ({@link toolScopeCheck}): a `tools/call`, `prompts/get` or
+ * `resources/read` whose token lacks them gets 403 `insufficient_scope`
+ * (lists still show every item). An `authorize` in `http` runs after that
+ * check.
  *
  * @example
  * ```ts

@@ -36,7 +36,7 @@ import {
   serverSummaryLines,
   toolsTable,
 } from "./output.ts";
-import { type ClientCommandName, clientCommandSpec } from "./client_specs.ts";
+import { type ClientCommandName, clientCommandSpec, headersFromFlags } from "./client_specs.ts";
 import { readText, type SettingSpec } from "./setting_types.ts";
 import {
   readServerConfigs,
@@ -85,6 +85,7 @@ interface Invocation {
   command: ClientCommandName;
   json: boolean;
   oauth: boolean;
+  browser: boolean;
   headers: Record<string, string>;
   configPath: string | undefined;
   outDir: string;
@@ -185,33 +186,23 @@ function parseInvocation(
     return typeof raw === "string" ? raw : undefined;
   };
 
-  const jsonRaw = value("json");
-  const json = typeof jsonRaw === "string"
-    ? checked(command, spec.settings, "json", jsonRaw) === true
-    : jsonRaw === true;
-  const oauthRaw = value("oauth") ?? true;
-  const oauth = typeof oauthRaw !== "string"
-    ? oauthRaw === true
-    : checked(command, spec.settings, "oauth", oauthRaw) === true;
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = value(name) ?? fallback;
+    return typeof raw === "string"
+      ? checked(command, spec.settings, name, raw) === true
+      : raw === true;
+  };
+  const json = flag("json", false);
+  const oauth = flag("oauth", true);
+  const browser = flag("browser", true);
   const timeoutRaw = text("timeout");
   const timeoutMs = timeoutRaw === undefined
     ? 60_000
     : checked(command, spec.settings, "timeout", timeoutRaw) as number;
 
-  const headerValues = value("header");
-  const headerList = Array.isArray(headerValues)
-    ? headerValues
-    : typeof headerValues === "string"
-    ? [headerValues]
-    : [];
-  const headers: Record<string, string> = {};
-  for (const header of headerList) {
-    const colon = header.indexOf(":");
-    const name = colon < 0 ? "" : header.slice(0, colon).trim();
-    if (name === "" || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw usageError(command, `--header expects "Name: value", got ${JSON.stringify(header)}`);
-    }
-    headers[name] = header.slice(colon + 1).trim();
+  const { headers, malformed } = headersFromFlags(value("header"));
+  if (malformed !== undefined) {
+    throw usageError(command, `--header expects "Name: value", got ${JSON.stringify(malformed)}`);
   }
   const bearer = text("bearer");
   if (bearer !== undefined) headers.Authorization = `Bearer ${bearer}`;
@@ -240,6 +231,7 @@ function parseInvocation(
     command,
     json,
     oauth,
+    browser,
     headers,
     configPath: text("config"),
     outDir: out === undefined ? currentDirectory() : resolvePath(out),
@@ -352,7 +344,10 @@ async function connect(invocation: Invocation, io: ClientIo): Promise<[McpClient
     : [resolved.params.command, ...(resolved.params.args ?? [])].join(" ");
   if (resolved.kind === "url") options.headers = { ...resolved.headers, ...invocation.headers };
   const login = resolved.kind === "url"
-    ? await optionalCliAuth(resolved.url, invocation.oauth, options.headers, io)
+    ? await optionalCliAuth(resolved.url, invocation.oauth, options.headers, {
+      ...io,
+      browser: invocation.browser,
+    })
     : undefined;
   options.auth = login?.provider;
   try {

@@ -78,6 +78,16 @@ export const CLIENT_SETTINGS: readonly SettingSpec[] = [
       "Sign in when an HTTP server answers 401 (not with --bearer or an Authorization header); tokens go to $EMCEE_TOKEN_FILE, default ~/.config/emcee/tokens.json.",
   },
   {
+    name: "browser",
+    flag: "--browser",
+    env: "EMCEE_BROWSER",
+    key: "browser",
+    type: { kind: "boolean" },
+    default: true,
+    description:
+      "Open the sign-in URL in the browser when stderr is a terminal (--no-browser or EMCEE_NO_BROWSER=1: only print it).",
+  },
+  {
     name: "config",
     flag: "--config",
     env: "EMCEE_MCP_CONFIG",
@@ -166,7 +176,7 @@ const DETAILS: Record<ClientCommandName, { operands: string; summary: string; fl
   },
 };
 
-const COMMON = new Set(["json", "header", "bearer", "oauth", "config", "timeout"]);
+const COMMON = new Set(["json", "header", "bearer", "oauth", "browser", "config", "timeout"]);
 
 /**
  * The parsing spec, flags and usage lines of a client command.
@@ -205,4 +215,30 @@ export function clientCommandSpec(name: ClientCommandName): ClientCommandSpec {
       `emcee ${name} [options]${operands} -- <command> [args...]`,
     ],
   };
+}
+
+/**
+ * The `--header "Name: value"` flags as headers, and the first one that is not of that form
+ * (a token name, a colon) as `malformed`.
+ *
+ * @example
+ * ```ts
+ * import { headersFromFlags } from "./client_specs.ts";
+ * console.log(headersFromFlags(["X-Team: a"]).headers); // { "X-Team": "a" }
+ * ```
+ */
+export function headersFromFlags(
+  raw: string | boolean | string[] | undefined,
+): { headers: Record<string, string>; malformed?: string } {
+  const list = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
+  const headers: Record<string, string> = {};
+  for (const header of list) {
+    const colon = header.indexOf(":");
+    const name = colon < 0 ? "" : header.slice(0, colon).trim();
+    if (name === "" || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      return { headers, malformed: header };
+    }
+    headers[name] = header.slice(colon + 1).trim();
+  }
+  return { headers };
 }

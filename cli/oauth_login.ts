@@ -17,7 +17,8 @@ import type {
   TokenProvider,
   TokenRequestContext,
 } from "../protocol/token_provider.ts";
-import { currentDirectory, getEnv, homeDirectory, joinPath } from "../runtime/mod.ts";
+import { currentDirectory, getEnv, homeDirectory, joinPath, openUrl } from "../runtime/mod.ts";
+import { isTerminal } from "../runtime/terminal.ts";
 import { HttpStatusError } from "../transports/http/client.ts";
 
 export type {
@@ -32,14 +33,59 @@ export interface CliAuthOptions {
   /** Prints one line to stderr: where the authorization URL is shown. */
   error(line: string): void;
   /**
-   * Called with the authorization URL after it was printed, e.g. to open a browser (tests
-   * "click" it by fetching it). Default: nothing more than the printed line.
+   * Called with the authorization URL after it was printed, in place of the system browser
+   * (tests "click" it by fetching it), unless `browser` is false. Default: the system
+   * browser, when {@link browserOpener} says so.
    */
   openUrl?: (url: URL) => void | Promise<void>;
+  /** False (`--no-browser`): only print the URL, open nothing (not even `openUrl`). Default true. */
+  browser?: boolean;
   /** Reads an environment variable; default the process environment. */
   env?: (name: string) => string | undefined;
   /** The `fetch` for discovery, registration and token requests. Default the global one. */
   fetch?: typeof fetch;
+}
+
+/** Options of {@link browserOpener}. */
+export interface BrowserOpenerOptions {
+  /** False (`--no-browser`): no browser. Default true. */
+  browser?: boolean;
+  /** Reads an environment variable (`EMCEE_NO_BROWSER`); default the process environment. */
+  env?: (name: string) => string | undefined;
+  /** Whether a person is at the terminal. Default: stderr is a TTY. */
+  interactive?: boolean;
+  /** Opens the URL, true when it did. Default the system browser (`openUrl` of runtime/). */
+  open?: (url: URL) => Promise<boolean>;
+  /** Prints one line to stderr, here when the browser could not be opened. */
+  error(line: string): void;
+}
+
+/**
+ * The opener of the system browser for sign-in, or `undefined` when none is wanted:
+ * `browser` false (`--no-browser`), `EMCEE_NO_BROWSER` set to anything but empty, `0` or
+ * `false`, or stderr not a terminal (a script or CI job: a browser would pop up for no one).
+ * The opener never rejects; a browser that cannot be started is one line on stderr, since
+ * the URL is printed anyway.
+ *
+ * @example
+ * ```ts
+ * import { browserOpener } from "./oauth_login.ts";
+ * const open = browserOpener({ interactive: false, error: (line) => console.error(line) });
+ * // undefined: no terminal, so only the printed URL
+ * ```
+ */
+export function browserOpener(
+  options: BrowserOpenerOptions,
+): ((url: URL) => Promise<void>) | undefined {
+  const off = (options.env ?? getEnv)("EMCEE_NO_BROWSER");
+  const envOff = off !== undefined && !["", "0", "false"].includes(off.trim().toLowerCase());
+  if (options.browser === false || envOff) return undefined;
+  if (!(options.interactive ?? isTerminal("stderr"))) return undefined;
+  const open = options.open ?? openUrl;
+  return async (url) => {
+    const opened = await open(url).catch(() => false);
+    if (!opened) options.error("Could not open a browser; open the URL above yourself.");
+  };
 }
 
 /** A CLI's credentials for one server; close it when the command ends. */
@@ -74,8 +120,9 @@ export function tokenFilePath(env: (name: string) => string | undefined = getEnv
 /**
  * The OAuth client of the CLI for the server at `serverUrl`. Nothing listens and nothing is
  * read until the server first answers 401: then the stored tokens are tried (refreshed if
- * need be), and only if none serve, a loopback receiver on 127.0.0.1 starts and the user is
- * asked to open the printed URL (`Open this URL to authorize: <url>`).
+ * need be), and only if none serve, a loopback receiver on 127.0.0.1 starts, the URL is
+ * printed (`Open this URL to authorize: <url>`) and opened in the system browser unless
+ * {@link browserOpener} says not to (`--no-browser`, `EMCEE_NO_BROWSER`, no terminal).
  *
  * @example
  * ```ts
@@ -97,9 +144,10 @@ export function cliAuth(serverUrl: string | URL, options: CliAuthOptions): Promi
   let interaction: Promise<LoopbackInteraction> | undefined;
   let inner: Promise<OAuthTokenProvider> | undefined;
   let closed = false;
+  const browser = options.browser === false ? undefined : options.openUrl ?? browserOpener(options);
   const open = async (url: URL) => {
     options.error(`Open this URL to authorize: ${url.href}`);
-    await options.openUrl?.(url);
+    await browser?.(url);
   };
   // The receiver must listen before the provider exists: registration names its port.
   const start = (): Promise<OAuthTokenProvider> =>

@@ -24,16 +24,17 @@ export const PROXY_COMMAND: CommandSpec = {
 };
 
 const PROXY_SETTINGS = CLIENT_SETTINGS.filter((spec) =>
-  spec.name === "header" || spec.name === "bearer" || spec.name === "oauth"
+  spec.name === "header" || spec.name === "bearer" || spec.name === "oauth" ||
+  spec.name === "browser"
 );
 
-/** `--oauth`/`--no-oauth`, else `EMCEE_OAUTH`, else on. */
-function oauthSetting(flag: string | boolean | string[] | undefined): boolean {
+/** `--oauth`/`--no-oauth`, else `EMCEE_OAUTH`, else on (likewise `--browser` and `EMCEE_BROWSER`). */
+function oauthSetting(flag: string | boolean | string[] | undefined, env = "EMCEE_OAUTH"): boolean {
   if (typeof flag === "boolean") return flag;
-  const raw = getEnv("EMCEE_OAUTH");
+  const raw = getEnv(env);
   if (raw === undefined || raw === "") return true;
   const read = readText({ kind: "boolean" }, raw);
-  if (!read.ok) throw new FlagError(`EMCEE_OAUTH must ${read.must}`, raw, "not-boolean");
+  if (!read.ok) throw new FlagError(`${env} must ${read.must}`, raw, "not-boolean");
   return read.value === true;
 }
 
@@ -62,6 +63,7 @@ export async function runProxy(argv: readonly string[], io: CommandIo): Promise<
   let url: URL;
   let headers: Record<string, string>;
   let oauth: boolean;
+  let browser: boolean;
   try {
     const parsed = parseFlags(argv, PROXY_COMMAND, PROXY_SETTINGS);
     if (parsed.help) {
@@ -87,6 +89,7 @@ export async function runProxy(argv: readonly string[], io: CommandIo): Promise<
       headers.authorization = `Bearer ${parsed.flags.bearer}`;
     }
     oauth = oauthSetting(parsed.flags.oauth);
+    browser = oauthSetting(parsed.flags.browser, "EMCEE_BROWSER");
   } catch (error) {
     io.error(`emcee proxy: ${error instanceof Error ? error.message : String(error)}`);
     io.error('Run "emcee proxy --help" for usage.');
@@ -94,7 +97,10 @@ export async function runProxy(argv: readonly string[], io: CommandIo): Promise<
   }
   let client: McpClient;
   // stdout carries the protocol: the authorization URL goes to stderr.
-  const login: CliAuth | undefined = await optionalCliAuth(url, oauth, headers, io);
+  const login: CliAuth | undefined = await optionalCliAuth(url, oauth, headers, {
+    ...io,
+    browser,
+  });
   try {
     client = await connectClient(url, { name: "emcee-proxy", version: "0.1.0" }, {
       headers,

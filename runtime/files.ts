@@ -15,7 +15,7 @@
  * @module
  */
 import { currentAdapter } from "./adapter.ts";
-import { type FileOperation, fileSystemError, isNotFound } from "./file_system.ts";
+import { errorCode, type FileOperation, fileSystemError, isNotFound } from "./file_system.ts";
 import { baseName, joinPath, parentDirectory } from "./path.ts";
 
 export { FileNotFoundError, FileSystemError } from "./file_system.ts";
@@ -135,6 +135,40 @@ export async function writeFileAtomic(
   } catch (error) {
     await fs.remove(temporary, false).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Creates the file at `path` holding `text`, only if nothing is there yet (`O_EXCL`, atomic on
+ * local file systems): true when this call created it, false when the path already existed.
+ * The building block of lock files shared between processes. `mode` as for
+ * {@linkcode writeTextFile}.
+ *
+ * @example
+ * ```ts
+ * import { createFileExclusive, removeFile } from "./files.ts";
+ * if (await createFileExclusive("tokens.json.lock", String(Date.now()))) {
+ *   try {
+ *     // … only this process changes tokens.json now …
+ *   } finally {
+ *     await removeFile("tokens.json.lock", { ignoreMissing: true });
+ *   }
+ * }
+ * ```
+ */
+export async function createFileExclusive(
+  path: string,
+  text: string,
+  options: WriteFileOptions = {},
+): Promise<boolean> {
+  try {
+    await fs.write(path, text, { mode: options.mode, exclusive: true });
+    return true;
+  } catch (error) {
+    const exists = errorCode(error) === "EEXIST" ||
+      (error as { name?: unknown } | null)?.name === "AlreadyExists";
+    if (exists) return false;
+    throw fileSystemError("write", path, error);
   }
 }
 

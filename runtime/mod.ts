@@ -60,6 +60,7 @@ export {
 } from "./script_command.ts";
 export { backgroundInterval, backgroundTimeout, type BackgroundTimer } from "./timers.ts";
 export {
+  createFileExclusive,
   currentDirectory,
   type FileInfo,
   fileInfo,
@@ -94,6 +95,7 @@ export {
   type WatchPathsOptions,
 } from "./watch.ts";
 export { onShutdownSignal, type ShutdownSignal } from "./signals.ts";
+export { browserCommand, type DesktopPlatform, openUrl } from "./open_url.ts";
 export {
   createSocketRegistry,
   isWebSocketUpgrade,

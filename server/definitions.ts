@@ -128,6 +128,12 @@ export type ResourceRead = ResourceContents[] | ReadResourceResult | string;
 
 /** A fixed resource (as listed by `resources/list`) with its reader; `State` types `context.state`. */
 export interface ResourceDefinition<State = unknown> extends Resource {
+  /**
+   * OAuth scopes reading it needs, as for a tool's `scopes`: not published,
+   * enforced on `resources/read` over Streamable HTTP by `withAuth` (403
+   * `insufficient_scope`); `resources/list` still lists it.
+   */
+  scopes?: readonly string[];
   /** Reads the resource. Returning a string yields one text content. */
   read: (uri: string, context: RequestContext<State>) => ResourceRead | Promise<ResourceRead>;
 }
@@ -160,6 +166,11 @@ export interface ResourceTemplateDefinition<Template extends string = string, St
   uriTemplate: Template;
   /** Completes template variables. */
   complete?: { [Variable in TemplateVariableName<Template>]?: Completer };
+  /**
+   * OAuth scopes reading a URI it matches needs, as for a tool's `scopes`
+   * (enforced on `resources/read`; lists are not filtered).
+   */
+  scopes?: readonly string[];
   /** Lists concrete resources of this template for `resources/list`. */
   list?: () => Resource[] | Promise<Resource[]>;
   /** Reads a matching URI. */
@@ -215,6 +226,11 @@ export interface PromptDefinition<
   arguments?: Arguments;
   /** Completes arguments. */
   complete?: { [Name in Arguments[number]["name"]]?: Completer };
+  /**
+   * OAuth scopes getting it needs, as for a tool's `scopes` (enforced on
+   * `prompts/get`; `prompts/list` still lists it).
+   */
+  scopes?: readonly string[];
   /** Renders the prompt; a string is one user text message. */
   get: (
     args: PromptArgs<Arguments>,

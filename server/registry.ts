@@ -150,6 +150,19 @@ export function registerPrompt(registry: Registry, definition: PromptDefinition)
   return add(registry, registry.prompts, "prompt", name, definition, "prompts");
 }
 
+/**
+ * The scopes reading `uri` needs: its fixed resource's, else those of the
+ * first template matching it (the one `resources/read` would use).
+ */
+export function resourceScopes(registry: Registry, uri: string): readonly string[] | undefined {
+  const fixed = registry.resources.get(uri);
+  if (fixed) return fixed.scopes;
+  for (const { definition, template } of registry.templates.values()) {
+    if (template.match(uri)) return definition.scopes;
+  }
+  return undefined;
+}
+
 function requireKey(kind: RegistrationKind, key: unknown, field: string): string {
   if (typeof key === "string" && key !== "") return key;
   throw new RegistrationError({

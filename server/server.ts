@@ -41,6 +41,7 @@ import {
   registerResource,
   registerResourceTemplate,
   registerTool,
+  resourceScopes,
 } from "./registry.ts";
 import {
   describeRequest,
@@ -299,6 +300,16 @@ export class McpServer<State = undefined> implements ServerEndpoint {
   /** The scopes a registered tool declares (`ToolDefinition.scopes`), for the HTTP scope check. */
   toolScopes(name: string): readonly string[] | undefined {
     return this.#core.tools.get(name)?.definition.scopes;
+  }
+
+  /** The scopes a registered prompt declares (`PromptDefinition.scopes`), for the HTTP scope check. */
+  promptScopes(name: string): readonly string[] | undefined {
+    return this.#core.prompts.get(name)?.scopes;
+  }
+
+  /** The scopes reading `uri` needs (its resource's or matching template's), for the HTTP scope check. */
+  resourceScopes(uri: string): readonly string[] | undefined {
+    return resourceScopes(this.#core, uri);
   }
 
   /**

@@ -121,6 +121,12 @@ export interface AuthorizationServerStore {
   saveClient(client: ClientRecord): Promise<void>;
   /** Stores a new code. */
   saveCode(code: AuthorizationCodeRecord): Promise<void>;
+  /**
+   * The code with this digest, used or not, without using it: the token
+   * endpoint checks what a wrong request must not spoil (the `dpop_jkt`
+   * binding) before {@link AuthorizationServerStore.consumeCode}.
+   */
+  peekCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined>;
   /** Marks the code used and says whether it had been used before. */
   consumeCode(codeHash: string): Promise<CodeUse | undefined>;
   /** Stores a new grant; one whose id was revoked before is stored revoked. */
@@ -236,6 +242,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): AuthorizationServ
       codes.set(code.codeHash, { code, used: false });
       return Promise.resolve();
     },
+    peekCode: (codeHash) => Promise.resolve(codes.get(codeHash)?.code),
     consumeCode(codeHash) {
       const entry = codes.get(codeHash);
       if (entry === undefined) return Promise.resolve(undefined);

@@ -23,7 +23,7 @@ import { jsonResponse, OAuthError, oauthErrorResponse, readForm } from "./http.t
 import type { AuthorizationServerContext } from "./options.ts";
 import { chosenResource, grantedScopes } from "./scope.ts";
 import { randomToken, sha256Base64Url } from "./secrets.ts";
-import type { ClientRecord } from "./store.ts";
+import type { AuthorizationCodeRecord, ClientRecord } from "./store.ts";
 
 /** RFC 7636 §4.1 `code-verifier`. */
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -74,6 +74,23 @@ function refreshBinding(client: ClientRecord, jkt: string | undefined): string |
   return client.tokenEndpointAuthMethod === "none" ? jkt : undefined;
 }
 
+/**
+ * RFC 9449 §10: a code bound with `dpop_jkt` is redeemed only with a proof by
+ * that key. No proof: `invalid_dpop_proof` (the client must add one); a proof
+ * by another key: `invalid_grant` (the grant is not this key's).
+ */
+function checkCodeBinding(code: AuthorizationCodeRecord, jkt: string | undefined): void {
+  if (code.dpopJkt === undefined || code.dpopJkt === jkt) return;
+  if (jkt === undefined) {
+    throw new DpopProofError(
+      "The authorization code is bound to a DPoP key (dpop_jkt); the request needs a proof",
+    );
+  }
+  throw invalidGrant(
+    "The DPoP proof is not signed by the key the authorization code is bound to (dpop_jkt)",
+  );
+}
+
 async function authorizationCodeGrant(
   context: AuthorizationServerContext,
   client: ClientRecord,
@@ -82,7 +99,13 @@ async function authorizationCodeGrant(
 ): Promise<TokenResponse> {
   const code = required(form, "code");
   const verifier = required(form, "code_verifier");
-  const used = await context.store.consumeCode(await sha256Base64Url(code));
+  const codeHash = await sha256Base64Url(code);
+  const found = await context.store.peekCode(codeHash);
+  if (found === undefined) throw invalidGrant("The authorization code is invalid");
+  // RFC 9449 §10, before the code is used: without the key a thief can neither
+  // redeem the code nor spoil it (or, replaying it, revoke what it issued).
+  checkCodeBinding(found, jkt);
+  const used = await context.store.consumeCode(codeHash);
   if (used === undefined) throw invalidGrant("The authorization code is invalid");
   const record = used.code;
   if (!used.firstUse) {
@@ -105,14 +128,6 @@ async function authorizationCodeGrant(
   }
   if (await sha256Base64Url(verifier) !== record.codeChallenge) {
     throw invalidGrant("The code_verifier does not match the code_challenge");
-  }
-  // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof by that key.
-  if (record.dpopJkt !== undefined && record.dpopJkt !== jkt) {
-    throw new DpopProofError(
-      jkt === undefined
-        ? "The authorization code is bound to a DPoP key (dpop_jkt); the request needs a proof"
-        : "The DPoP proof is not signed by the key the authorization code is bound to (dpop_jkt)",
-    );
   }
   const resource = chosenResource(form.getAll("resource"), undefined, record.resource);
   const grant = {

@@ -15,6 +15,7 @@ import {
   writeFileAtomic,
 } from "../../runtime/mod.ts";
 import type { ClientCredentials } from "./client_auth.ts";
+import { type FileLockOptions, FileLockTimeoutError, withFileLock } from "./file_lock.ts";
 import type { StoredTokens, TokenStore, TokenStoreKey } from "./store.ts";
 
 /** The token file could not be used: unreadable, not JSON, or not a token document. */
@@ -81,17 +82,25 @@ function tokenKey(key: TokenStoreKey): string {
 export interface FileTokenStoreOptions {
   /** Create the file's missing parent directories on the first write. Default true. */
   createDirectory?: boolean;
+  /**
+   * The lock file (`<path>.lock`) that keeps other processes' changes from
+   * interleaving: when one left behind counts as stale, and how long to wait.
+   */
+  lock?: FileLockOptions;
 }
 
 /**
  * A {@link TokenStore} kept in the JSON file at `path`, shared by every MCP
  * server the client talks to. The file is created owner-only (0600) on the
  * first write, and one found with wider permissions is rewritten 0600 when
- * first read. Every change re-reads the file and replaces it atomically;
- * changes to one path are applied one at a time (across every store of that
- * path in the process), so concurrent writes within a process never lose
- * each other's entries (separate processes writing at the same moment can:
- * the last write wins). `privateKey` is never written.
+ * first read. Every change takes the lock file `<path>.lock` (created with
+ * `O_EXCL`; one older than `lock.staleMs`, 10 s, is a dead process's and is
+ * taken over), re-reads the file, applies the change and replaces the file
+ * atomically; changes to one path are also applied one at a time within the
+ * process (across every store of that path). So concurrent writes, from this
+ * process or others (two CLI runs signing in to different servers), never
+ * lose each other's entries; reads take no lock, since the file is only ever
+ * replaced whole. `privateKey` is never written.
  *
  * A file that is not a token document (bad JSON, wrong shape) is never
  * dropped silently, since replacing it would lose the other servers'
@@ -123,7 +132,50 @@ export function fileTokenStore(path: string, options: FileTokenStoreOptions = {}
     return run;
   }
 
+  /** Runs `change` holding the lock file, so no other process replaces the file meanwhile. */
+  async function locked<T>(change: () => Promise<T>): Promise<T> {
+    if (options.createDirectory ?? true) await ensureDirectory();
+    try {
+      return await withFileLock(path, change, options.lock);
+    } catch (error) {
+      if (error instanceof TokenFileError) throw error;
+      const message = error instanceof FileLockTimeoutError
+        ? error.message
+        : `The token file ${path} cannot be written (its lock file cannot be created)`;
+      throw new TokenFileError(path, message, { cause: error });
+    }
+  }
+
+  async function ensureDirectory(): Promise<void> {
+    const directory = parentDirectory(path);
+    try {
+      if ((await fileInfo(directory)) === undefined) {
+        await makeDirectory(directory, { recursive: true });
+      }
+    } catch (error) {
+      throw new TokenFileError(path, `The token file ${path} cannot be written`, { cause: error });
+    }
+  }
+
+  /** The document, for a read: the first one also narrows wide permissions (under the lock). */
   async function load(): Promise<TokenDocument> {
+    const document = await read();
+    if (!permissionsChecked) {
+      permissionsChecked = true;
+      const mode = (await fileInfo(path))?.mode;
+      // Someone else may already have read it, but no one reads it from now on.
+      if (mode !== undefined && (mode & 0o077) !== 0) {
+        return await locked(async () => {
+          const current = await read();
+          await save(current);
+          return current;
+        });
+      }
+    }
+    return document;
+  }
+
+  async function read(): Promise<TokenDocument> {
     let text: string;
     try {
       text = await readTextFile(path);
@@ -148,23 +200,11 @@ export function fileTokenStore(path: string, options: FileTokenStoreOptions = {}
         `The token file ${path} is not a token document (${problem}); repair it, or delete it to sign in again`,
       );
     }
-    if (!permissionsChecked) {
-      permissionsChecked = true;
-      const mode = (await fileInfo(path))?.mode;
-      // Someone else may already have read it, but no one reads it from now on.
-      if (mode !== undefined && (mode & 0o077) !== 0) await save(value as TokenDocument);
-    }
     return value as TokenDocument;
   }
 
   async function save(document: TokenDocument): Promise<void> {
     try {
-      if (options.createDirectory ?? true) {
-        const directory = parentDirectory(path);
-        if ((await fileInfo(directory)) === undefined) {
-          await makeDirectory(directory, { recursive: true });
-        }
-      }
       await writeFileAtomic(path, JSON.stringify(document, null, 2) + "\n", { mode: OWNER_ONLY });
     } catch (error) {
       throw new TokenFileError(path, `The token file ${path} cannot be written`, { cause: error });
@@ -172,11 +212,14 @@ export function fileTokenStore(path: string, options: FileTokenStoreOptions = {}
   }
 
   function update(change: (document: TokenDocument) => void): Promise<void> {
-    return serialised(async () => {
-      const document = await load();
-      change(document);
-      await save(document);
-    });
+    return serialised(() =>
+      locked(async () => {
+        const document = await read();
+        change(document);
+        await save(document);
+        permissionsChecked = true; // Saved 0600.
+      })
+    );
   }
 
   return {

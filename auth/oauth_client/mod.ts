@@ -101,6 +101,7 @@ export {
   type ResourceMetadataDocument,
 } from "./resource_metadata.ts";
 export { fileTokenStore, type FileTokenStoreOptions, TokenFileError } from "./file_store.ts";
+export type { FileLockOptions } from "./file_lock.ts";
 export { scopeList, selectScopes, unionScopes, withOfflineAccess } from "./scopes.ts";
 export {
   accessTokenUsable,

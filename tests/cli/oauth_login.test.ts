@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { autoApprove } from "../../auth/authorization_server/consent.ts";
 import { connectClient } from "../../client/client.ts";
 import { type ClientIo, runClientCommand } from "../../cli/client_commands.ts";
-import { cliAuth, optionalCliAuth, tokenFilePath } from "../../cli/oauth_login.ts";
+import { browserOpener, cliAuth, optionalCliAuth, tokenFilePath } from "../../cli/oauth_login.ts";
 import {
   currentDirectory,
   fileInfo,
@@ -144,6 +144,28 @@ describe("the CLI signs in with OAuth", () => {
     });
   });
 
+  test("--no-browser only prints the URL: nothing is opened, and signing in from it works", async () => {
+    await withTempDir("emcee-oauth-login", async (dir) => {
+      const run = recordingIo(joinPath(dir, "tokens.json"));
+      const clicks: Promise<void>[] = [];
+      const prefix = "Open this URL to authorize: ";
+      run.io.error = (line) => {
+        run.err.push(line);
+        if (line.startsWith(prefix)) clicks.push(click(new URL(line.slice(prefix.length))));
+      };
+      const code = await within(
+        runClientCommand("call", ["--no-browser", mcpUrl, "add", "a=4", "b=5"], run.io),
+        WAIT,
+        "call --no-browser",
+      );
+      assert.equal(code, 0, run.err.join("\n"));
+      assert.deepEqual(run.out, ["9"]);
+      assert.deepEqual(run.opened, [], "the opener was not called");
+      assert.equal(clicks.length, 1, "the URL was printed");
+      await clicks[0];
+    });
+  });
+
   test("without signing in, a 401 is a connection failure naming authorization", async () => {
     await withTempDir("emcee-oauth-login", async (dir) => {
       const tokenFile = joinPath(dir, "tokens.json");
@@ -258,5 +280,84 @@ describe("cliAuth", () => {
       undefined,
     );
     await login.close();
+  });
+});
+
+describe("browserOpener", () => {
+  const URL_TO_OPEN = new URL("https://auth.example.com/authorize?client_id=a&state=b");
+  const env = (values: Record<string, string>) => (name: string) => values[name];
+
+  test("no browser with --no-browser, EMCEE_NO_BROWSER, or without a terminal", () => {
+    const open = () => Promise.resolve(true);
+    const base = { interactive: true, env: env({}), open, error: () => {} };
+    assert.equal(typeof browserOpener(base), "function");
+    assert.equal(browserOpener({ ...base, browser: false }), undefined);
+    assert.equal(browserOpener({ ...base, interactive: false }), undefined);
+    for (const value of ["1", "true", "yes"]) {
+      assert.equal(browserOpener({ ...base, env: env({ EMCEE_NO_BROWSER: value }) }), undefined);
+    }
+    for (const value of ["", "0", "false"]) {
+      const opener = browserOpener({ ...base, env: env({ EMCEE_NO_BROWSER: value }) });
+      assert.equal(typeof opener, "function", `EMCEE_NO_BROWSER=${JSON.stringify(value)}`);
+    }
+  });
+
+  test("the injected opener gets the URL; a failure is one line on stderr, never a rejection", async () => {
+    const opened: string[] = [];
+    const errors: string[] = [];
+    const opener = (result: boolean | Error) =>
+      browserOpener({
+        interactive: true,
+        env: env({}),
+        open: (url) => {
+          opened.push(url.href);
+          return result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
+        },
+        error: (line) => errors.push(line),
+      })!;
+    await opener(true)(URL_TO_OPEN);
+    assert.deepEqual(opened, [URL_TO_OPEN.href]);
+    assert.deepEqual(errors, []);
+    await opener(false)(URL_TO_OPEN);
+    await opener(new Error("no xdg-open"))(URL_TO_OPEN);
+    assert.equal(opened.length, 3);
+    assert.equal(errors.length, 2);
+    assert.match(errors[0], /Could not open a browser/);
+  });
+
+  test("cliAuth prints the URL and then hands it to the opener", async () => {
+    await withTempDir("emcee-oauth-browser", async (dir) => {
+      const server = new McpServer({ name: "browser-test", version: "1.0.0" });
+      server.tool({ name: "ping", handler: () => "pong" });
+      const endpoint = await serveProtected(server, {
+        requiredScopes: ["mcp"],
+        consent: autoApprove({ subject: "ada" }),
+      });
+      const events: string[] = [];
+      const login = await cliAuth(endpoint.url, {
+        error: (line) => events.push(`printed ${line}`),
+        env: (name) => name === "EMCEE_TOKEN_FILE" ? joinPath(dir, "tokens.json") : undefined,
+        openUrl: async (url) => {
+          events.push(`opened ${url.href}`);
+          await click(url);
+        },
+      });
+      try {
+        const client = await within(
+          connectClient(endpoint.url, { name: "browser-test", version: "1.0.0" }, {
+            auth: login.provider,
+          }),
+          WAIT,
+          "connect",
+        );
+        await client.close();
+      } finally {
+        await login.close();
+        await endpoint.close();
+      }
+      assert.equal(events.length, 2, events.join("\n"));
+      const href = events[1].slice("opened ".length);
+      assert.equal(events[0], `printed Open this URL to authorize: ${href}`);
+    });
   });
 });

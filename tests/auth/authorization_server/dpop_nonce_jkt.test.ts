@@ -136,8 +136,12 @@ describe("dpop_jkt binds the authorization code to a key (RFC 9449 §10)", () =>
       dpop: await proofFor(other, clock.now()),
     });
     assert.equal(wrongKey.status, 400);
-    assert.equal(wrongKey.body.error, "invalid_dpop_proof");
+    assert.equal(wrongKey.body.error, "invalid_grant");
     assert.match(String(wrongKey.body.error_description), /dpop_jkt/);
+    const again = await tokenRequest(as, codeForm(code, verifier), {
+      dpop: await proofFor(other, clock.now()),
+    });
+    assert.equal(again.body.error, "invalid_grant", "a wrong key never counts as a replay");
 
     const pair = await pkce();
     const code2 = await authorizationCode(as, PUBLIC_CLIENT, PUBLIC_REDIRECT, pair.challenge, {
@@ -146,6 +150,10 @@ describe("dpop_jkt binds the authorization code to a key (RFC 9449 §10)", () =>
     const noProof = await tokenRequest(as, codeForm(code2, pair.verifier));
     assert.equal(noProof.status, 400);
     assert.equal(noProof.body.error, "invalid_dpop_proof");
+    const rightAfterNone = await tokenRequest(as, codeForm(code2, pair.verifier), {
+      dpop: await proofFor(key, clock.now()),
+    });
+    assert.equal(rightAfterNone.status, 200, "a request without a proof does not spoil the code");
 
     const pair3 = await pkce();
     const code3 = await authorizationCode(as, PUBLIC_CLIENT, PUBLIC_REDIRECT, pair3.challenge, {
@@ -160,6 +168,38 @@ describe("dpop_jkt binds the authorization code to a key (RFC 9449 §10)", () =>
       (claimsOf(good.body.access_token as string).cnf as { jkt: string }).jkt,
       key.thumbprint,
     );
+  });
+
+  test("a proof by the wrong key does not use the code up: the right key still redeems it", async () => {
+    const clock = testClock();
+    const as = testServer(clock);
+    const key = await createDpopKey();
+    const thief = await createDpopKey();
+    const { verifier, challenge } = await pkce();
+    const code = await authorizationCode(as, PUBLIC_CLIENT, PUBLIC_REDIRECT, challenge, {
+      dpop_jkt: key.thumbprint,
+    });
+    const stolen = await tokenRequest(as, codeForm(code, verifier), {
+      dpop: await proofFor(thief, clock.now()),
+    });
+    assert.equal(stolen.status, 400);
+    assert.equal(stolen.body.error, "invalid_grant");
+    const redeemed = await tokenRequest(as, codeForm(code, verifier), {
+      dpop: await proofFor(key, clock.now()),
+    });
+    assert.equal(redeemed.status, 200, JSON.stringify(redeemed.body));
+    assert.equal(
+      (claimsOf(redeemed.body.access_token as string).cnf as { jkt: string }).jkt,
+      key.thumbprint,
+    );
+    const replayByThief = await tokenRequest(as, codeForm(code, verifier), {
+      dpop: await proofFor(thief, clock.now()),
+    });
+    assert.equal(replayByThief.body.error, "invalid_grant");
+    const replay = await tokenRequest(as, codeForm(code, verifier), {
+      dpop: await proofFor(key, clock.now()),
+    });
+    assert.match(String(replay.body.error_description), /already used/);
   });
 
   test("a malformed dpop_jkt is an invalid_request redirect", async () => {
