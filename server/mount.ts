@@ -11,8 +11,23 @@
  *
  * The mounted handlers run with the parent's request context (so their
  * elicitation, sampling, roots, progress and logs reach the parent's client),
- * but with the mounted server's own lifespan state as `context.state`. The
- * parent's middleware and tracer apply to them; the mounted server's do not.
+ * but with the mounted server's own lifespan state as `context.state`.
+ *
+ * Middleware, outermost first: the parent's tracer span and `use`
+ * middleware (seeing the parent's names), the parent's `useTool`, then the
+ * mounted server's tracer span and `use` middleware and its `useTool`
+ * (seeing its own names and URIs), then the handler. The mounted server
+ * validates a tool's arguments and output against its own schemas (the
+ * parent lists the same ones). Its `use` middleware sees the requests that
+ * reach it: `tools/call`, `prompts/get` and `resources/read` of its items,
+ * and subscriptions to its resources (legacy `resources/subscribe` and
+ * `resources/unsubscribe` after the parent served them, and a
+ * `subscriptions/listen` naming them, around the parent's stream, with only
+ * its URIs), so a server that follows its subscribers (a proxy, which
+ * subscribes on its remote) hears of them; list requests are the parent's.
+ * A legacy session that ends without unsubscribing keeps such a
+ * subscription of the mounted server until it is closed.
+ *
  * Changes in the mounted server (registrations, `resourceUpdated`) are
  * mirrored at once, so the parent's clients hear of them in both eras. The
  * mounted server's capability overrides and instructions are merged into the
@@ -22,7 +37,14 @@
  *
  * @module
  */
-import type { ServerCapabilities } from "../protocol/mod.ts";
+import { isObject } from "../protocol/jsonrpc.ts";
+import type {
+  GetPromptResult,
+  JsonObject,
+  RequestScope,
+  ServerCapabilities,
+} from "../protocol/mod.ts";
+import type { StandardSchemaV1 } from "../schema/mod.ts";
 import type { RequestContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
 import type {
@@ -33,6 +55,7 @@ import type {
   ToolDefinition,
 } from "./definitions.ts";
 import { lifespanState } from "./lifespan.ts";
+import { type McpRequest, type Middleware, runMiddleware } from "./middleware.ts";
 import {
   registerPrompt,
   registerResource,
@@ -42,6 +65,7 @@ import {
   type ToolEntry,
 } from "./registry.ts";
 import { emit, subscribe } from "./subscriptions.ts";
+import { prepareRun } from "./targets.ts";
 
 /** A server mounted into another, as its parent's core records it. */
 export interface MountedServer {
@@ -136,35 +160,66 @@ export function mountServer(
   const resources = new Map<string, Mirror>();
   const templates = new Map<string, Mirror>();
 
+  /**
+   * Serves one handler call in the child as the child would (its request
+   * middleware, its tool middleware, its validation), inside the parent's.
+   */
+  const runInChild = async (
+    method: string,
+    params: JsonObject,
+    context: RequestContext,
+  ): Promise<JsonObject> => {
+    const inner = await contextFor(context);
+    const serve = () => prepareRun(child, method, params, context.era === "legacy").execute(inner);
+    if (child.middleware.length === 0) return await serve();
+    const request = childRequest(method, params, inner, { signal: inner.signal, auth: inner.auth });
+    const { resultType: _envelope, ...result } = await runMiddleware(
+      child.middleware,
+      request,
+      serve,
+    );
+    return result;
+  };
+
   const mirrorTool = (entry: ToolEntry): Registration => {
     const definition = entry.definition as ToolDefinition<never>;
-    const handler = definition.handler as (args: unknown, context: RequestContext) => unknown;
-    return registerTool(
-      parent,
-      {
-        ...definition,
-        name: mountedName(prefix, definition.name),
-        handler:
-          (async (args: unknown, context: RequestContext) =>
-            handler(args, await contextFor(context))) as never,
-      },
-      parent.toolNames,
-    );
+    const name = definition.name;
+    const listed = entry.tool;
+    const mirrored: ToolDefinition<never> = {
+      ...definition,
+      name: mountedName(prefix, name),
+      // The child validates (its own schemas, inside its middleware); the parent lists the same.
+      input: listedSchema(listed.inputSchema) as never,
+      handler:
+        ((args: JsonObject, context: RequestContext) =>
+          runInChild("tools/call", { name, arguments: args }, context)) as never,
+    };
+    mirrored.output = listed.outputSchema ? listedSchema(listed.outputSchema) : undefined;
+    return registerTool(parent, mirrored, parent.toolNames);
   };
   const mirrorPrompt = (definition: PromptDefinition): Registration =>
     registerPrompt(parent, {
       ...definition,
       name: mountedName(prefix, definition.name),
-      get: async (args, context) => definition.get(args, await contextFor(context)),
+      get: async (args, context) =>
+        await runInChild(
+          "prompts/get",
+          { name: definition.name, arguments: args },
+          context,
+        ) as unknown as GetPromptResult,
     });
+  const readInChild = async (uri: string, context: RequestContext): Promise<ResourceRead> =>
+    prefixRead(
+      prefix,
+      await runInChild("resources/read", { uri }, context) as unknown as ResourceRead,
+    );
   const mirrorResource = (definition: ResourceDefinition): Registration | undefined => {
     const uri = mountedUri(prefix, definition.uri);
     if (uri === undefined) return undefined;
     return registerResource(parent, {
       ...definition,
       uri,
-      read: async (_uri, context) =>
-        prefixRead(prefix, await definition.read(definition.uri, await contextFor(context))),
+      read: (_uri, context) => readInChild(definition.uri, context),
     });
   };
   const mirrorTemplate = ({ definition }: TemplateEntry): Registration | undefined => {
@@ -173,15 +228,7 @@ export function mountServer(
     return registerResourceTemplate(parent, {
       ...definition,
       uriTemplate,
-      read: async (uri, variables, context) =>
-        prefixRead(
-          prefix,
-          await definition.read(
-            unmountedUri(prefix, uri) ?? uri,
-            variables,
-            await contextFor(context),
-          ),
-        ),
+      read: (uri, _variables, context) => readInChild(unmountedUri(prefix, uri) ?? uri, context),
     });
   };
 
@@ -237,12 +284,23 @@ export function mountServer(
     const uri = mountedUri(prefix, event.uri);
     if (uri !== undefined) emit(parent.listeners, { type: "resource", uri });
   });
+  /** The child's URI of a parent URI that names one of the child's resources. */
+  const childUri = (uri: unknown): string | undefined => {
+    if (typeof uri !== "string") return undefined;
+    const inner = unmountedUri(prefix, uri);
+    if (inner === undefined) return undefined;
+    if (child.resources.has(inner)) return inner;
+    for (const { template } of child.templates.values()) if (template.match(inner)) return inner;
+    return undefined;
+  };
+  const stopRelay = addMiddleware(parent.middleware, subscriptionRelay(child, childUri));
   const mounted: MountedServer = { prefix, core: child };
   parent.mounted.set(prefix, mounted);
   return {
     remove: () => {
       if (parent.mounted.get(prefix) !== mounted) return;
       stop();
+      stopRelay();
       removeAll();
       parent.mounted.delete(prefix);
     },
@@ -260,4 +318,91 @@ function prefixRead(prefix: string, value: ResourceRead): ResourceRead {
   const result = value as { contents?: { uri: string }[] };
   if (!Array.isArray(result.contents)) return value;
   return { ...value, contents: result.contents.map(prefixed) } as ResourceRead;
+}
+
+/** A schema that lists `jsonSchema` and accepts every value: the mounted server validates. */
+function listedSchema(jsonSchema: JsonObject): StandardSchemaV1<JsonObject> {
+  const exported = () => jsonSchema;
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "emcee-mount",
+      validate: (value) => ({ value: value as JsonObject }),
+      jsonSchema: { input: exported, output: exported },
+    },
+  };
+}
+
+/** A request to the child as its middleware sees it: the parent's, with the child's params. */
+function childRequest(
+  method: string,
+  params: JsonObject,
+  context: Pick<RequestContext, "requestId" | "era" | "protocolVersion" | "sessionId" | "auth">,
+  scope: RequestScope,
+): McpRequest {
+  return {
+    method,
+    params,
+    id: context.requestId,
+    era: context.era,
+    protocolVersion: context.protocolVersion,
+    sessionId: context.sessionId,
+    auth: context.auth,
+    scope,
+    request: { jsonrpc: "2.0", id: context.requestId, method, params },
+  };
+}
+
+/** Appends `middleware` to `chain`; returns the function that takes it out. */
+function addMiddleware(chain: Middleware[], middleware: Middleware): () => void {
+  chain.push(middleware);
+  return () => {
+    const at = chain.indexOf(middleware);
+    if (at >= 0) chain.splice(at, 1);
+  };
+}
+
+/**
+ * A parent middleware passing subscriptions to the child's resources on to
+ * the child's middleware (with the child's URIs), so that a child that
+ * follows its subscribers (a proxy subscribing on its remote) hears of them:
+ * legacy `resources/subscribe` and `resources/unsubscribe` once the parent
+ * served them, a `subscriptions/listen` around the parent's stream.
+ */
+function subscriptionRelay(
+  child: ServerCore,
+  childUri: (uri: unknown) => string | undefined,
+): Middleware {
+  return async (request, next) => {
+    if (child.middleware.length === 0) return await next();
+    const relay = (params: JsonObject, serve: () => Promise<JsonObject>) =>
+      runMiddleware(
+        child.middleware,
+        {
+          ...request,
+          params,
+          request: { ...request.request, params },
+        },
+        serve,
+      );
+    if (request.method === "subscriptions/listen") {
+      const filter = request.params.notifications;
+      const listed = isObject(filter) && Array.isArray(filter.resourceSubscriptions)
+        ? filter.resourceSubscriptions
+        : [];
+      const uris = [...new Set(listed.map(childUri).filter((uri) => uri !== undefined))];
+      if (uris.length === 0) return await next();
+      return await relay(
+        { ...request.params, notifications: { resourceSubscriptions: uris } },
+        next,
+      );
+    }
+    if (request.method !== "resources/subscribe" && request.method !== "resources/unsubscribe") {
+      return await next();
+    }
+    const uri = childUri(request.params.uri);
+    const result = await next();
+    if (uri !== undefined) await relay({ ...request.params, uri }, () => Promise.resolve({}));
+    return result;
+  };
 }

@@ -205,7 +205,8 @@ export class McpServer<State = undefined> implements ServerEndpoint {
   /**
    * Serves `other`'s tools, prompts, resources and templates from this server
    * under `prefix`, live (see mount.ts for the naming rule). Its handlers run
-   * with this server's request context. `remove()` unmounts.
+   * with this server's request context, inside this server's middleware and
+   * then `other`'s (see mount.ts for the order). `remove()` unmounts.
    *
    * @example
    * ```ts

@@ -53,7 +53,7 @@ export function proxyTool(
   forward: Forward,
 ): ToolDefinition<StandardSchemaV1<JsonObject>> {
   const definition: ToolDefinition<StandardSchemaV1<JsonObject>> = {
-    ...pick(tool, ["title", "description", "annotations", "icons", "_meta"]),
+    ...pick(tool, ["title", "description", "annotations", "icons", "_meta", "execution"]),
     name: tool.name,
     input: passThroughSchema(tool.inputSchema),
     handler: async (args, context) =>

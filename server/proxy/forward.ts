@@ -2,7 +2,8 @@
  * One forwarded handler call (`tools/call`, `resources/read`, `prompts/get`):
  * sent to the remote under the local caller's cancellation, with its progress
  * relayed, its multi round-trip input asked of the local caller, and its
- * result returned as the remote sent it (less the remote's envelope).
+ * result returned as the remote sent it (less the remote's envelope). A task
+ * handle the remote answers with is followed to its end (remote_task.ts).
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { MetaKey } from "../../protocol/meta.ts";
 import type { InputRequests } from "../../protocol/mod.ts";
 import type { RequestContext } from "../context.ts";
 import type { InflightCalls } from "./inflight.ts";
+import { followRemoteTask } from "./remote_task.ts";
 
 /** Sends one handler call to the remote on behalf of a local caller; resolves with its raw result. */
 export type Forward = (
@@ -92,6 +94,18 @@ export function createForward(
           result = await client.request(method, next, options);
         } catch (error) {
           throw remoteError(error);
+        }
+        if (result.resultType === "task") {
+          return await followRemoteTask(result, {
+            request: (method, params, signal) =>
+              client.request(method, params, { signal, timeoutMs: settings.timeoutMs }),
+            input: async (requests) =>
+              await context.input(forLocalEra(requests as unknown as JsonObject, context.era)),
+            signal: context.signal,
+            defaultPollIntervalMs: 500,
+          }).catch((error) => {
+            throw remoteError(error);
+          });
         }
         if (result.resultType !== "input_required") return result;
         if (round >= settings.maxInputRounds) {

@@ -9,12 +9,12 @@
 import { isObject } from "../../protocol/jsonrpc.ts";
 import type {
   Implementation,
+  JsonObject,
   JsonRpcNotification,
-  JsonRpcRequest,
-  JsonRpcResponse,
   LegacySession,
   RequestScope,
 } from "../../protocol/mod.ts";
+import type { McpRequest } from "../middleware.ts";
 import type { ServerOptions } from "../options.ts";
 import { McpServer } from "../server.ts";
 import type { ResourceWatch } from "./watch.ts";
@@ -27,8 +27,8 @@ export interface LocalServerHooks {
   rootsChanged(): void;
 }
 
-function listenedUris(request: JsonRpcRequest): string[] {
-  const filter = request.params?.notifications;
+function listenedUris(params: JsonObject): string[] {
+  const filter = params.notifications;
   const uris = isObject(filter) && Array.isArray(filter.resourceSubscriptions)
     ? filter.resourceSubscriptions.filter((uri): uri is string => typeof uri === "string")
     : [];
@@ -45,23 +45,22 @@ export class LocalServer extends McpServer {
   constructor(info: Implementation, options: ServerOptions, hooks: LocalServerHooks) {
     super(info, options);
     this.#hooks = hooks;
+    // A middleware, not an override: a parent this server is mounted into runs it too.
+    this.use((request, next) => this.#follow(request, next));
   }
 
-  /** Serves a request, following what it subscribes to. */
-  override async handleRequest(
-    request: JsonRpcRequest,
-    scope: RequestScope = {},
-  ): Promise<JsonRpcResponse> {
-    if (request.method === "subscriptions/listen") return await this.#listen(request, scope);
-    const response = await super.handleRequest(request, scope);
-    const session = scope.session;
-    const uri = request.params?.uri;
-    if (!session || typeof uri !== "string" || !("result" in response)) return response;
+  /** Follows what a request subscribes to. */
+  async #follow(request: McpRequest, next: () => Promise<JsonObject>): Promise<JsonObject> {
+    if (request.method === "subscriptions/listen") return await this.#listen(request, next);
+    const result = await next();
+    const session = request.scope.session;
+    const uri = request.params.uri;
+    if (!session || typeof uri !== "string") return result;
     // A result means the legacy route served it: 2026-07-28 has no resources/subscribe.
     // Once the client has its answer, updates from the remote flow.
     if (request.method === "resources/subscribe") await this.#subscribe(session, uri);
     if (request.method === "resources/unsubscribe") this.#unsubscribe(session, uri);
-    return response;
+    return result;
   }
 
   /** Handles a client notification, passing roots changes on. */
@@ -80,13 +79,13 @@ export class LocalServer extends McpServer {
     };
   }
 
-  async #listen(request: JsonRpcRequest, scope: RequestScope): Promise<JsonRpcResponse> {
-    const uris = listenedUris(request);
+  async #listen(request: McpRequest, next: () => Promise<JsonObject>): Promise<JsonObject> {
+    const uris = listenedUris(request.params);
     const acquired = Promise.all(uris.map((uri) => this.#hooks.watch.acquire(uri)));
     try {
       // The acknowledgement goes out from the listen itself: by then updates must flow.
       await acquired;
-      return await super.handleRequest(request, scope);
+      return await next();
     } finally {
       for (const uri of uris) this.#hooks.watch.release(uri);
     }

@@ -55,6 +55,8 @@ export interface Mirror {
   empty(kind: ListKind): Swap;
   /** Removes every mirrored registration. */
   clear(): void;
+  /** Whether the local tool `name` stands for a remote one. */
+  hasTool(name: string): boolean;
 }
 
 /** Settings of {@link createMirror}. */
@@ -171,6 +173,7 @@ export function createMirror(
       if (kind === "prompts") return prompts([]);
       return resources([], []);
     },
+    hasTool: (name) => sections.tools.has(name),
     clear() {
       for (const section of Object.values(sections)) {
         for (const { registration } of section.values()) registration.remove();

@@ -12,12 +12,15 @@ import type {
   LoggingLevel,
   ServerCapabilities,
 } from "../../protocol/mod.ts";
+import { isObject } from "../../protocol/jsonrpc.ts";
+import { TASKS_EXTENSION } from "../../protocol/tasks.ts";
 import { APPS_EXTENSION } from "../apps/meta.ts";
 import type { ServerOptions } from "../options.ts";
 import type { McpServer } from "../server.ts";
 import { LocalServer } from "./local_server.ts";
 import { createMirror } from "./mirror.ts";
 import { attachRemote, type Remote } from "./remote.ts";
+import { createTaskPassthrough } from "./remote_task.ts";
 import { openTarget, type ProxyConnectOptions, type ProxyTarget } from "./target.ts";
 import { createResourceWatch } from "./watch.ts";
 
@@ -113,6 +116,19 @@ export function mirroredCapabilities(remote: ServerCapabilities): ServerCapabili
  * requests for input (elicitation, sampling, roots) travel between the
  * remote and the local caller.
  *
+ * Tasks (the 2026-07-28 tasks extension): when the remote declares it, so
+ * does the local server (unless `options.server.tasks` gives it tasks of its
+ * own). A local caller that declares it gets the remote's answer to
+ * `tools/call` as is, a task handle included, and its `tasks/get`,
+ * `tasks/update` and `tasks/cancel` go to the remote (these calls skip the
+ * local server's tool middleware). For every other caller, legacy sessions
+ * included, a task the remote answers with is followed by the proxy to its
+ * end, so a tool the remote runs only as a task (`taskSupport: "required"`)
+ * still works. The remote sees the extension only when the proxy's client
+ * declares it: a client the proxy connects does (`tasks: true`); connect a
+ * client you give with `tasks: true` too. A tool's listed `execution` is
+ * kept on the local definition.
+ *
  * Log messages and legacy server-to-client requests do not say which call
  * they belong to: they reach the local caller when exactly one forwarded call
  * is in flight (otherwise the client's own handlers answer, when it has
@@ -126,9 +142,10 @@ export function mirroredCapabilities(remote: ServerCapabilities): ServerCapabili
  * unless `options.client.handlers` says otherwise) and closes it on
  * `close()`. The local server mounts like any other:
  * `app.mount("files", (await createProxyServer(url)).server)`; the parent's
- * clients then reach the remote's tools, resources and prompts, but their
- * resource subscriptions stay with the parent (the proxy only follows
- * updates its own server's clients subscribe to).
+ * clients then reach the remote's tools, resources and prompts, and a
+ * subscription to a mounted resource subscribes on the remote, whose updates
+ * reach them under the parent's URI. Remote tasks are followed by the proxy
+ * for the parent's callers (the parent does not serve `tasks/*` for them).
  *
  * @example
  * ```ts
@@ -182,6 +199,17 @@ async function proxyOf(
     ...options.server,
     capabilities: { ...mirroredCapabilities(remote), ...options.server?.capabilities },
   };
+  const remoteTasks = remote.extensions?.[TASKS_EXTENSION];
+  if (isObject(remoteTasks) && !options.server?.tasks) {
+    // Local callers that can hold a task get the remote's; tasks/* go to the remote.
+    const passthrough = createTaskPassthrough({
+      request: (method, params, signal) =>
+        current.client.request(method, params, { signal, timeoutMs: options.timeoutMs }),
+      settings: remoteTasks,
+      proxies: (name) => mirror.hasTool(name),
+    });
+    serverOptions.extensions = [...options.server?.extensions ?? [], passthrough];
+  }
   let closed = false;
   const watch = createResourceWatch(client, (uri) => server.resourceUpdated(uri), warn);
   const server: LocalServer = new LocalServer(info, serverOptions, {

@@ -26,6 +26,7 @@ export interface ProxyConnectOptions {
    * (form and URL), sampling and roots, so that a legacy remote, which learns
    * the client's capabilities at `initialize`, may ask the local callers for them.
    * `applyElicitationDefaults` defaults to false: answers pass on as the local caller gave them.
+   * `tasks` defaults to true: tools a 2026-07-28 remote runs as tasks are forwarded too.
    */
   client?: ClientOptions;
 }
@@ -79,6 +80,8 @@ export async function openTarget(
   const clientOptions: ClientOptions = {
     // A relay passes the local caller's answer on as given: its own client fills defaults, or not.
     applyElicitationDefaults: false,
+    // Declared, so tools the remote runs only as tasks can be forwarded (remote_task.ts).
+    tasks: true,
     ...options.client,
     handlers: options.client?.handlers ?? { ...RELAY_HANDLERS },
   };

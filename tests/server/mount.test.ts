@@ -180,6 +180,7 @@ describe("mount: live changes", () => {
     const notes: JsonObject[] = [];
     const tools = deferred();
     const updated = deferred();
+    const acknowledged = deferred();
     const controller = new AbortController();
     const listening = app.handleRequest(
       modern("subscriptions/listen", {
@@ -189,11 +190,13 @@ describe("mount: live changes", () => {
         signal: controller.signal,
         notify: (message) => {
           notes.push(message as unknown as JsonObject);
+          if (message.method === "notifications/subscriptions/acknowledged") acknowledged.resolve();
           if (message.method === "notifications/tools/list_changed") tools.resolve();
           if (message.method === "notifications/resources/updated") updated.resolve();
         },
       },
     );
+    await within(acknowledged.promise, 5000, "the acknowledgement");
     weather.tool({ name: "radar", handler: () => "rain" });
     await within(tools.promise, 5000, "tools list_changed");
     const call = result(await app.handleRequest(modern("tools/call", { name: "weather_radar" })));
