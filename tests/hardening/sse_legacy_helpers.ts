@@ -3,10 +3,11 @@
  * the server-side session captured to emit standalone messages from, and an
  * SSE reader over a response body.
  */
-import type { JsonRpcNotification } from "../../protocol/jsonrpc.ts";
+import type { JsonRpcMessage, JsonRpcNotification } from "../../protocol/jsonrpc.ts";
 import type { LegacySession } from "../../protocol/server_endpoint.ts";
 import { McpServer } from "../../server/server.ts";
 import type { HttpHandler } from "../../runtime/mod.ts";
+import { createMemoryEventStore, type EventStore } from "../../transports/http/event_store.ts";
 import { within } from "../async.ts";
 
 /** The endpoint URL the in-process requests name. */
@@ -125,4 +126,49 @@ export function numbered(n: number): JsonRpcNotification {
 /** `handler` as the in-process sender the helpers take. */
 export function direct(handler: HttpHandler): (request: Request) => Promise<Response> {
   return async (request) => await handler(request);
+}
+
+/** A POST of `body` within legacy session `session`, accepting JSON or an SSE stream. */
+export function postInSession(
+  session: string,
+  version: string,
+  body: unknown,
+  url: string = ENDPOINT,
+): Request {
+  return new Request(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-session-id": session,
+      "mcp-protocol-version": version,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/**
+ * The memory store behind calls that all answer later: each awaits `pause()` before reaching
+ * the store, and a replay awaits it again between reading the events and sending them.
+ */
+export function pausingStore(pause: () => Promise<void>): EventStore {
+  const inner = createMemoryEventStore();
+  return {
+    async append(streamId, message) {
+      await pause();
+      return inner.append(streamId, message);
+    },
+    async replayAfter(lastEventId, send) {
+      await pause();
+      const events: [string, JsonRpcMessage][] = [];
+      const streamId = inner.replayAfter(lastEventId, (id, message) => events.push([id, message]));
+      await pause();
+      for (const [id, message] of events) send(id, message);
+      return streamId;
+    },
+    async forgetSession(sessionId) {
+      await pause();
+      inner.forgetSession(sessionId);
+    },
+  };
 }

@@ -1,6 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseUriTemplate, type UriTemplateVariables } from "../../server/uri_template.ts";
+import {
+  countUriMatchSteps,
+  parseUriTemplate,
+  type UriTemplateVariables,
+} from "../../server/uri_template.ts";
 
 // The variable set of RFC 6570 §3.2.
 const rfcVariables: UriTemplateVariables = {
@@ -348,5 +352,72 @@ describe("match", () => {
 
   test("rejects a fragment where the template has a query", () => {
     assert.equal(parseUriTemplate("x://y{?q}").match("x://y#q=1"), null);
+  });
+});
+
+describe("match: bounded work", () => {
+  const template = "log://{y}-{m}-{d}";
+  const dashes = (n: number, tail = "") => "log://" + "-".repeat(n) + tail;
+
+  test("adjacent expressions over 2,000 dashes: steps linear in the URI, well under 200 ms", () => {
+    for (const tail of ["", "/"]) {
+      const uri = dashes(2000, tail);
+      const steps = countUriMatchSteps(template, uri);
+      assert.ok(steps <= 40 * uri.length, `${steps} steps for ${uri.length} characters`);
+      // Twice the URI, about twice the steps: no hidden quadratic term.
+      const doubled = countUriMatchSteps(template, dashes(4000, tail));
+      assert.ok(doubled <= 2.1 * steps, `${steps} steps, then ${doubled} for twice the length`);
+      const start = performance.now();
+      const matched = parseUriTemplate(template).match(uri);
+      const elapsed = performance.now() - start;
+      assert.ok(elapsed < 200, `${elapsed.toFixed(0)} ms`);
+      // A backtracking matcher's answer: the first variable as long as it can be.
+      assert.deepEqual(matched, tail === "" ? { y: "-".repeat(1998), m: "", d: "" } : null);
+    }
+  });
+
+  test("reserved, fragment and query expressions stay linear too", () => {
+    const cases: [string, string][] = [
+      ["x://{+a}{+b}{+c}/z", "x://" + "a/".repeat(2000)],
+      ["x://{#a}{b}{c}{d}", "x://#" + "-".repeat(4000) + "#"],
+      ["x://{a}{?q,r}{&s}", "x://a" + "?q=1&".repeat(800) + "#"],
+    ];
+    for (const [text, uri] of cases) {
+      const steps = countUriMatchSteps(text, uri);
+      assert.ok(steps <= 60 * uri.length, `${text}: ${steps} steps for ${uri.length} characters`);
+    }
+  });
+});
+
+describe("match: a non-reserved value holds no reserved character expansion would encode", () => {
+  test("{a}{;b}: a raw ';' starts the parameters, it is not part of a", () => {
+    const template = parseUriTemplate("res://{a}{;b}");
+    assert.deepEqual(template.match("res://x;b=1"), { a: "x", b: "1" });
+    assert.deepEqual(template.match("res://x%3By;b=1"), { a: "x;y", b: "1" });
+    assert.deepEqual(template.match(template.expand({ a: "p;b=q", b: "r" })), {
+      a: "p;b=q",
+      b: "r",
+    });
+  });
+
+  test("a simple value with a raw reserved character does not match", () => {
+    const template = parseUriTemplate("users://{id}/profile");
+    for (const id of ["a;b", "a&b", "a=b", "a:b", "a@b", "a!b", "a'b", "a(b)", "a*b", "a+b"]) {
+      assert.equal(template.match(`users://${id}/profile`), null, id);
+      assert.deepEqual(template.match(template.expand({ id })), { id }, id);
+    }
+  });
+
+  test("what an expansion writes itself still matches: list commas, exploded '=' and separators", () => {
+    assert.deepEqual(parseUriTemplate("x/{list}").match("x/a,b"), { list: "a,b" });
+    assert.deepEqual(parseUriTemplate("x/{keys*}").match("x/k=v,l=w"), { keys: ["k=v", "l=w"] });
+    assert.deepEqual(parseUriTemplate("x{/keys*}").match("x/k=v/l=w"), { keys: ["k=v", "l=w"] });
+    assert.deepEqual(parseUriTemplate("x{.keys*}").match("x.k=v.l=w"), { keys: ["k=v", "l=w"] });
+    assert.equal(parseUriTemplate("x/{a,b}").match("x/1,2,3"), null);
+  });
+
+  test("reserved and fragment expressions still take reserved characters", () => {
+    assert.deepEqual(parseUriTemplate("res://{+a}").match("res://x;b=1&c@d"), { a: "x;b=1&c@d" });
+    assert.deepEqual(parseUriTemplate("res://x{#a}").match("res://x#p:q;r"), { a: "p:q;r" });
   });
 });
