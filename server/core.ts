@@ -64,7 +64,9 @@ export interface ServerCore extends Registry {
 export function createServerCore(info: Implementation, options: ServerOptions): ServerCore {
   const extensions = [...options.extensions ?? []];
   if (options.tasks) {
-    extensions.push(createTasksExtension(options.tasks === true ? {} : options.tasks));
+    const tasks = options.tasks === true ? {} : options.tasks;
+    const store = tasks.store ?? options.store?.taskStore;
+    extensions.push(createTasksExtension(store ? { ...tasks, store } : tasks));
   }
   const registry = createRegistry();
   const compat = options.compat ?? {};
@@ -85,7 +87,7 @@ export function createServerCore(info: Implementation, options: ServerOptions): 
     options,
     extensions,
     codec: createRequestStateCodec({
-      secret: options.requestStateSecret,
+      secret: options.requestStateSecret ?? options.store?.requestStateSecret,
       ttlMs: options.requestStateTtlMs,
     }),
     requestStateTtlMs: options.requestStateTtlMs ?? DEFAULT_REQUEST_STATE_TTL_MS,

@@ -79,10 +79,26 @@ export {
   createMemoryTaskStore,
   createTasksExtension,
   type MemoryTaskStoreOptions,
+  type TaskLease,
   type TaskRecord,
   type TasksOptions,
   type TaskStore,
 } from "./tasks.ts";
+export {
+  retryAfterOf,
+  type SharedStore,
+  STORE_UNAVAILABLE,
+  storeOf,
+  StoreUnavailableError,
+} from "./shared_store.ts";
+// The shared store's pieces, so its documentation is whole.
+export type { EventStore } from "../transports/http/event_store.ts";
+export type { BusListener, MessageBus } from "../transports/http/message_bus.ts";
+export type {
+  DirectoryRecord,
+  SessionDirectory,
+  SessionSnapshot,
+} from "../transports/http/session_directory.ts";
 export {
   createSkillsExtension,
   DIRECTORY_MIME_TYPE,

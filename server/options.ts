@@ -6,6 +6,7 @@
 import type { CacheHints, ServerCapabilities } from "../protocol/mod.ts";
 import type { ServerCompat } from "./compat.ts";
 import type { ServerExtension } from "./extension.ts";
+import type { SharedStore } from "./shared_store.ts";
 import type { AppsOptions } from "./apps/extension.ts";
 import type { SkillsOptions } from "./skills/extension.ts";
 import type { TasksOptions } from "./tasks.ts";
@@ -36,6 +37,12 @@ export interface ServerOptions {
   cache?: CacheHints;
   /** Secret for signing MRTR `requestState`; random per process when absent. */
   requestStateSecret?: string | Uint8Array;
+  /**
+   * State shared with the other instances of this server (e.g. `await redisStore({ url })`):
+   * its `requestStateSecret` and `taskStore` serve here unless given explicitly, and the HTTP
+   * handler of this server takes its other pieces. Default: none, all in memory.
+   */
+  store?: SharedStore;
   /** How long MRTR state stays valid. Default 10 minutes. */
   requestStateTtlMs?: number;
   /**

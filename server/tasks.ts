@@ -7,6 +7,13 @@
  * answers exactly like a multi round-trip request. `subscriptions/listen`
  * with `taskIds` streams `notifications/tasks` with each new state.
  *
+ * On a shared task store (`store/redis_task_store.ts`) every instance serves every task:
+ * the running instance holds a lease it renews (`leaseMs`); `tasks/cancel` elsewhere ends the
+ * task in the store and the running instance stops it at its next renewal; `tasks/update`
+ * elsewhere leaves the answers in the record, taken by the running instance within a poll
+ * interval; and a task whose instance died fails, with the reason, once its lease ran out.
+ * `notifications/tasks` go out for the changes the listening instance makes or sees.
+ *
  * @module
  */
 import {
@@ -17,7 +24,7 @@ import {
 } from "../protocol/tasks.ts";
 import { ErrorCode, McpError, toErrorObject } from "../protocol/errors.ts";
 import type { JsonObject } from "../protocol/jsonrpc.ts";
-import type { ClientCapabilities, InputRequests } from "../protocol/mod.ts";
+import type { ClientCapabilities } from "../protocol/mod.ts";
 import type { AuthInfo } from "../protocol/server_endpoint.ts";
 import {
   clientDeclares,
@@ -29,105 +36,19 @@ import {
   type ServerExtension,
 } from "./extension.ts";
 import { isObject } from "../protocol/jsonrpc.ts";
+import { principalOf } from "../protocol/principal.ts";
+import { digestOfText } from "./request_state.ts";
+import { createLeaseKeeper, expireLease } from "./task_leases.ts";
+import { backgroundTimeout } from "../runtime/timers.ts";
+import { createMemoryTaskStore, type TaskRecord, type TaskStore } from "./task_store.ts";
 
-/** A task with what `tasks/get` reports for its status. */
-export interface TaskRecord {
-  /** The task. */
-  task: Task;
-  /** Outstanding input requests, while `input_required`. */
-  inputRequests?: InputRequests;
-  /** The handler's result, once `completed`. */
-  result?: JsonObject;
-  /** The JSON-RPC error, once `failed`. */
-  error?: JsonObject;
-  /** Who created it (auth subject or client id); nobody else sees it. */
-  owner: string;
-}
-
-/**
- * Keeps task records. Implementations decide retention; they must keep a task
- * at least `ttlMs` after its creation and may drop it afterwards.
- */
-export interface TaskStore {
-  /** Stores a new task; resolves once `get` finds it. Rejects when the store is full. */
-  create(record: TaskRecord): Promise<void>;
-  /** The task with this id, unless unknown or expired. */
-  get(taskId: string): Promise<TaskRecord | undefined>;
-  /**
-   * Replaces the record with `change(record)` atomically, and resolves with
-   * the stored record; `undefined` when the task is unknown or expired.
-   */
-  update(
-    taskId: string,
-    change: (record: TaskRecord) => TaskRecord,
-  ): Promise<TaskRecord | undefined>;
-}
-
-/** Options of {@link createMemoryTaskStore}. */
-export interface MemoryTaskStoreOptions {
-  /** Most tasks kept at once. Default 1000. */
-  maxTasks?: number;
-  /** Clock, in ms since the epoch. Default `Date.now`. */
-  now?: () => number;
-}
-
-/**
- * An in-process task store with a size bound: expired tasks go first, then the
- * oldest finished ones; when every kept task is still running, creation fails.
- *
- * @example
- * ```ts
- * import { createMemoryTaskStore } from "./tasks.ts";
- * const store = createMemoryTaskStore({ maxTasks: 100 });
- * ```
- */
-export function createMemoryTaskStore(options: MemoryTaskStoreOptions = {}): TaskStore {
-  const maxTasks = options.maxTasks ?? 1000;
-  const now = options.now ?? Date.now;
-  const records = new Map<string, TaskRecord>();
-  // Measured on this store's clock from when it received the task, which is after createdAt.
-  const expiries = new Map<string, number>();
-  const live = (taskId: string) => {
-    const record = records.get(taskId);
-    if (record && now() >= expiries.get(taskId)!) {
-      records.delete(taskId);
-      expiries.delete(taskId);
-      return undefined;
-    }
-    return record;
-  };
-  const makeRoom = () => {
-    for (const id of [...records.keys()]) live(id);
-    if (records.size < maxTasks) return true;
-    for (const [id, record] of records) {
-      if (isTerminalTaskStatus(record.task.status)) {
-        records.delete(id);
-        expiries.delete(id);
-        return true;
-      }
-    }
-    return false;
-  };
-  return {
-    create(record) {
-      if (records.size >= maxTasks && !makeRoom()) {
-        return Promise.reject(new McpError(ErrorCode.InternalError, "Too many tasks in progress"));
-      }
-      const ttlMs = record.task.ttlMs;
-      records.set(record.task.taskId, record);
-      expiries.set(record.task.taskId, ttlMs === null ? Infinity : now() + ttlMs);
-      return Promise.resolve();
-    },
-    get: (taskId) => Promise.resolve(live(taskId)),
-    update(taskId, change) {
-      const record = live(taskId);
-      if (!record) return Promise.resolve(undefined);
-      const next = change(record);
-      records.set(taskId, next);
-      return Promise.resolve(next);
-    },
-  };
-}
+export {
+  createMemoryTaskStore,
+  type MemoryTaskStoreOptions,
+  type TaskLease,
+  type TaskRecord,
+  type TaskStore,
+} from "./task_store.ts";
 
 /** Options of the tasks extension. */
 export interface TasksOptions {
@@ -135,14 +56,26 @@ export interface TasksOptions {
   store?: TaskStore;
   /** How long tasks are kept after creation, in ms; `null` for ever. Default one hour. */
   ttlMs?: number | null;
-  /** Polling interval suggested to clients, in ms. Default 500. */
+  /**
+   * Polling interval suggested to clients, in ms; also how often a run waiting for input
+   * checks a given store for answers made on another instance. Default 500.
+   */
   pollIntervalMs?: number;
+  /**
+   * How long the lease of this instance on a task it runs lasts, in ms; renewed every third of
+   * it. A task whose lease ran out (its instance died) is failed when next read. Default 30 000.
+   */
+  leaseMs?: number;
+  /** This instance's id in task leases. Default: a random UUID. */
+  instanceId?: string;
+  /** Clock of the leases, in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** A `subscriptions/listen` stream watching some tasks. */
 interface Watcher {
   taskIds: Set<string>;
-  owner: string;
+  owner: Promise<string>;
   send: (method: string, params: JsonObject) => void;
 }
 
@@ -163,8 +96,12 @@ function missingCapability(): McpError {
   );
 }
 
-function ownerOf(auth: AuthInfo | undefined): string {
-  return auth?.subject ?? auth?.clientId ?? "";
+/**
+ * The owner of the tasks `auth` creates: a digest of its principal, unambiguous like the
+ * sessions' (tokens without identity never share one) and safe to store outside the process.
+ */
+function ownerOf(auth: AuthInfo | undefined): Promise<string> {
+  return digestOfText(principalOf(auth));
 }
 
 /** The `tasks/get` view of a record: the task with its status's payload. */
@@ -200,16 +137,29 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
   const store = options.store ?? createMemoryTaskStore();
   const ttlMs = options.ttlMs === undefined ? 3_600_000 : options.ttlMs;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const now = options.now ?? Date.now;
   const runs = new Map<string, Run>();
   const watchers = new Set<Watcher>();
+  const leases = createLeaseKeeper({
+    store,
+    holder: options.instanceId ?? crypto.randomUUID(),
+    leaseMs: options.leaseMs ?? 30_000,
+    now,
+    // Ended elsewhere (cancelled on another instance), expired, or failed for a lost lease.
+    onLost: (taskId) => {
+      runs.get(taskId)?.controller.abort("task ended");
+      runs.delete(taskId);
+    },
+  });
 
   /** Sends the task's new state to the streams watching it. */
   const publish = (record: TaskRecord | undefined) => {
     if (!record) return;
     for (const watcher of watchers) {
-      if (watcher.owner === record.owner && watcher.taskIds.has(record.task.taskId)) {
-        watcher.send("notifications/tasks", detailedTask(record));
-      }
+      if (!watcher.taskIds.has(record.task.taskId)) continue;
+      void watcher.owner.then((owner) => {
+        if (owner === record.owner) watcher.send("notifications/tasks", detailedTask(record));
+      });
     }
   };
 
@@ -222,7 +172,17 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
     const task: Task = { ...record.task, status, lastUpdatedAt: new Date().toISOString() };
     delete task.statusMessage;
     if (statusMessage !== undefined) task.statusMessage = statusMessage;
-    return { task, owner: record.owner, ...payload };
+    const next: TaskRecord = { task, owner: record.owner, ...payload };
+    if (!isTerminalTaskStatus(status)) {
+      if (record.lease) next.lease = record.lease;
+      if (record.answers) next.answers = record.answers;
+    }
+    return next;
+  };
+
+  const forget = (taskId: string) => {
+    runs.delete(taskId);
+    leases.release(taskId);
   };
 
   /** Moves a task to a terminal status unless it already has one. */
@@ -232,12 +192,12 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
     payload: Partial<Pick<TaskRecord, "result" | "error">>,
     statusMessage?: string,
   ) => {
-    runs.delete(taskId);
+    forget(taskId);
     let changed = false;
     const record = await store.update(taskId, (current) => {
-      if (isTerminalTaskStatus(current.task.status)) return current;
-      changed = true;
-      return stamp(current, status, payload, statusMessage);
+      // Reset on each call: a shared store may call this again with a newer record.
+      changed = !isTerminalTaskStatus(current.task.status);
+      return changed ? stamp(current, status, payload, statusMessage) : current;
     });
     if (changed) publish(record);
   };
@@ -251,7 +211,7 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
       try {
         outcome = await round;
       } catch (error) {
-        if (signal.aborted) return;
+        if (signal.aborted) return forget(taskId);
         const failure = toErrorObject(error);
         await settle(
           taskId,
@@ -261,7 +221,7 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
         );
         return;
       }
-      if (signal.aborted) return;
+      if (signal.aborted) return forget(taskId);
       if ("result" in outcome) {
         await settle(taskId, "completed", { result: outcome.result });
         return;
@@ -276,23 +236,59 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
       );
       if (!parked || isTerminalTaskStatus(parked.task.status)) {
         run.controller.abort("task ended");
-        runs.delete(taskId);
-        return;
+        return forget(taskId);
       }
       publish(parked);
-      if (!run.answered) {
-        await new Promise<void>((resolve) => {
-          run.wake = resolve;
-          signal.addEventListener("abort", () => resolve(), { once: true });
-        });
-      }
+      if (!run.answered) await answeredOrAborted(taskId, run);
       run.wake = undefined;
-      if (signal.aborted) return;
+      if (signal.aborted) return forget(taskId);
       round = call.replay({ ...run.answers }, signal);
     }
   };
 
-  const start = async (call: HandedOffCall, owner: string): Promise<JsonObject> => {
+  /** Input responses left in the record by another instance, moved into `run`. */
+  const takeAnswers = async (taskId: string, run: Run) => {
+    let taken: InputAnswers = {};
+    const record = await store.update(taskId, (current) => {
+      taken = current.answers ?? {};
+      if (current.answers === undefined) return current;
+      const next = { ...current };
+      delete next.answers;
+      return next;
+    });
+    Object.assign(run.answers, taken);
+    if (!record || isTerminalTaskStatus(record.task.status)) run.controller.abort("task ended");
+    else if (record.task.status === "working") run.answered = true;
+  };
+
+  /**
+   * Waits for the input a parked run needs: answered here (`tasks/update` wakes it), or, with a
+   * store given (maybe shared), answered on another instance, seen in the record every poll
+   * interval.
+   */
+  const answeredOrAborted = (taskId: string, run: Run) =>
+    new Promise<void>((resolve) => {
+      const signal = run.controller.signal;
+      let timer: ReturnType<typeof backgroundTimeout> | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      run.wake = done;
+      signal.addEventListener("abort", done, { once: true });
+      if (!options.store) return;
+      const poll = () => {
+        timer = backgroundTimeout(() => {
+          void takeAnswers(taskId, run).catch(() => {}).then(() => {
+            if (run.answered || signal.aborted) done();
+            else poll();
+          });
+        }, pollIntervalMs);
+      };
+      poll();
+    });
+
+  const start = async (call: HandedOffCall, owner: Promise<string>): Promise<JsonObject> => {
     const created = new Date().toISOString();
     const task: Task = {
       taskId: crypto.randomUUID(),
@@ -302,36 +298,39 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
       ttlMs,
       pollIntervalMs,
     };
-    for (const [id, run] of runs) {
-      // A run whose task expired has nobody left to answer or poll it.
-      if (!(await store.get(id))) {
-        run.controller.abort("task expired");
-        runs.delete(id);
-      }
-    }
-    await store.create({ task, owner });
+    await store.create(leases.lease({ task, owner: await owner }));
     const run: Run = {
       controller: new AbortController(),
       answers: { ...call.answers },
       answered: false,
     };
     runs.set(task.taskId, run);
-    void drive(task.taskId, call, run);
+    leases.keep(task.taskId);
+    // A store that fails now (unreachable) leaves the task to expire with its lease.
+    void drive(task.taskId, call, run).catch(() => forget(task.taskId));
     return { resultType: "task", ...task } as unknown as JsonObject;
   };
 
-  /** The caller's task named by `params.taskId`, or -32602. */
+  /** The caller's task named by `params.taskId`, or -32602; failed if its lease ran out. */
   const find = async (request: ExtensionRequest): Promise<TaskRecord> => {
     if (!clientDeclares(request.clientCapabilities, TASKS_EXTENSION)) throw missingCapability();
     const taskId = request.params.taskId;
     if (typeof taskId !== "string") {
       throw new McpError(ErrorCode.InvalidParams, `${request.method} needs a taskId string`);
     }
-    const record = await store.get(taskId);
-    if (!record || record.owner !== ownerOf(request.auth)) {
+    const [record, owner] = await Promise.all([store.get(taskId), ownerOf(request.auth)]);
+    if (!record || record.owner !== owner) {
       throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
     }
-    return record;
+    if (expireLease(record, now()) === record) return record;
+    let changed = false;
+    const expired = await store.update(taskId, (current) => {
+      const next = expireLease(current, now());
+      changed = next !== current;
+      return next;
+    });
+    if (changed) publish(expired);
+    return expired ?? record;
   };
 
   const plan = (call: HandlerCall): HandOffPlan | undefined => {
@@ -377,24 +376,33 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
           );
         }
         const record = await find(request);
+        if (record.task.status !== "input_required") return { resultType: "complete" };
+        // Run elsewhere, the answers wait in the record for the running instance.
         const run = runs.get(record.task.taskId);
-        if (!run || record.task.status !== "input_required") return { resultType: "complete" };
         // Keys not outstanding (never asked, answered already) are ignored.
+        let accepted: InputAnswers = {};
         const updated = await store.update(record.task.taskId, (current) => {
+          accepted = {};
           const outstanding = { ...current.inputRequests };
           if (current.task.status !== "input_required") return current;
           for (const [key, value] of Object.entries(responses)) {
             if (!(key in outstanding) || !isObject(value)) continue;
-            run.answers[key] = value;
+            accepted[key] = value;
             delete outstanding[key];
           }
+          const carried = run
+            ? current
+            : { ...current, answers: { ...current.answers, ...accepted } };
           return Object.keys(outstanding).length > 0
-            ? { ...current, inputRequests: outstanding }
-            : stamp(current, "working");
+            ? { ...carried, inputRequests: outstanding }
+            : stamp(carried, "working");
         });
+        if (run) Object.assign(run.answers, accepted);
         if (updated?.task.status === "working") {
-          run.answered = true;
-          run.wake?.();
+          if (run) {
+            run.answered = true;
+            run.wake?.();
+          }
           publish(updated);
         }
         return { resultType: "complete" };
@@ -403,6 +411,7 @@ export function createTasksExtension(options: TasksOptions = {}): ServerExtensio
         const record = await find(request);
         const taskId = record.task.taskId;
         if (!isTerminalTaskStatus(record.task.status)) {
+          // Running on another instance, it stops at its next lease renewal.
           runs.get(taskId)?.controller.abort("task cancelled");
           await settle(taskId, "cancelled", {}, "Cancelled by the client");
         }

@@ -1,8 +1,9 @@
 /**
  * Shared state for running emcee on several instances: a Redis event store for legacy SSE
  * resumption, a Redis session directory (a legacy session opened on one instance is adopted by
- * another, under caps that hold across instances), a message bus on Redis pub/sub, a shared
- * MRTR signing key, and {@linkcode redisStore} carrying them all.
+ * another, under caps that hold across instances), a message bus on Redis pub/sub, a task
+ * store with leases, a shared MRTR signing key, and {@linkcode redisStore} carrying them all
+ * (a {@linkcode SharedStore}).
  *
  * What crosses instances today: a session's state (version, client capabilities and info, log
  * level, subscriptions, owner) through the directory, read by an instance at each request; its
@@ -18,22 +19,23 @@
  * `session:<id>:cancel` the same way, and a request stream taken over with `Last-Event-ID` on
  * another instance would get its live events from `stream:<streamId>`.
  *
+ * Give the whole store to the server once; its HTTP handler uses it too, and an explicit option
+ * (`requestStateSecret`, `tasks.store`, `legacy.eventStore`, …) still wins over a piece of it.
+ * Tasks (with `tasks`) are kept on Redis with the lease of the instance running them: any
+ * instance answers `tasks/get`, `tasks/update` and `tasks/cancel`, and a task whose instance died fails once
+ * its lease runs out. While Redis is unreachable, a request that needs it is answered 503
+ * with `Retry-After`; the connection comes back by itself.
+ *
  * @example
  * ```ts
  * import { redisStore } from "./mod.ts";
  * import { McpServer } from "../server/server.ts";
  * import { createHttpHandler } from "../transports/http/server.ts";
  * const store = await redisStore({ url: "redis://127.0.0.1:6379" });
- * const server = new McpServer({ name: "demo", version: "1.0.0" }, {
- *   requestStateSecret: store.requestStateSecret,
- * });
- * const handler = createHttpHandler(server, {
- *   legacy: {
- *     eventStore: store.eventStore,
- *     sessionDirectory: store.sessionDirectory,
- *     messageBus: store.messageBus,
- *   },
- * });
+ * const server = new McpServer({ name: "demo", version: "1.0.0" }, { store, tasks: true });
+ * const handler = createHttpHandler(server);
+ * // ... and on shutdown:
+ * store.close();
  * ```
  *
  * @module
@@ -50,6 +52,14 @@ export {
 export { createRedisMessageBus, type RedisMessageBusOptions } from "./redis_message_bus.ts";
 export { type RedisStore, redisStore, type RedisStoreOptions } from "./redis_store.ts";
 export { sharedSecret, type SharedSecretOptions } from "./shared_secret.ts";
+export { createRedisTaskStore, type RedisTaskStoreOptions } from "./redis_task_store.ts";
+export {
+  retryAfterOf,
+  type SharedStore,
+  STORE_UNAVAILABLE,
+  StoreUnavailableError,
+} from "../server/shared_store.ts";
+export type { TaskLease, TaskRecord, TaskStore } from "../server/task_store.ts";
 // The client it runs on, and the types the API above refers to, so the documentation is whole.
 export * from "./redis/mod.ts";
 export type { EventStore } from "../transports/http/event_store.ts";
@@ -66,6 +76,9 @@ export {
   type MessageBus,
 } from "../transports/http/message_bus.ts";
 export type { ClientCapabilities, Implementation } from "../protocol/capabilities.ts";
+export { McpError } from "../protocol/errors.ts";
+export type { Task, TaskStatus } from "../protocol/tasks.ts";
+export type * from "../protocol/mod.ts";
 export type { LoggingLevel } from "../protocol/logging.ts";
 export type { Icon } from "../protocol/icon.ts";
 export type {

@@ -11,6 +11,7 @@
  */
 import type { JsonRpcMessage } from "../protocol/jsonrpc.ts";
 import type { RedisClient } from "./redis/client.ts";
+import { guarded } from "./unavailable.ts";
 import type { EventStore } from "../transports/http/event_store.ts";
 
 /** Options for {@linkcode createRedisEventStore}. */
@@ -113,10 +114,12 @@ export function createRedisEventStore(
       const after = lastEventId.slice(dot + 1);
       if (!ENTRY_ID.test(after)) return undefined;
       const key = streamKey(streamId);
-      const [exists, entries] = await Promise.all([
-        redis.send(["EXISTS", key]),
-        redis.send(["XRANGE", key, `(${after}`, "+"]),
-      ]);
+      const [exists, entries] = await guarded(() =>
+        Promise.all([
+          redis.send(["EXISTS", key]),
+          redis.send(["XRANGE", key, `(${after}`, "+"]),
+        ])
+      );
       if (exists !== 1) return undefined;
       for (const entry of entries as [string, string[]][]) {
         const [entryId, fields] = entry;

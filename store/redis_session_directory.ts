@@ -17,6 +17,7 @@
  * @module
  */
 import type { RedisClient } from "./redis/client.ts";
+import { guarded } from "./unavailable.ts";
 import type {
   DirectoryRecord,
   SessionDirectory,
@@ -179,8 +180,9 @@ export function createRedisSessionDirectory(
   if (!(maxSessions >= 1) || !(perOwner >= 1) || !(ttl >= 1)) {
     throw new RangeError("maxSessions, maxSessionsPerPrincipal and ttlMs must be at least 1");
   }
+  // An unreachable Redis rejects with a StoreUnavailableError: the handler answers 503.
   const run = (script: string, id: string, ...rest: (string | number)[]) =>
-    redis.send(["EVAL", script, 0, prefix, id, ttl, ...rest]);
+    guarded(() => redis.send(["EVAL", script, 0, prefix, id, ttl, ...rest]));
   return {
     async create(record) {
       const evicted = await run(
@@ -197,7 +199,8 @@ export function createRedisSessionDirectory(
       return evicted as string[];
     },
     async get(id) {
-      return recordOf(id, hashOf(await redis.send(["HGETALL", `${prefix}session:${id}`])));
+      const hash = await guarded(() => redis.send(["HGETALL", `${prefix}session:${id}`]));
+      return recordOf(id, hashOf(hash));
     },
     async update(id, session) {
       await run(UPDATE, id, ...fieldsOf(session));
@@ -209,7 +212,7 @@ export function createRedisSessionDirectory(
       return (await run(DELETE, id)) === 1;
     },
     async ended(id) {
-      return (await redis.send(["EXISTS", `${prefix}session-ended:${id}`])) === 1;
+      return (await guarded(() => redis.send(["EXISTS", `${prefix}session-ended:${id}`]))) === 1;
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * One object for the state emcee instances share through Redis: the legacy SSE event store, the
- * legacy session directory, the message bus and the MRTR signing key, on one connection (and
- * one more for pub/sub once the bus has a subscriber).
+ * legacy session directory, the message bus, the task store and the MRTR signing key, on one
+ * connection (and one more for pub/sub once the bus has a subscriber). It is a `SharedStore`:
+ * pass it once, as `new McpServer(info, { store })`.
  *
  * @module
  */
@@ -17,6 +18,9 @@ import {
   type RedisSessionDirectoryOptions,
 } from "./redis_session_directory.ts";
 import { sharedSecret } from "./shared_secret.ts";
+import { createRedisTaskStore } from "./redis_task_store.ts";
+import type { SharedStore } from "../server/shared_store.ts";
+import type { TaskStore } from "../server/task_store.ts";
 import type { MessageBus } from "../transports/http/message_bus.ts";
 import type { SessionDirectory } from "../transports/http/session_directory.ts";
 
@@ -34,25 +38,30 @@ export interface RedisStoreOptions extends RedisOptions {
   sessions?: Omit<RedisSessionDirectoryOptions, "prefix">;
 }
 
-/** Shared state on Redis; pass its parts to the server and the HTTP handler. */
-export interface RedisStore {
+/**
+ * Shared state on Redis: `new McpServer(info, { store })`, and the server's HTTP handler uses
+ * it too.
+ */
+export interface RedisStore extends SharedStore {
   /** The connection everything here uses. */
   readonly redis: RedisClient;
-  /** For `createHttpHandler(server, { legacy: { eventStore } })`. */
+  /** Legacy SSE events, for `Last-Event-ID` on any instance. */
   readonly eventStore: RedisEventStore;
-  /** For `createHttpHandler(server, { legacy: { sessionDirectory, eventStore } })`. */
+  /** Legacy sessions, adopted by any instance, under caps that hold across instances. */
   readonly sessionDirectory: SessionDirectory;
-  /** For `legacy: { messageBus }`, beside `sessionDirectory`; pub/sub on a second connection. */
+  /** Pub/sub between instances, on a second connection. */
   readonly messageBus: MessageBus;
-  /** For `new McpServer(info, { requestStateSecret })`. */
+  /** Tasks of the tasks extension, with the leases of the instances running them. */
+  readonly taskStore: TaskStore;
+  /** The MRTR signing key every instance on this Redis and prefix shares. */
   readonly requestStateSecret: Uint8Array;
   /** Closes the connection. */
   close(): void;
 }
 
 /**
- * Connects to Redis and prepares the shared state. Until the server and handler options take a
- * `store`, pass its parts where the options already accept them.
+ * Connects to Redis and prepares the shared state. Give it to the server once; the server's
+ * HTTP handler takes it from there (an explicit handler or server option still wins).
  *
  * @example
  * ```ts
@@ -60,16 +69,8 @@ export interface RedisStore {
  * import { McpServer } from "../server/server.ts";
  * import { createHttpHandler } from "../transports/http/server.ts";
  * const store = await redisStore({ url: "redis://127.0.0.1:6379" });
- * const server = new McpServer({ name: "demo", version: "1.0.0" }, {
- *   requestStateSecret: store.requestStateSecret,
- * });
- * const handler = createHttpHandler(server, {
- *   legacy: {
- *     eventStore: store.eventStore,
- *     sessionDirectory: store.sessionDirectory,
- *     messageBus: store.messageBus,
- *   },
- * });
+ * const server = new McpServer({ name: "demo", version: "1.0.0" }, { store, tasks: true });
+ * const handler = createHttpHandler(server);
  * // ... and on shutdown:
  * store.close();
  * ```
@@ -87,6 +88,7 @@ export async function redisStore(options: RedisStoreOptions): Promise<RedisStore
       eventStore,
       sessionDirectory,
       messageBus: createRedisMessageBus(redis, { prefix }),
+      taskStore: createRedisTaskStore(redis, { prefix }),
       requestStateSecret,
       close() {
         redis.close();

@@ -12,6 +12,15 @@ import type { RequestContext } from "../../server/context.ts";
 import { McpServer } from "../../server/server.ts";
 import { getEnv, serveHttp } from "../../runtime/mod.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
+import type { SharedStore } from "../../server/shared_store.ts";
+
+/** The Redis store at `REDIS_URL`, loaded only when it is set; else `undefined` (memory). */
+async function storeFromEnv(): Promise<SharedStore | undefined> {
+  const url = getEnv("REDIS_URL");
+  if (!url) return undefined;
+  const { redisStore } = await import("../../store/redis_store.ts");
+  return await redisStore({ url });
+}
 import { createWebSocketHandler } from "../../transports/websocket/server.ts";
 import { conformanceSkills } from "./skills.ts";
 
@@ -23,11 +32,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (value: string) => ({ content: [{ type: "text" as const, text: value }] });
 const noArgs = { type: "object", properties: {} };
 
-/** Builds the conformance fixture server. */
-export function createConformanceServer(): McpServer {
+/**
+ * Builds the conformance fixture server; with `store` (e.g. `redisStore`), its state is shared
+ * with the other instances on that store.
+ */
+export function createConformanceServer(store?: SharedStore): McpServer {
   const server = new McpServer(
     { name: "mcp-conformance-test-server", version: "1.0.0" },
     {
+      store,
       cache: { ttlMs: 300_000, cacheScope: "public" },
       tasks: { ttlMs: 600_000 },
       skills: { skills: conformanceSkills, directoryRead: true },
@@ -762,7 +775,8 @@ function registerTaskTools(
 
 if (import.meta.main) {
   const port = Number(getEnv("PORT") ?? "3000");
-  const server = createConformanceServer();
+  // REDIS_URL=redis://127.0.0.1:6379: sessions, events, tasks and MRTR keys shared on Redis.
+  const server = createConformanceServer(await storeFromEnv());
   // WebSocket (experimental) and Streamable HTTP on the one URL.
   const handler = createWebSocketHandler(server, { fallback: createHttpHandler(server) });
   const http = await serveHttp(

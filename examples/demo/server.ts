@@ -11,6 +11,9 @@
  * - `DEMO_TOKEN=secret`: requests must carry `Authorization: Bearer secret` (a
  *   browser's WebSocket sends it as the `mcp.auth.secret` subprotocol).
  *
+ * `REDIS_URL=redis://127.0.0.1:6379` shares legacy sessions, their events and the
+ * MRTR signing key with the other demo instances on that Redis (`redisStore`).
+ *
  * ```sh
  * deno run -A examples/demo/server.ts
  * bun run examples/demo/server.ts
@@ -29,6 +32,15 @@ import { createHttpHandler } from "../../transports/http/server.ts";
 import type { OriginPolicy } from "../../transports/http/origin_guard.ts";
 import type { Authenticate } from "../../transports/http/admission.ts";
 import { createWebSocketHandler } from "../../transports/websocket/server.ts";
+import type { SharedStore } from "../../server/shared_store.ts";
+
+/** The Redis store at `REDIS_URL`, loaded only when it is set; else `undefined` (memory). */
+async function storeFromEnv(): Promise<SharedStore | undefined> {
+  const url = getEnv("REDIS_URL");
+  if (!url) return undefined;
+  const { redisStore } = await import("../../store/redis_store.ts");
+  return await redisStore({ url });
+}
 
 const NOTES: { [id: string]: { title: string; body: string } } = {
   "1": { title: "Welcome", body: "emcee serves MCP from one web-standard handler." },
@@ -36,11 +48,12 @@ const NOTES: { [id: string]: { title: string; body: string } } = {
   "3": { title: "Runtimes", body: "The same file runs on Deno, Bun and Node." },
 };
 
-/** Builds the demo server. */
-export function createDemoServer(): McpServer {
+/** Builds the demo server; with `store` (e.g. `redisStore`), it shares state with its peers. */
+export function createDemoServer(store?: SharedStore): McpServer {
   const server = new McpServer(
     { name: "emcee-demo", title: "emcee demo", version: "0.1.0" },
     {
+      store,
       instructions: "A demo server: arithmetic, text statistics, dice, notes and prompts.",
       cache: { ttlMs: 60_000, cacheScope: "public" },
     },
@@ -201,7 +214,7 @@ export function createDemoServer(): McpServer {
 }
 
 if (import.meta.main) {
-  const server = createDemoServer();
+  const server = createDemoServer(await storeFromEnv());
   if (args().includes("--stdio")) {
     await serveStdio(server);
   } else {

@@ -8,6 +8,7 @@ import { McpServer } from "../../server/server.ts";
 import { createLegacySession } from "../../transports/session.ts";
 import { createMemoryTaskStore } from "../../server/tasks.ts";
 import { modern } from "./helpers.ts";
+import type { AuthInfo } from "../../protocol/server_endpoint.ts";
 
 const WITH_TASKS = { extensions: { [TASKS_EXTENSION]: {} }, elicitation: {} };
 
@@ -429,5 +430,48 @@ describe("tasks extension: store", () => {
     assert.equal(await store.get("a"), undefined);
     assert.equal((await store.get("b"))?.task.status, "working");
     await assert.rejects(store.create({ task: task("d", "working"), owner: "" }), McpError);
+  });
+});
+
+describe("tasks extension: owners", () => {
+  const job = () => {
+    const server = serverWith();
+    server.tool({ name: "job", execution: { taskSupport: "optional" }, handler: () => "done" });
+    return server;
+  };
+  const as = async (server: McpServer, method: string, params: JsonObject, auth?: AuthInfo) =>
+    await server.handleRequest(modern(method, params, WITH_TASKS), { auth }) as Reply;
+
+  test("tokens without identity never share tasks, with each other or with anonymous", async () => {
+    const server = job();
+    const first: AuthInfo = { token: "first", scopes: [] };
+    const second: AuthInfo = { token: "second", scopes: [] };
+    const { taskId } = ok(await as(server, "tools/call", { name: "job" }, first));
+    assert.equal(ok(await as(server, "tasks/get", { taskId }, first)).taskId, taskId);
+    for (const other of [second, undefined]) {
+      const e = failure(await as(server, "tasks/get", { taskId }, other));
+      assert.equal(e.code, ErrorCode.InvalidParams);
+    }
+  });
+
+  test("a subject and a client id of the same text are different owners", async () => {
+    const server = job();
+    const subject: AuthInfo = { token: "t1", subject: "x", scopes: [] };
+    const client: AuthInfo = { token: "t2", clientId: "x", scopes: [] };
+    const { taskId } = ok(await as(server, "tools/call", { name: "job" }, subject));
+    assert.equal(failure(await as(server, "tasks/get", { taskId }, client)).code, -32602);
+    // The same subject with a refreshed token still owns it.
+    const refreshed: AuthInfo = { token: "t3", subject: "x", scopes: [] };
+    assert.equal(ok(await as(server, "tasks/get", { taskId }, refreshed)).taskId, taskId);
+  });
+
+  test("the stored owner is a digest, not the token", async () => {
+    const store = createMemoryTaskStore();
+    const server = serverWith({ tasks: { store } });
+    server.tool({ name: "job", execution: { taskSupport: "optional" }, handler: () => "done" });
+    const secret: AuthInfo = { token: "very-secret-token", scopes: [] };
+    const { taskId } = ok(await as(server, "tools/call", { name: "job" }, secret));
+    const record = await store.get(taskId as string);
+    assert.ok(record && !record.owner.includes("very-secret-token"));
   });
 });
