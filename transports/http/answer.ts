@@ -13,6 +13,7 @@ import { encodeSseEvent } from "../../protocol/sse.ts";
 import { backgroundTimeout } from "../../runtime/timers.ts";
 import type { EndpointState, LiveStream, SessionRecord } from "./endpoint_state.ts";
 import { json } from "./responses.ts";
+import { type PublishedEvent, streamChannelOf } from "./resume.ts";
 import { randomId } from "./sessions.ts";
 import { createSseWriter, SSE_HEADERS } from "./sse_writer.ts";
 
@@ -102,9 +103,15 @@ export function answer(
       }
       order = order.then(async () => {
         const id = await store.append(streamId, message);
-        live.writer?.write(
-          encodeSseEvent({ id, retry, data: message ? JSON.stringify(message) : "" }),
-        );
+        if (live.writer) {
+          live.writer.write(
+            encodeSseEvent({ id, retry, data: message ? JSON.stringify(message) : "" }),
+          );
+        } else if (state.bus) {
+          // No client here: one that resumed the stream on another instance may be listening.
+          const event: PublishedEvent = { id, message };
+          void state.bus.publish(streamChannelOf(streamId), JSON.stringify(event)).catch(() => {});
+        }
       });
     };
     const open = (): boolean => {

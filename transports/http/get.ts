@@ -9,6 +9,7 @@ import { ErrorCode } from "../../protocol/errors.ts";
 import { encodeSseComment, encodeSseEvent } from "../../protocol/sse.ts";
 import { accepts } from "./accept.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
+import { claimStandalone } from "./legacy_sessions.ts";
 import { rpcError } from "./responses.ts";
 import { resumeStream } from "./resume.ts";
 import { createSseWriter, SSE_HEADERS } from "./sse_writer.ts";
@@ -35,6 +36,7 @@ export async function get(
     state.sseLimits,
   );
   record.standalone = writer;
+  claimStandalone(state, record, writer);
   if ((record.session.protocolVersion ?? "") >= "2025-11-25") {
     const eventId = await state.store.append(record.standaloneStreamId, null);
     writer.write(encodeSseEvent({ id: eventId, retry: state.retryMs, data: "" }));

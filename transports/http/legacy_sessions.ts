@@ -6,6 +6,7 @@
  * @module
  */
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
+import type { JsonRpcMessage } from "../../protocol/jsonrpc.ts";
 import type { AuthInfo } from "../../protocol/server_endpoint.ts";
 import { encodeSseEvent } from "../../protocol/sse.ts";
 import { createInflightRequests, createLegacySession } from "../session.ts";
@@ -14,7 +15,9 @@ import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import { rpcError } from "./responses.ts";
 import { observeSession, type SessionSnapshot, snapshotOf } from "./session_directory.ts";
 import { randomId, type SessionTable } from "./sessions.ts";
+import type { SseWriter } from "./sse_writer.ts";
 import { quotaOwner } from "../session_quota.ts";
+import { relaySession } from "./session_relay.ts";
 
 /**
  * Opens a session for the principal of `auth`, counted against its quota (for an anonymous
@@ -48,31 +51,37 @@ function sessionRecord(
 ): SessionRecord {
   const standaloneStreamId = `${id}-get`;
   const store = state.store;
-  const record: SessionRecord = {
-    standaloneStreamId,
-    principal,
-    inflight: createInflightRequests(),
-    session: undefined as unknown as SessionRecord["session"],
-    detach: () => {},
-  };
   const bus = state.bus;
   const channel = channelOf(id);
-  record.session = createLegacySession((message) => {
+  const sendStandalone = (message: JsonRpcMessage) => {
     Promise.resolve(store.append(standaloneStreamId, message)).then((eventId) => {
       const event = encodeSseEvent({ id: eventId, data: JSON.stringify(message) });
       // No GET stream here: the instance holding one (if any) writes it.
       if (record.standalone === undefined && bus) void bus.publish(channel, event).catch(() => {});
       else record.standalone?.write(event);
     });
-  }, id);
+  };
+  // With a bus, what the client sends for a request of another instance is relayed to it.
+  const relay = bus && relaySession(bus, id, sendStandalone, createInflightRequests());
+  const record: SessionRecord = {
+    standaloneStreamId,
+    principal,
+    inflight: relay ? relay.inflight : createInflightRequests(),
+    session: createLegacySession(sendStandalone, id),
+    detach: () => {},
+  };
+  if (relay) record.session.engine = relay.engine;
   const directory = state.directory;
   let unsubscribe: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
   if (bus) {
     // An empty message says the session ended elsewhere: its streams here close now.
     unsubscribe = bus.subscribe(channel, (event) => {
       if (event === ENDED) sessions.end(id);
+      else if (event.startsWith(CLAIMED)) yieldStandalone(record, event.slice(CLAIMED.length));
       else record.standalone?.write(event);
     }).catch(() => undefined);
+    const standalone = unsubscribe;
+    unsubscribe = relay!.ready.then(() => standalone);
   }
   if (directory) {
     const session = record.session;
@@ -100,6 +109,7 @@ function sessionRecord(
   const detach = state.server.attachSession(record.session);
   record.detach = () => {
     detach();
+    relay?.close();
     void unsubscribe.then((stop) => stop?.()).catch(() => {});
     // Ending the session also frees the events kept for its streams; with a directory, a
     // session leaving this instance's table may live on elsewhere: endSession frees them.
@@ -115,6 +125,36 @@ function channelOf(id: string): string {
 
 /** What is published on a session's channel when it ends (no SSE event is empty). */
 const ENDED = "";
+
+/** Begins what is published when an instance takes the GET stream (an SSE comment, no event). */
+const CLAIMED = ": claimed ";
+
+/** The claim token of each GET stream claimed here. */
+const claims = new WeakMap<SseWriter, string>();
+
+/**
+ * Tells the session's other instances that `writer`, here, is its GET stream now: one they
+ * hold is left over from a connection the client gave up on, and closes, so what they send
+ * next comes here through the bus instead of going to it.
+ */
+export function claimStandalone(
+  state: EndpointState,
+  record: SessionRecord,
+  writer: SseWriter,
+): void {
+  if (!state.bus) return;
+  const token = randomId();
+  claims.set(writer, token);
+  void state.bus.publish(channelOf(record.session.id!), CLAIMED + token).catch(() => {});
+}
+
+/** Closes the GET stream held here unless it is the one claimed with `token`. */
+function yieldStandalone(record: SessionRecord, token: string): void {
+  const held = record.standalone;
+  if (held === undefined || claims.get(held) === token) return;
+  record.standalone = undefined;
+  held.close();
+}
 
 /** Per session with a directory: takes in its state as another instance left it. */
 const restorers = new WeakMap<object, (snapshot: SessionSnapshot) => void>();

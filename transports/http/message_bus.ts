@@ -2,10 +2,17 @@
  * Live messages between the instances of one endpoint: the {@linkcode MessageBus} interface
  * and its in-process implementation. A Redis one (pub/sub) lives in `store/`.
  *
- * Used so far for one case: a standalone message of a legacy session (a notification) sent on
- * an instance that holds no GET stream for it is published on the session's channel, and the
- * instance holding that stream writes it there. Server-to-client requests answered on another
- * instance are the next use (see `store/mod.ts`).
+ * The channels of a legacy session `<id>`, each subscribed by every instance that holds it:
+ * - `session:<id>:standalone`: a standalone message (a notification, or a request to the
+ *   client) sent on an instance without the session's GET stream, for the one holding it; an
+ *   instance taking the GET stream says so here, and the stream left elsewhere closes; an empty
+ *   message says the session ended.
+ * - `session:<id>:client`: what the client sent to an instance it was not meant for (a response
+ *   to another instance's request, its progress, `notifications/cancelled` for a request
+ *   running elsewhere), for the instance that knows its id (`session_relay.ts`).
+ *
+ * And `stream:<streamId>`: the events of a request stream while no client listens on the
+ * instance running it, for an instance where the client resumed it with `Last-Event-ID`.
  *
  * @module
  */
