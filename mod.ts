@@ -277,6 +277,7 @@ export {
   runtimeName,
   serveHttp,
   type ServeHttpOptions,
+  type ServeLimits,
   type SpawnOptions,
   spawnProcess,
   stdio,

@@ -1,36 +1,24 @@
 /**
- * Serving HTTP on Bun with `Bun.serve`, WebSocket upgrades included. Loaded by the Bun adapter on
- * the first `serve`, so that processes that never serve HTTP never load this layer.
+ * Serving HTTP on Bun, WebSocket upgrades included, with Bun's `node:http` (the Node adapter's
+ * server) rather than `Bun.serve`: `Bun.serve` gives no access to connections that have not
+ * finished a request head and keeps them for a fixed ~12 s whatever its `idleTimeout`, so 300
+ * stalled clients under `ulimit -n 256` kept every other client waiting that long (issue 15).
+ * Bun's `node:http` reports connections and honours `headersTimeout` and `requestTimeout`, so
+ * the head and body deadlines and the connection cap of `node_serve.ts` hold on Bun too, at
+ * about half the requests per second of `Bun.serve` for a trivial handler. Loaded by the Bun
+ * adapter on the first `serve`, so that processes that never serve HTTP never load this layer.
  *
  * @module
  */
 import type { BunLike } from "./bun.ts";
-import {
-  type HttpHandler,
-  type HttpServerHandle,
-  type NativeServeOptions,
-  serverHandle,
-} from "./http.ts";
-import { bunFetchWithUpgrade, bunWebSocketHandlers } from "./websocket/bun_upgrade.ts";
-import { createSocketRegistry } from "./websocket/upgrade.ts";
+import type { HttpHandler, HttpServerHandle, NativeServeOptions } from "./http.ts";
+import { serveNodeHttp } from "./node_serve.ts";
 
-/** Serves `handler` with `bun.serve`, upgrading WebSocket requests. */
+/** Serves `handler` on Bun with its `node:http`, upgrading WebSocket requests. */
 export function serveBunHttp(
-  bun: BunLike,
+  _bun: BunLike,
   handler: HttpHandler,
   options: NativeServeOptions,
-): HttpServerHandle {
-  const sockets = createSocketRegistry();
-  const server = bun.serve({
-    port: options.port,
-    hostname: options.hostname,
-    // Bun cuts connections idle for 10 s by default, which kills quiet SSE streams; 0 disables.
-    idleTimeout: 0,
-    fetch: bunFetchWithUpgrade(handler, options.onError, sockets),
-    websocket: bunWebSocketHandlers,
-  });
-  return serverHandle(server.hostname, server.port, async () => {
-    await sockets.closeAll();
-    await server.stop(true);
-  });
+): Promise<HttpServerHandle> {
+  return serveNodeHttp(handler, options);
 }

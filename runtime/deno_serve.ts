@@ -1,154 +1,124 @@
 /**
- * Serving HTTP on Deno with `Deno.serve`, WebSocket upgrades included. Loaded by the Deno adapter
- * on the first `serve`, so that processes that never serve HTTP never load this layer.
+ * Serving HTTP on Deno, WebSocket upgrades included, with our own HTTP/1.1 server (`http1/`)
+ * on `Deno.listen` rather than `Deno.serve`: `Deno.serve` has no header-read timeout and no
+ * connection count, and at the descriptor limit its accept loop fails with "Too many open
+ * files" and takes the process with it (catching that leaves a server that never accepts
+ * again). Our accept loop (`deno_listener.ts`) sheds the connection idle longest instead.
+ * Loaded by the Deno adapter on the first `serve`, so that processes that never serve HTTP never
+ * load this layer.
  *
  * @module
  */
 import type { DenoLike, DenoNetAddr } from "./deno.ts";
-import { setClientAddress } from "./client_address.ts";
+import { type DenoTcpListenerLike, startAcceptLoop } from "./deno_listener.ts";
+import { connectionsUnderLimit, readDescriptorLimit } from "./descriptor_limit.ts";
 import {
   guardHandler,
   type HttpHandler,
   type HttpServerHandle,
-  isBufferable,
   type NativeServeOptions,
   serverHandle,
 } from "./http.ts";
-import {
-  createSocketRegistry,
-  isWebSocketUpgrade,
-  registerNativeUpgrade,
-  upgradeOnDeno,
-} from "./websocket/upgrade.ts";
+import type { DuplexConnection } from "./http1/conn_duplex.ts";
+import { Http1Connection } from "./http1/connection.ts";
+import { errorResponseBytes } from "./http1/response.ts";
+import { nodeWebSocketUpgrade } from "./websocket/node_serve_upgrade.ts";
+import { createSocketRegistry } from "./websocket/upgrade.ts";
 
-interface ResponseBodyHooks {
-  /** The handler's body ended by itself: the response is complete. */
-  onComplete(): void;
-  /** The body was cancelled by the runtime (client gone) or ended by server shutdown. */
-  onAbandoned(): void;
+/** A TCP connection of `Deno.listen`. */
+interface DenoTcpConnLike extends DuplexConnection {
+  readonly remoteAddr: Partial<DenoNetAddr>;
 }
+
+/** The part of the `Deno` namespace serving needs beyond {@linkcode DenoLike}. */
+interface DenoListenLike {
+  listen(options: { port: number; hostname: string; transport: "tcp" }): DenoTcpListenerLike<
+    DenoTcpConnLike
+  >;
+}
+
+interface DenoPermissionsLike {
+  permissions?: {
+    querySync?(descriptor: { name: "read"; path: string }): { state: string };
+  };
+}
+
+/** Reads `path` if reading it is already allowed: never a permission prompt for it. */
+function readWithoutPrompt(deno: DenoLike & DenoPermissionsLike, path: string): Promise<string> {
+  const state = deno.permissions?.querySync?.({ name: "read", path }).state;
+  if (state !== "granted") return Promise.reject(new Error(`no read permission for ${path}`));
+  return deno.readTextFile(path);
+}
+
+/** The largest request head; larger is answered 431 (Node's limit is 16 KiB). */
+const MAX_HEAD_BYTES = 64 * 1024;
+const ignoreSignal = (): void => {};
 
 /**
- * Re-wraps a response body so that the server can end it on shutdown (Deno's graceful
- * `shutdown()` waits for every response, which a long-lived SSE stream never finishes) and so
- * that completion and abandonment can be told apart.
+ * Deno sets up its signal handling on the first signal listener, which needs a descriptor: at
+ * the descriptor limit that panics the process (an unwrap in ext/signals). Registering one
+ * before any descriptor pressure makes later listeners (a shutdown handler) safe. SIGWINCH is
+ * ignored by default, so listening to it changes nothing else.
  */
-function trackedResponse(
-  response: Response,
-  openBodies: Set<() => void>,
-  hooks: ResponseBodyHooks,
-): Response {
-  if (response.body === null) {
-    hooks.onComplete();
-    return response;
+function prepareSignals(deno: DenoLike): () => void {
+  try {
+    deno.addSignalListener("SIGWINCH" as never, ignoreSignal);
+    return () => deno.removeSignalListener("SIGWINCH" as never, ignoreSignal);
+  } catch {
+    return () => {}; // no signals here (Windows)
   }
-  const reader = response.body.getReader();
-  let end = (): void => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller): void {
-      end = (): void => {
-        openBodies.delete(end);
-        hooks.onAbandoned();
-        try {
-          controller.close();
-        } catch {
-          // Already closed or errored.
-        }
-        reader.cancel().catch(() => {});
-      };
-      openBodies.add(end);
-    },
-    async pull(controller): Promise<void> {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          openBodies.delete(end);
-          hooks.onComplete();
-          controller.close();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        openBodies.delete(end);
-        try {
-          controller.error(error);
-        } catch {
-          // Ended meanwhile.
-        }
-      }
-    },
-    cancel(reason): Promise<void> {
-      openBodies.delete(end);
-      hooks.onAbandoned();
-      return reader.cancel(reason);
-    },
-  });
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
 }
 
-/** Serves `handler` with `deno.serve`, upgrading WebSocket requests. */
-export function serveDenoHttp(
+/** Serves `handler` on Deno with our HTTP/1.1 server, upgrading WebSocket requests. */
+export async function serveDenoHttp(
   deno: DenoLike,
   handler: HttpHandler,
   options: NativeServeOptions,
-): HttpServerHandle {
-  const guarded = guardHandler(handler, options.onError);
-  const openBodies = new Set<() => void>();
-  const sockets = createSocketRegistry();
-  const server = deno.serve({
+): Promise<HttpServerHandle> {
+  const limit = await readDescriptorLimit((path) => readWithoutPrompt(deno, path));
+  const releaseSignals = prepareSignals(deno);
+  const listener = (deno as DenoLike & DenoListenLike).listen({
     port: options.port,
     hostname: options.hostname,
-    // Overriding onListen also stops Deno printing "Listening on ..." to stdout, which would
-    // corrupt a stdio transport sharing the process.
-    onListen(): void {},
-    async handler(
-      request: Request,
-      info?: { remoteAddr?: Partial<DenoNetAddr> },
-    ): Promise<Response> {
-      // Deno's request.signal also aborts after every *successful* response ("legacy abort",
-      // still the default in Deno 2.x), and `info.completed` resolves even when the client left
-      // mid-stream. So the handler gets its own signal, aborted only while the response is
-      // still undelivered: by Deno's signal, or by Deno cancelling the response body.
-      const disconnect = new AbortController();
-      let complete = false;
-      const abandon = (): void => {
-        if (!complete) disconnect.abort(new Error("Client disconnected"));
-      };
-      request.signal.addEventListener("abort", abandon, { once: true });
-      const wrapped = new Request(request, { signal: disconnect.signal });
-      setClientAddress(wrapped, info?.remoteAddr?.hostname);
-      const upgrade = deno.upgradeWebSocket;
-      if (upgrade !== undefined && isWebSocketUpgrade(request)) {
-        // Deno upgrades only the request it handed out, not the copy the handler sees.
-        registerNativeUpgrade(wrapped, (upgradeOptions) => {
-          const upgraded = upgradeOnDeno(upgrade, request, upgradeOptions);
-          sockets.add(upgraded.socket);
-          return upgraded;
-        });
+    transport: "tcp",
+  });
+  const sockets = createSocketRegistry();
+  const context = {
+    handler: guardHandler(handler, options.onError),
+    upgrade: nodeWebSocketUpgrade(handler, { onError: options.onError, registry: sockets }),
+    limits: {
+      headTimeoutMs: options.headTimeoutMs,
+      bodyTimeoutMs: options.bodyTimeoutMs,
+      maxHeadBytes: MAX_HEAD_BYTES,
+    },
+  };
+  const loop = startAcceptLoop(listener, {
+    maxConnections: connectionsUnderLimit(options.maxConnections, limit),
+    sweepIntervalMs: Math.max(
+      25,
+      Math.min(1000, Math.min(options.headTimeoutMs, options.bodyTimeoutMs) / 4),
+    ),
+    track: (conn, onClosed) => {
+      try {
+        conn.setNoDelay?.(true);
+      } catch {
+        // Not TCP.
       }
-      const response = await guarded(wrapped);
-      if (response.status === 101) return response; // the WebSocket handshake answer
-      if (isBufferable(response)) {
-        // A whole JSON body is delivered as is; only streams need tracking.
-        complete = true;
-        request.signal.removeEventListener("abort", abandon);
-        return response;
-      }
-      return trackedResponse(response, openBodies, {
-        onComplete: () => (complete = true),
-        onAbandoned: abandon,
+      return new Http1Connection(conn, conn.remoteAddr.hostname, context, onClosed);
+    },
+    refuse: (conn) => {
+      conn.write(errorResponseBytes(503)).catch(() => {}).finally(() => {
+        try {
+          conn.close();
+        } catch {
+          // Already closed.
+        }
       });
     },
+    onError: options.onError,
   });
-  return serverHandle(server.addr.hostname, server.addr.port, async () => {
-    const closingSockets = sockets.closeAll();
-    const shutdown = server.shutdown();
-    for (const end of [...openBodies]) end();
-    await closingSockets;
-    await shutdown;
+  return serverHandle(listener.addr.hostname, listener.addr.port, async () => {
+    await Promise.all([sockets.closeAll(), loop.stop()]);
+    releaseSignals();
   });
 }

@@ -29,8 +29,50 @@ export interface HttpServerHandle {
   close(): Promise<void>;
 }
 
+/**
+ * How much a server lets slow or idle clients hold, so that a flood of connections that never
+ * finish a request cannot stop it answering others (or, at the descriptor limit, end it).
+ */
+export interface ServeLimits {
+  /**
+   * How long a client may take to send a request head, ms, counted from the connection (or, on
+   * a kept-alive connection, from the previous answer): a keep-alive connection idle for as long
+   * is closed too. Default {@link DEFAULT_HEAD_TIMEOUT_MS}.
+   */
+  headTimeoutMs: number;
+  /**
+   * How long a request body may take to arrive, ms: on Deno from the handler's first read, on
+   * Node and Bun (Node's `requestTimeout`, head and body together) from the connection plus
+   * `headTimeoutMs`. Default {@link DEFAULT_BODY_TIMEOUT_MS}.
+   */
+  bodyTimeoutMs: number;
+  /**
+   * The most connections served at once: past it, the connection idle longest (waiting for a
+   * request head) is closed for the new one; with none idle, the new one is refused. Where the
+   * descriptor limit (`ulimit -n`) can be read (Linux), the cap is kept an eighth of it (at
+   * least 64) below it. Default {@link DEFAULT_MAX_CONNECTIONS}.
+   */
+  maxConnections: number;
+}
+
+/** Default {@link ServeLimits.headTimeoutMs}: 10 s. */
+export const DEFAULT_HEAD_TIMEOUT_MS = 10_000;
+/** Default {@link ServeLimits.bodyTimeoutMs}: 30 s. */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+/** Default {@link ServeLimits.maxConnections}: 900, under the common 1024 descriptor limit. */
+export const DEFAULT_MAX_CONNECTIONS = 900;
+
+/** `limits` with every default filled in. */
+export function serveLimits(limits: Partial<ServeLimits> = {}): ServeLimits {
+  return {
+    headTimeoutMs: limits.headTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS,
+    bodyTimeoutMs: limits.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    maxConnections: limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+  };
+}
+
 /** Where and how a runtime adapter serves; `serveHttp` has filled in every default. */
-export interface NativeServeOptions {
+export interface NativeServeOptions extends ServeLimits {
   /** TCP port; `0` picks a free one. */
   port: number;
   /** Interface to bind. */

@@ -1,5 +1,6 @@
 /**
- * Serving HTTP on Node with `node:http`, WebSocket upgrades included. Loaded by the Node adapter
+ * Serving HTTP on Node with `node:http`, WebSocket upgrades included, with head and body
+ * deadlines and a connection cap (`node_connections.ts`). Loaded by the Node adapter
  * on the first `serve`, so that processes that never serve HTTP never load this layer.
  *
  * @module
@@ -10,6 +11,8 @@ import {
   type NativeServeOptions,
   serverHandle,
 } from "./http.ts";
+import { connectionsUnderLimit, readDescriptorLimit } from "./descriptor_limit.ts";
+import { limitNodeConnections } from "./node_connections.ts";
 import { toNodeHandler } from "./node_http.ts";
 import { nodeWebSocketUpgrade } from "./websocket/node_serve_upgrade.ts";
 import { createSocketRegistry } from "./websocket/upgrade.ts";
@@ -22,8 +25,34 @@ interface NodeHttpServerLike {
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
 
+interface NodeFsPromisesLike {
+  readFile(path: string, encoding: "utf8"): Promise<string>;
+}
+
+interface NodeServerOptions {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  connectionsCheckingInterval: number;
+}
+
 interface NodeHttpModule {
-  createServer(listener: (request: never, response: never) => void): NodeHttpServerLike;
+  createServer(
+    options: NodeServerOptions,
+    listener: (request: never, response: never) => void,
+  ): NodeHttpServerLike;
+}
+
+/** Node's own timeouts from the limits; Node checks them every `connectionsCheckingInterval`. */
+function nodeServerOptions(options: NativeServeOptions): NodeServerOptions {
+  const { headTimeoutMs, bodyTimeoutMs } = options;
+  return {
+    headersTimeout: headTimeoutMs,
+    // Node's requestTimeout bounds head and body together.
+    requestTimeout: headTimeoutMs + bodyTimeoutMs,
+    keepAliveTimeout: Math.min(5000, headTimeoutMs),
+    connectionsCheckingInterval: Math.max(25, Math.min(1000, headTimeoutMs / 4)),
+  };
 }
 
 /** Serves `handler` with `node:http`, upgrading WebSocket requests. */
@@ -32,7 +61,13 @@ export async function serveNodeHttp(
   options: NativeServeOptions,
 ): Promise<HttpServerHandle> {
   const http = (await import("node:http")) as unknown as NodeHttpModule;
-  const server = http.createServer(toNodeHandler(handler, options.onError));
+  const server = http.createServer(
+    nodeServerOptions(options),
+    toNodeHandler(handler, options.onError),
+  );
+  const { readFile } = (await import("node:fs/promises")) as unknown as NodeFsPromisesLike;
+  const limit = await readDescriptorLimit((path) => readFile(path, "utf8"));
+  limitNodeConnections(server, connectionsUnderLimit(options.maxConnections, limit));
   const sockets = createSocketRegistry();
   server.on(
     "upgrade",

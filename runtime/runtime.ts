@@ -7,7 +7,7 @@
  */
 import { currentAdapter, type RuntimeName } from "./adapter.ts";
 import { type ChildProcessHandle, failedChild, type SpawnOptions } from "./child_process.ts";
-import type { HttpHandler, HttpServerHandle } from "./http.ts";
+import { type HttpHandler, type HttpServerHandle, type ServeLimits, serveLimits } from "./http.ts";
 import type { ProcessStdio } from "./stdio.ts";
 
 /**
@@ -128,8 +128,8 @@ export function spawnProcess(
   }
 }
 
-/** Options for {@linkcode serveHttp}. */
-export interface ServeHttpOptions {
+/** Options for {@linkcode serveHttp}; the limits default as {@linkcode ServeLimits} says. */
+export interface ServeHttpOptions extends Partial<ServeLimits> {
   /** TCP port; `0` (the default) picks a free one, reported in the result. */
   port?: number;
   /** Interface to bind; defaults to `127.0.0.1` so nothing is exposed by accident. */
@@ -143,7 +143,9 @@ export interface ServeHttpOptions {
 }
 
 /**
- * Serves `handler` over HTTP on Deno (`Deno.serve`), Bun (`Bun.serve`) or Node (`node:http`).
+ * Serves `handler` over HTTP/1.1 on Deno (our own server on `Deno.listen`), Bun and Node (their
+ * `node:http`), with head and body deadlines and a connection cap ({@linkcode ServeLimits}) so
+ * that clients that never finish a request cannot stop it answering others.
  * Responses stream: each chunk of a body (e.g. each SSE event) is sent as soon as it is
  * produced. `request.signal` aborts when the client disconnects.
  *
@@ -166,6 +168,7 @@ export async function serveHttp(
     port: options.port ?? 0,
     hostname: options.hostname ?? "127.0.0.1",
     onError: options.onError ?? console.error,
+    ...serveLimits(options),
   });
   options.signal?.addEventListener("abort", () => void server.close(), { once: true });
   options.onListen?.({ hostname: server.hostname, port: server.port });
