@@ -35,15 +35,26 @@ async function locate(names: readonly string[]): Promise<string | undefined> {
   return undefined;
 }
 
+// Another test process may be installing at the same time: wait for dpkg's lock, not fail.
+const WAIT_FOR_LOCK = ["-o", "DPkg::Lock::Timeout=600"];
+
+async function aptGet(...args: string[]): Promise<{ code: number | null; output: string }> {
+  const attempt = await run("apt-get", [...WAIT_FOR_LOCK, ...args]);
+  if (attempt.code === 0 || !attempt.output.includes("dpkg --configure -a")) return attempt;
+  // An install cut short (a killed test run) leaves dpkg needing this before anything else.
+  await run("dpkg", ["--configure", "-a"]);
+  return run("apt-get", [...WAIT_FOR_LOCK, ...args]);
+}
+
 async function install(pkg: string, names: readonly string[]): Promise<string> {
   const existing = await locate(names);
   if (existing) return existing;
-  let attempt = await run("apt-get", ["install", "-y", pkg]);
+  let attempt = await aptGet("install", "-y", pkg);
   if (attempt.code !== 0) {
     // A fresh machine has no package lists yet.
-    const update = await run("apt-get", ["update"]);
+    const update = await aptGet("update");
     if (update.code !== 0) throw new Error(`apt-get update failed:\n${update.output}`);
-    attempt = await run("apt-get", ["install", "-y", pkg]);
+    attempt = await aptGet("install", "-y", pkg);
   }
   const installed = await locate(names);
   if (attempt.code !== 0 || !installed) {
