@@ -102,6 +102,7 @@ for runtime in deno bun node; do
   fi
   step "conformance authorization ($runtime)" bash scripts/conformance-authorization.sh "$runtime"
 done
+step "conformance multi-instance (redis)" bash scripts/conformance-multi.sh
 
 echo
 if [ "$failed" -gt 0 ]; then

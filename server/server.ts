@@ -235,6 +235,15 @@ export class McpServer<State = undefined> implements ServerEndpoint {
   }
 
   /**
+   * Tells this server's listeners (`subscriptions/listen` streams, legacy sessions, `onEvent`)
+   * about `event` as if it happened here: e.g. one another instance announced on the store's
+   * message bus (`transports/http/event_relay.ts`).
+   */
+  emitEvent(event: ServerEvent): void {
+    emit(this.#core.listeners, event);
+  }
+
+  /**
    * Ends open `subscriptions/listen` streams gracefully (at once), then
    * disposes the lifespan state (`[Symbol.asyncDispose]` or `[Symbol.dispose]`)
    * and resolves when that is done. Requests after it fail with a

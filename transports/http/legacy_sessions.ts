@@ -18,6 +18,7 @@ import { randomId, type SessionTable } from "./sessions.ts";
 import type { SseWriter } from "./sse_writer.ts";
 import { quotaOwner } from "../session_quota.ts";
 import { relaySession } from "./session_relay.ts";
+import { followServerEvents, isEventful, withoutServerEvents } from "./event_relay.ts";
 
 /**
  * Opens a session for the principal of `auth`, counted against its quota (for an anonymous
@@ -52,7 +53,8 @@ function sessionRecord(
   const standaloneStreamId = `${id}-get`;
   const store = state.store;
   const bus = state.bus;
-  const channel = channelOf(id);
+  // Only a bus needs the channel name (an idle session without one keeps no extra string).
+  const channel = bus ? channelOf(id) : "";
   const sendStandalone = (message: JsonRpcMessage) => {
     Promise.resolve(store.append(standaloneStreamId, message)).then((eventId) => {
       const event = encodeSseEvent({ id: eventId, data: JSON.stringify(message) });
@@ -63,16 +65,24 @@ function sessionRecord(
   };
   // With a bus, what the client sends for a request of another instance is relayed to it.
   const relay = bus && relaySession(bus, id, sendStandalone, createInflightRequests());
+  const server = state.server;
+  // createHttpHandler relays the events of such a server on the bus.
+  const follows = bus !== undefined && isEventful(server);
   const record: SessionRecord = {
     standaloneStreamId,
     principal,
     inflight: relay ? relay.inflight : createInflightRequests(),
-    session: createLegacySession(sendStandalone, id),
+    // With events relayed, the holder of the GET stream tells the session of the server's
+    // events (below): what the server sends each copy of the session of them is dropped.
+    session: createLegacySession(
+      follows ? withoutServerEvents(sendStandalone) : sendStandalone,
+      id,
+    ),
     detach: () => {},
   };
   if (relay) record.session.engine = relay.engine;
   const directory = state.directory;
-  let unsubscribe: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
+  let unsubscribe: Promise<(() => Promise<void>) | undefined> = NOTHING_TO_STOP;
   if (bus) {
     // An empty message says the session ended elsewhere: its streams here close now.
     unsubscribe = bus.subscribe(channel, (event) => {
@@ -106,7 +116,14 @@ function sessionRecord(
     const created = record.synced;
     record.synced = unsubscribe.then(() => created);
   }
-  const detach = state.server.attachSession(record.session);
+  const detachServer = server.attachSession(record.session);
+  const unfollow = follows ? followServerEvents(state, record, server, sendStandalone) : undefined;
+  const detach = unfollow
+    ? () => {
+      detachServer();
+      unfollow();
+    }
+    : detachServer;
   record.detach = () => {
     detach();
     relay?.close();
@@ -125,6 +142,9 @@ function channelOf(id: string): string {
 
 /** What is published on a session's channel when it ends (no SSE event is empty). */
 const ENDED = "";
+
+/** The unsubscribe of a session without a bus, shared rather than made per session. */
+const NOTHING_TO_STOP: Promise<undefined> = Promise.resolve(undefined);
 
 /** Begins what is published when an instance takes the GET stream (an SSE comment, no event). */
 const CLAIMED = ": claimed ";

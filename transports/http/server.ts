@@ -31,6 +31,7 @@ import { endSession, findSession, releaseSession } from "./legacy_sessions.ts";
 import type { OriginPolicy } from "./origin_guard.ts";
 import { post } from "./post.ts";
 import { json, rpcError } from "./responses.ts";
+import { relayServerEvents } from "./event_relay.ts";
 import type { MessageBus } from "./message_bus.ts";
 import type { SessionDirectory } from "./session_directory.ts";
 import { createSessionTable } from "./sessions.ts";
@@ -258,6 +259,9 @@ export function createHttpHandler(
 ): HttpHandler {
   const state = endpointState(server, options);
   const shared = options.store ?? storeOf(server);
+  // Before any session is opened: sessions follow relayed events once they are.
+  const eventBus = state.bus ?? shared?.messageBus;
+  if (eventBus) relayServerEvents(server, eventBus);
   const sessions = state.sessions;
   const handle = async (request: Request): Promise<Response> => {
     const admitted = await admit(request, options);
