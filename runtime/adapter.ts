@@ -36,6 +36,8 @@ export interface RuntimeAdapter {
   stdio(): ProcessStdio;
   /** Starts a child process; may throw where Node would report the failure asynchronously. */
   spawn(command: string, args: string[], options: SpawnOptions): ChildProcessHandle;
+  /** Sends an HTTP request as `fetch` does, on the runtime's fastest client (`http_client.ts`). */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** Serves `handler` with the runtime's native HTTP server. */
   serve(
     handler: HttpHandler,

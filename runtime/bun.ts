@@ -117,6 +117,9 @@ export function createBunAdapter(
     name: "bun",
     spawn: (command: string, args: string[], options: SpawnOptions): ChildProcessHandle =>
       spawnChild(bun, command, args, options),
+    // Bun's own `fetch` is fast; the `node:http` client of the Node half would only add a layer.
+    fetch: (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+      globalThis.fetch(input, init),
     // The HTTP and WebSocket layers load on first use, so that a stdio server never loads them.
     serve: async (handler: HttpHandler, options: NativeServeOptions): Promise<HttpServerHandle> =>
       (await import("./bun_serve.ts")).serveBunHttp(bun, handler, options),

@@ -174,6 +174,8 @@ export function createDenoAdapter(deno: DenoLike): RuntimeAdapter {
     stdio: (): ProcessStdio => processStdio(deno),
     spawn: (command: string, args: string[], options: SpawnOptions): ChildProcessHandle =>
       spawnChild(deno, command, args, options),
+    fetch: (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+      globalThis.fetch(input, init),
     // The HTTP and WebSocket layers load on first use, so that a stdio server never loads them.
     serve: async (handler: HttpHandler, options: NativeServeOptions): Promise<HttpServerHandle> =>
       (await import("./deno_serve.ts")).serveDenoHttp(deno, handler, options),

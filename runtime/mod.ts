@@ -1,6 +1,6 @@
 /**
  * The runtime adapter: everything that differs between Deno, Bun and Node —
- * stdio, child processes, serving HTTP (and the Node `http` bridge), timers
+ * stdio, child processes, serving HTTP (and the Node `http` bridge), sending HTTP, timers
  * that must not keep the process alive, argv and environment, files and paths, watching for
  * changes, and shutdown signals.
  *
@@ -51,6 +51,7 @@ export {
   type TcpTlsOptions,
 } from "./tcp.ts";
 export { collectGarbage } from "./collect_garbage.ts";
+export { httpFetch } from "./http_client.ts";
 export { enableCompileCache } from "./compile_cache.ts";
 export {
   commandForScript,

@@ -1,6 +1,7 @@
 /**
  * The Node adapter: `process` for the environment, arguments, exit, stdio and signals;
- * `node:child_process` and `node:http` (loaded only when used) for children and serving, and
+ * `node:child_process` and `node:http` (loaded only when used) for children, serving and the
+ * keep-alive HTTP client (`node_http_client.ts`), and
  * `node:fs` for files (`node_fs.ts`). Bun reuses its process half (see `bun.ts`).
  *
  * @module
@@ -9,6 +10,7 @@ import type { RuntimeAdapter, ShutdownSignal } from "./adapter.ts";
 import type { ChildProcessExit, ChildProcessHandle, SpawnOptions } from "./child_process.ts";
 import type { HttpHandler, HttpServerHandle, NativeServeOptions } from "./http.ts";
 import { createNodeFileSystem } from "./node_fs.ts";
+import { createNodeHttpFetch, type NodeHttpClientModule } from "./node_http_client.ts";
 import {
   type NodeReadableLike,
   nodeReadableToWeb,
@@ -180,6 +182,9 @@ export function createNodeAdapter(process: NodeProcessLike | undefined): Runtime
     },
     spawn: (command: string, args: string[], options: SpawnOptions): ChildProcessHandle =>
       spawnChild(requireProcess(), command, args, options),
+    fetch: createNodeHttpFetch(() =>
+      process?.getBuiltinModule?.("node:http") as NodeHttpClientModule | undefined
+    ),
     // The HTTP and WebSocket layers load on first use, so that a stdio server never loads them.
     serve: async (handler: HttpHandler, options: NativeServeOptions): Promise<HttpServerHandle> =>
       (await import("./node_serve.ts")).serveNodeHttp(handler, options),

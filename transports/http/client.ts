@@ -1,87 +1,30 @@
 /**
- * The Streamable HTTP client transport on `fetch`: one POST per message, JSON
- * or SSE responses, the request metadata headers of 2026-07-28, and the
- * legacy (2025-03-26 … 2025-11-25) session mechanics: `Mcp-Session-Id`, the
- * GET stream for server-initiated messages, resumption with `Last-Event-ID`
- * honouring `retry`, and DELETE on close.
+ * The Streamable HTTP client transport on `fetch` (by default the runtime's, see
+ * `runtime/http_client.ts`): one POST per message, JSON or SSE responses, the request metadata
+ * headers of 2026-07-28, and the legacy (2025-03-26 … 2025-11-25) session mechanics:
+ * `Mcp-Session-Id`, the GET stream for server-initiated messages, resumption with
+ * `Last-Event-ID` honouring `retry`, and DELETE on close.
  *
  * @module
  */
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
-import { encodeHeaderValue, mcpNameField } from "../../protocol/headers.ts";
-import {
-  classifyMessage,
-  isObject,
-  type JsonRpcMessage,
-  type RequestId,
-} from "../../protocol/jsonrpc.ts";
-import { MetaKey } from "../../protocol/meta.ts";
+import { classifyMessage, type JsonRpcMessage, type RequestId } from "../../protocol/jsonrpc.ts";
 import { parseSse } from "../../protocol/sse.ts";
-import { authorizedFetch, type TokenProvider } from "../../protocol/token_provider.ts";
-import type { Transport, TransportSink } from "../../protocol/transport.ts";
+import { authorizedFetch } from "../../protocol/token_provider.ts";
+import type { TransportSink } from "../../protocol/transport.ts";
 import { isModernVersion } from "../../protocol/versions.ts";
+import { httpFetch } from "../../runtime/http_client.ts";
+import { httpStatusError, transportFailure } from "./client_errors.ts";
+import { messageHeaders } from "./client_headers.ts";
+import {
+  delay,
+  type HttpClientTransport,
+  type HttpClientTransportOptions,
+  type HttpSendOptions,
+} from "./client_options.ts";
 
-/**
- * An HTTP answer that was not a success. `code` is the JSON-RPC error code of
- * the body when it carried one (`jsonRpcBody` true), else -32000.
- */
-export class HttpStatusError extends McpError {
-  /** The HTTP status. */
-  readonly status: number;
-  /** Whether the body was a JSON-RPC error response. */
-  readonly jsonRpcBody: boolean;
-
-  /** Creates the error. */
-  constructor(status: number, code: number, message: string, data: unknown, jsonRpcBody: boolean) {
-    super(code, message, data);
-    this.name = "HttpStatusError";
-    this.status = status;
-    this.jsonRpcBody = jsonRpcBody;
-  }
-}
-
-/** Per-message options for {@link HttpClientTransport.send}. */
-export interface HttpSendOptions {
-  /** Extra headers, e.g. `Mcp-Param-*`. */
-  headers?: Record<string, string>;
-}
-
-/** Options for {@link createHttpClientTransport}. */
-export interface HttpClientTransportOptions {
-  /** The `fetch` to use; defaults to the global one. */
-  fetch?: typeof fetch;
-  /** Credentials for every request, renewed after a 401 or 403 (e.g. `OAuthTokenProvider`). */
-  auth?: TokenProvider;
-  /** Headers added to every HTTP request (e.g. `Authorization`). */
-  headers?: Record<string, string> | (() => Record<string, string>);
-  /** Open the GET stream for server-initiated messages in legacy sessions. Default true. */
-  sessionStream?: boolean;
-  /** Reconnection delay when the server sent no `retry`. Default 1000 ms. */
-  defaultRetryMs?: number;
-  /** Consecutive failed reconnections before giving up on a stream. Default 3. */
-  maxReconnects?: number;
-  /**
-   * How the transport waits `ms` before reconnecting (resolving early when `signal` aborts).
-   * Default: a timer. A test passes its own to see the delays asked for without waiting.
-   */
-  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
-}
-
-/** The Streamable HTTP client transport. */
-export interface HttpClientTransport extends Transport {
-  /** Discriminator for the client. */
-  readonly kind: "http";
-  /** The MCP endpoint. */
-  readonly url: URL;
-  /** The legacy session id, once the server assigned one. */
-  readonly sessionId: string | undefined;
-  /** Sets the negotiated legacy version sent in `MCP-Protocol-Version`. */
-  setProtocolVersion(version: string): void;
-  /** Opens the legacy GET stream (no-op when disabled, open, or without a legacy version). */
-  openSessionStream(): void;
-  /** Sends one message as its own POST. */
-  send(message: JsonRpcMessage, options?: HttpSendOptions): Promise<void>;
-}
+export { HttpStatusError } from "./client_errors.ts";
+export type { HttpClientTransport, HttpClientTransportOptions, HttpSendOptions };
 
 interface Exchange {
   controller: AbortController;
@@ -91,19 +34,6 @@ interface Exchange {
 interface StreamState {
   lastEventId?: string;
   retryMs?: number;
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
@@ -119,7 +49,7 @@ export function createHttpClientTransport(
   url: URL,
   options: HttpClientTransportOptions = {},
 ): HttpClientTransport {
-  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const baseFetch = options.fetch ?? httpFetch;
   const fetchImpl = options.auth ? authorizedFetch(options.auth, baseFetch) : baseFetch;
   const defaultRetryMs = options.defaultRetryMs ?? 1000;
   const wait = options.wait ?? delay;
@@ -183,41 +113,10 @@ export function createHttpClientTransport(
   };
 
   const errorFromResponse = async (response: Response, method: string): Promise<McpError> => {
-    const text = await response.text().catch(() => "");
-    if (response.status === 404 && sessionId !== undefined) {
-      sessionId = undefined;
-      return new HttpStatusError(
-        404,
-        ErrorCode.ConnectionClosed,
-        `The server no longer knows this session (HTTP 404 on ${method}); reconnect to start a new one`,
-        { httpStatus: 404, sessionExpired: true },
-        false,
-      );
-    }
-    try {
-      const parsed = JSON.parse(text);
-      if (isObject(parsed) && isObject(parsed.error) && typeof parsed.error.code === "number") {
-        return new HttpStatusError(
-          response.status,
-          parsed.error.code,
-          String(parsed.error.message ?? `HTTP ${response.status}`),
-          parsed.error.data,
-          true,
-        );
-      }
-    } catch {
-      // Not JSON: report the status and the start of the body.
-    }
-    const snippet = text.trim().slice(0, 200);
-    return new HttpStatusError(
-      response.status,
-      ErrorCode.ConnectionClosed,
-      `HTTP ${response.status} ${response.statusText} for ${method}${
-        snippet ? `: ${snippet}` : ""
-      }`,
-      { httpStatus: response.status },
-      false,
-    );
+    const inSession = sessionId !== undefined;
+    const error = await httpStatusError(response, method, inSession);
+    if (inSession && response.status === 404) sessionId = undefined;
+    return error;
   };
 
   const getStream = (state: StreamState, signal: AbortSignal): Promise<Response> => {
@@ -266,39 +165,10 @@ export function createHttpClientTransport(
     }
   };
 
-  const transportFailure = (method: string, error: unknown): McpError =>
-    error instanceof McpError ? error : new McpError(
-      ErrorCode.ConnectionClosed,
-      `HTTP request for ${method} failed: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-    );
-
   const requestHeaders = (
     message: JsonRpcMessage,
     extra?: Record<string, string>,
-  ): Record<string, string> => {
-    const headers = baseHeaders();
-    headers["content-type"] = "application/json";
-    headers.accept = "application/json, text/event-stream";
-    if ("method" in message) {
-      const params = message.params;
-      const meta = isObject(params?._meta) ? params._meta : undefined;
-      const version = meta?.[MetaKey.protocolVersion];
-      if (typeof version === "string") headers["mcp-protocol-version"] = version;
-      else if (message.method === "initialize" && typeof params?.protocolVersion === "string") {
-        headers["mcp-protocol-version"] = params.protocolVersion;
-      }
-      headers["mcp-method"] = message.method;
-      const nameField = mcpNameField(message.method);
-      if (nameField !== undefined) {
-        const name = params?.[nameField];
-        if (typeof name === "string") headers["mcp-name"] = encodeHeaderValue(name);
-      }
-    }
-    if (extra !== undefined) Object.assign(headers, extra);
-    return headers;
-  };
+  ): Record<string, string> => messageHeaders(baseHeaders(), message, extra);
 
   const postRequest = async (
     message: JsonRpcMessage & { id: RequestId; method: string },
