@@ -11,6 +11,7 @@
  */
 import { ErrorCode } from "../protocol/errors.ts";
 import { type Classified, isObject, type JsonObject } from "../protocol/jsonrpc.ts";
+import { httpFetch } from "../runtime/http_client.ts";
 import { ClientError } from "./errors.ts";
 import type { ClientState } from "./state.ts";
 
@@ -126,7 +127,7 @@ export function compatFetch(
     !compat?.enforceSessionHeader && !compat?.enforceProtocolHeader &&
     !compat?.enforceTransportVersionConsistency
   ) return base;
-  const inner = base ?? globalThis.fetch.bind(globalThis);
+  const inner = base ?? httpFetch;
   const wrapped = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const response = await inner(input, init);
     if (init?.method !== "POST" || response.status !== 200) return response;
