@@ -128,6 +128,40 @@ export function listen(
   });
 }
 
+function forwardEvent(session: LegacySession, event: ServerEvent): void {
+  if (!session.initialized && !session.protocolVersion) return;
+  if (event.type !== "resource") {
+    session.sendStandalone({ jsonrpc: "2.0", method: listChange(event.type).method });
+  } else if (session.subscriptions.has(event.uri)) {
+    session.sendStandalone({
+      jsonrpc: "2.0",
+      method: RESOURCE_UPDATED,
+      params: { uri: event.uri },
+    });
+  }
+}
+
+// The legacy sessions attached to each listener set, served by one listener for them all: an
+// idle session then costs a set entry rather than a listener closure of its own.
+const attachedSessions = new WeakMap<Set<ServerEventListener>, Set<LegacySession>>();
+
+function sessionsOf(listeners: Set<ServerEventListener>): Set<LegacySession> {
+  let sessions = attachedSessions.get(listeners);
+  if (sessions !== undefined) return sessions;
+  const attached = sessions = new Set();
+  attachedSessions.set(listeners, attached);
+  listeners.add((event) => {
+    for (const session of [...attached]) {
+      try {
+        forwardEvent(session, event);
+      } catch {
+        // One broken session must not stop the others.
+      }
+    }
+  });
+  return attached;
+}
+
 /**
  * Sends a legacy session its standalone notifications: list changes, and
  * updates of the resources it subscribed to. Returns the function that stops.
@@ -136,18 +170,11 @@ export function forwardToSession(
   listeners: Set<ServerEventListener>,
   session: LegacySession,
 ): () => void {
-  return subscribe(listeners, (event) => {
-    if (!session.initialized && !session.protocolVersion) return;
-    if (event.type !== "resource") {
-      session.sendStandalone({ jsonrpc: "2.0", method: listChange(event.type).method });
-    } else if (session.subscriptions.has(event.uri)) {
-      session.sendStandalone({
-        jsonrpc: "2.0",
-        method: RESOURCE_UPDATED,
-        params: { uri: event.uri },
-      });
-    }
-  });
+  const sessions = sessionsOf(listeners);
+  sessions.add(session);
+  return () => {
+    sessions.delete(session);
+  };
 }
 
 /** Serves legacy `resources/subscribe` and `resources/unsubscribe` for a session. */

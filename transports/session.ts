@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { createRequestEngine } from "../protocol/engine.ts";
+import type { ClientCapabilities } from "../protocol/capabilities.ts";
+import { createRequestEngine, type RequestEngine } from "../protocol/engine.ts";
 import type {
   JsonRpcMessage,
   JsonRpcNotification,
@@ -13,6 +14,46 @@ import type {
   RequestId,
 } from "../protocol/jsonrpc.ts";
 import type { LegacySession, RequestScope, ServerEndpoint } from "../protocol/server_endpoint.ts";
+
+// A session idle between requests holds only its fields: the request engine (two maps and a
+// handful of closures) and the subscription set are made on first use, and the methods live on
+// the prototype.
+class IdleFriendlySession implements LegacySession {
+  id?: string;
+  clientCapabilities: ClientCapabilities = {};
+  initialized = false;
+  #subscriptions: Set<string> | undefined = undefined;
+  #send: (message: JsonRpcMessage) => void | Promise<void>;
+  #engine: RequestEngine | undefined = undefined;
+
+  constructor(send: (message: JsonRpcMessage) => void | Promise<void>, id: string | undefined) {
+    this.id = id;
+    this.#send = send;
+  }
+
+  get engine(): RequestEngine {
+    return this.#engine ??= createRequestEngine(this.#send, {
+      idPrefix: "s",
+      defaultTimeoutMs: null,
+    });
+  }
+
+  set engine(engine: RequestEngine) {
+    this.#engine = engine;
+  }
+
+  get subscriptions(): Set<string> {
+    return this.#subscriptions ??= new Set();
+  }
+
+  set subscriptions(subscriptions: Set<string>) {
+    this.#subscriptions = subscriptions;
+  }
+
+  sendStandalone(message: JsonRpcNotification): void {
+    Promise.resolve(this.#send(message)).catch(() => {});
+  }
+}
 
 /**
  * Creates an uninitialized session whose standalone messages and
@@ -22,16 +63,7 @@ export function createLegacySession(
   send: (message: JsonRpcMessage) => void | Promise<void>,
   id?: string,
 ): LegacySession {
-  return {
-    id,
-    clientCapabilities: {},
-    initialized: false,
-    subscriptions: new Set(),
-    engine: createRequestEngine(send, { idPrefix: "s", defaultTimeoutMs: null }),
-    sendStandalone: (message: JsonRpcNotification) => {
-      Promise.resolve(send(message)).catch(() => {});
-    },
-  };
+  return new IdleFriendlySession(send, id);
 }
 
 /** Tracks requests in flight so `notifications/cancelled` can abort them. */
@@ -44,32 +76,47 @@ export interface InflightRequests {
   cancelAll(reason: string): void;
 }
 
+// The table of one session or connection; its map only exists while requests are in flight.
+class InflightTable implements InflightRequests {
+  #controllers: Map<RequestId, AbortController> | undefined = undefined;
+
+  begin(id: RequestId, parent?: AbortSignal): { signal: AbortSignal; end(): void } {
+    const controllers = this.#controllers ??= new Map();
+    const controller = new AbortController();
+    controllers.set(id, controller);
+    const forget = () => {
+      if (controllers.get(id) === controller) controllers.delete(id);
+      if (controllers.size === 0 && this.#controllers === controllers) {
+        this.#controllers = undefined;
+      }
+    };
+    const onParent = () => controller.abort(parent?.reason);
+    parent?.addEventListener("abort", onParent, { once: true });
+    return {
+      signal: controller.signal,
+      end() {
+        parent?.removeEventListener("abort", onParent);
+        forget();
+      },
+    };
+  }
+
+  cancel(id: unknown, reason?: unknown): void {
+    if (typeof id !== "string" && typeof id !== "number") return;
+    this.#controllers?.get(id)?.abort(reason ?? "cancelled by client");
+  }
+
+  cancelAll(reason: string): void {
+    const controllers = this.#controllers;
+    if (controllers === undefined) return;
+    this.#controllers = undefined;
+    for (const controller of controllers.values()) controller.abort(reason);
+  }
+}
+
 /** Creates an in-flight request table. */
 export function createInflightRequests(): InflightRequests {
-  const controllers = new Map<RequestId, AbortController>();
-  return {
-    begin(id, parent) {
-      const controller = new AbortController();
-      controllers.set(id, controller);
-      const onParent = () => controller.abort(parent?.reason);
-      parent?.addEventListener("abort", onParent, { once: true });
-      return {
-        signal: controller.signal,
-        end() {
-          parent?.removeEventListener("abort", onParent);
-          if (controllers.get(id) === controller) controllers.delete(id);
-        },
-      };
-    },
-    cancel(id, reason) {
-      if (typeof id !== "string" && typeof id !== "number") return;
-      controllers.get(id)?.abort(reason ?? "cancelled by client");
-    },
-    cancelAll(reason) {
-      for (const controller of controllers.values()) controller.abort(reason);
-      controllers.clear();
-    },
-  };
+  return new InflightTable();
 }
 
 /**

@@ -86,3 +86,49 @@ export const invalidArgs = {
   priority: "urgent",
   location: { coordinates: { lat: 123, lon: 2 } },
 };
+
+/**
+ * A pattern-heavy schema, benchmarked apart: half its patterns are proven safe and run on
+ * native `RegExp`; the others (nested or complex repetition) run on emcee's bounded matcher,
+ * where Ajv runs them all on backtracking `RegExp`.
+ */
+export const patternSchema = {
+  type: "object",
+  required: ["slug", "iban", "email", "version"],
+  properties: {
+    slug: { type: "string", pattern: "^([a-z0-9]+[-.]?)*[a-z0-9]+$" },
+    iban: { type: "string", pattern: "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$" },
+    email: {
+      type: "string",
+      pattern: "^(?:[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@" +
+        "(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$",
+    },
+    phone: { type: "string", pattern: "^\\+?[0-9 ()-]{7,20}$" },
+    module: { type: "string", pattern: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$" },
+    color: { type: "string", pattern: "^#[0-9a-fA-F]{6}$" },
+    version: {
+      type: "string",
+      pattern:
+        "^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$",
+    },
+  },
+} as const;
+
+/** Arguments that satisfy {@link patternSchema}. */
+export const patternValid = {
+  slug: "quarterly-planning.2025-q3",
+  iban: "FR7630006000011234567890189",
+  email: "ada.lovelace@example.com",
+  phone: "+33 (1) 23-45-67-89",
+  module: "emcee.schema.regex",
+  color: "#1e90ff",
+  version: "v1.24.3-rc.1",
+};
+
+/** Arguments of {@link patternSchema} with several pattern violations. */
+export const patternInvalid = {
+  ...patternValid,
+  slug: "Quarterly planning",
+  email: "ada@localhost",
+  version: "1.2",
+};

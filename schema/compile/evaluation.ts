@@ -110,7 +110,7 @@ export function tooManySteps(ctx: EvalContext): never {
 }
 
 /** Prepends `step` to the instance paths of the errors recorded since `mark`. */
-function prependStep(errors: RecordedError[], mark: number, step: string): void {
+export function prependStep(errors: RecordedError[], mark: number, step: string): void {
   for (let i = mark; i < errors.length; i++) errors[i].instancePath = step + errors[i].instancePath;
 }
 

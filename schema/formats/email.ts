@@ -31,9 +31,10 @@ const PLAIN_EMAIL =
 
 /** RFC 5321 mailbox: dot-atom or quoted local part; host name or bracketed IP literal. */
 export function isEmail(value: string): boolean {
-  if (value.length <= 254 && PLAIN_EMAIL.test(value)) return true;
+  // Without an '@' after a non-empty local part neither check can pass: skip the regex.
   const at = value.lastIndexOf("@");
   if (at <= 0) return false;
+  if (value.length <= 254 && PLAIN_EMAIL.test(value)) return true;
   if (!isDotAtom(value, at) && !QUOTED_STRING.test(value.slice(0, at))) return false;
   if (value.charCodeAt(at + 1) === 91 && value.endsWith("]")) {
     const literal = value.slice(at + 2, -1);

@@ -10,6 +10,13 @@ export function compileEnum(values: unknown, location: string): Check {
   if (!Array.isArray(values)) throw new SchemaError("enum must be an array", location);
   const message = `must be equal to one of the allowed values: ${values.map(quote).join(", ")}`;
   if (values.every(isPrimitive)) {
+    // A short list is faster scanned than hashed (most enums name a handful of values).
+    if (values.length <= 8) {
+      return (v, ctx) => {
+        for (let i = 0; i < values.length; i++) if (values[i] === v) return true;
+        return fail(ctx, "enum", location, message);
+      };
+    }
     const allowed = new Set(values);
     return (v, ctx) => allowed.has(v) || fail(ctx, "enum", location, message);
   }

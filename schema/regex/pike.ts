@@ -36,7 +36,7 @@ const scratchOf = new WeakMap<Program, Scratch>();
 
 /** Runs `program` over `chars`, searching for a match starting at any position. */
 export function runProgram(program: Program, chars: Int32Array): RunResult {
-  const { op, a, b, sets } = program;
+  const { op, a, b, sets, ascii } = program;
   const size = op.length;
   const n = chars.length;
   let scratch = scratchOf.get(program);
@@ -92,11 +92,14 @@ export function runProgram(program: Program, chars: Int32Array): RunResult {
     if (matched) return { matched, steps };
     if (pos === n) break;
     const c = chars[pos];
+    const word = c >> 5;
+    const bit = 1 << (c & 31);
     nextCount = 0;
     for (let i = 0; i < currentCount; i++) {
       const pc = current[i];
       steps++;
-      if (setHas(sets[a[pc]], c)) nextCount = addClosure(pc + 1, pos + 1, next, nextCount);
+      const member = c < 128 ? (ascii[4 * a[pc] + word] & bit) !== 0 : setHas(sets[a[pc]], c);
+      if (member) nextCount = addClosure(pc + 1, pos + 1, next, nextCount);
     }
     const swap = current;
     current = next;

@@ -2,7 +2,7 @@
 // unrolled, so the program size (and so the matcher's cost per input character) is capped.
 
 import type { AssertionKind, RegexNode } from "./ast.ts";
-import type { CharSet } from "./charset.ts";
+import { type CharSet, setHas } from "./charset.ts";
 
 /** Consume one character in `sets[a]`, then go on. */
 export const OP_CHAR = 0;
@@ -31,6 +31,19 @@ export interface Program {
   readonly b: Int32Array;
   /** Character sets used by `OP_CHAR`. */
   readonly sets: readonly CharSet[];
+  /**
+   * Membership of the ASCII characters in each set, 128 bits per set (`sets[i]` has `c < 128`
+   * when bit `c & 31` of word `4 * i + (c >> 5)` is set): most tested characters are ASCII.
+   */
+  readonly ascii: Uint32Array;
+}
+
+function asciiMembership(sets: readonly CharSet[]): Uint32Array {
+  const bits = new Uint32Array(4 * sets.length);
+  sets.forEach((set, i) => {
+    for (let c = 0; c < 128; c++) if (setHas(set, c)) bits[4 * i + (c >> 5)] |= 1 << (c & 31);
+  });
+  return bits;
 }
 
 /** Compiles `root` (which must have no backreferences or lookaround); throws `RangeError` when too big. */
@@ -112,5 +125,11 @@ export function compileProgram(root: RegexNode, maxSize: number = DEFAULT_MAX_PR
   };
   gen(root);
   emit(OP_MATCH);
-  return { op: Int32Array.from(op), a: Int32Array.from(a), b: Int32Array.from(b), sets };
+  return {
+    op: Int32Array.from(op),
+    a: Int32Array.from(a),
+    b: Int32Array.from(b),
+    sets,
+    ascii: asciiMembership(sets),
+  };
 }
