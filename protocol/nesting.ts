@@ -23,6 +23,43 @@ export const MAX_JSON_DEPTH = 256;
  * ```
  */
 export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  // Recursion is bounded by the limit (a walk stops one level past it), so a modest limit is
+  // walked recursively, allocating nothing; every request's params pass through here.
+  return maxDepth <= RECURSIVE_UP_TO
+    ? deeperRecursive(value, 1, maxDepth)
+    : deeperIterative(value, maxDepth);
+}
+
+/** Limits up to which the walk recurses: far below any runtime's stack depth. */
+const RECURSIVE_UP_TO = 1024;
+
+function deeperRecursive(value: unknown, depth: number, maxDepth: number): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (depth > maxDepth) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (
+        child !== null && typeof child === "object" && deeperRecursive(child, depth + 1, maxDepth)
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child: unknown = (value as Record<string, unknown>)[key];
+    if (
+      child !== null && typeof child === "object" && deeperRecursive(child, depth + 1, maxDepth)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function deeperIterative(value: unknown, maxDepth: number): boolean {
   const pending: unknown[] = [value];
   const depths: number[] = [1];
   while (pending.length > 0) {

@@ -45,6 +45,7 @@ export interface SseParseOptions {
 }
 
 const LINE_BREAK = /\r\n|\r|\n/;
+const HAS_LINE_BREAK = /[\r\n]/;
 
 function assertSingleLine(name: string, value: string): void {
   if (/[\r\n]/.test(value)) {
@@ -80,6 +81,10 @@ export function encodeSseEvent(init: SseEventInit): string {
       throw new RangeError(`SSE retry must be a non-negative integer, got ${init.retry}`);
     }
     text += `retry: ${init.retry}\n`;
+  }
+  // JSON text (every event this SDK sends) has no line breaks: one line, no split.
+  if (!HAS_LINE_BREAK.test(init.data)) {
+    return text + (init.data === "" ? "data:\n\n" : `data: ${init.data}\n\n`);
   }
   for (const line of init.data.split(LINE_BREAK)) {
     text += line === "" ? "data:\n" : `data: ${line}\n`;

@@ -43,16 +43,41 @@ export function createDrainableEndpoint(server: ServerEndpoint): DrainableEndpoi
     scope: RequestScope = {},
   ): Promise<JsonRpcResponse> => {
     if (draining) return Promise.resolve(errorResponseFrom(request.id, shuttingDownError()));
-    const signal = scope.signal ? AbortSignal.any([scope.signal, abort.signal]) : abort.signal;
-    const call = server.handleRequest(request, { ...scope, signal });
-    if (LONG_LIVED.has(request.method)) return call;
+    const linked = linkSignal(scope.signal);
+    const call = server.handleRequest(request, { ...scope, signal: linked.signal });
+    if (LONG_LIVED.has(request.method)) {
+      call.then(linked.unlink, linked.unlink);
+      return call;
+    }
     inflight.add(call);
     const forget = () => {
+      linked.unlink();
       inflight.delete(call);
       if (inflight.size === 0) idle?.();
     };
     call.then(forget, forget);
     return call;
+  };
+  // A call's signal aborts with the caller's or when draining runs out of time. One controller
+  // and one listener per call, dropped when it ends: AbortSignal.any's weak references and
+  // finalizers cost every runtime far more per request.
+  const linked = new Set<AbortController>();
+  const linkSignal = (parent: AbortSignal | undefined): { signal: AbortSignal; unlink(): void } => {
+    if (!parent) return { signal: abort.signal, unlink: () => {} };
+    if (parent.aborted || abort.signal.aborted) {
+      return { signal: AbortSignal.any([parent, abort.signal]), unlink: () => {} };
+    }
+    const own = new AbortController();
+    const follow = () => own.abort(parent.reason);
+    parent.addEventListener("abort", follow, { once: true });
+    linked.add(own);
+    return {
+      signal: own.signal,
+      unlink() {
+        parent.removeEventListener("abort", follow);
+        linked.delete(own);
+      },
+    };
   };
   return {
     get draining() {
@@ -74,7 +99,9 @@ export function createDrainableEndpoint(server: ServerEndpoint): DrainableEndpoi
       const outcome = await Promise.race([ended, late]);
       clearTimeout(timer);
       if (outcome === "late") {
-        abort.abort(new McpError(ErrorCode.RequestTimeout, "The server shut down"));
+        const reason = new McpError(ErrorCode.RequestTimeout, "The server shut down");
+        abort.abort(reason);
+        for (const own of linked) own.abort(reason);
       }
     },
   };

@@ -56,7 +56,10 @@ export function createStreamTransport(
   const maxLine = options.maxLineBytes ?? 64 * 1024 * 1024;
   let sink: TransportSink | undefined;
   let closed = false;
-  let writeChain: Promise<void> = Promise.resolve();
+  const writes = createWriteQueue();
+  let writing = false;
+  // After a failed write, later ones fail the same way (the channel is gone).
+  let failure: { error: unknown } | undefined;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
   const finish = async () => {
@@ -149,9 +152,42 @@ export function createStreamTransport(
 
   function writeLine(value: unknown): Promise<void> {
     if (closed) return Promise.reject(new Error("Transport closed"));
-    const bytes = encoder.encode(JSON.stringify(value) + "\n");
-    writeChain = writeChain.then(() => channel.write(bytes));
-    return writeChain;
+    const line = JSON.stringify(value) + "\n";
+    if (failure) return Promise.reject(failure.error);
+    if (writing) return writes.add(line);
+    writing = true;
+    return writeOut(line);
+  }
+
+  // One write at a time: the lines sent while it is under way leave together in
+  // the next one (one encode and one system call for a whole burst of answers,
+  // instead of a write per line), and each settles when its own bytes do.
+  function writeOut(text: string): Promise<void> {
+    let written: Promise<void>;
+    try {
+      written = channel.write(encoder.encode(text));
+    } catch (error) {
+      written = Promise.reject(error);
+    }
+    written.then(writeNext, (error: unknown) => {
+      failure = { error };
+      writeNext();
+    });
+    return written;
+  }
+
+  function writeNext(): void {
+    const next = writes.take();
+    if (next === undefined) {
+      writing = false;
+      return;
+    }
+    if (failure) {
+      next.reject(failure.error);
+      writing = false;
+      return;
+    }
+    writeOut(next.text).then(next.resolve, next.reject);
   }
 
   return {
@@ -167,6 +203,40 @@ export function createStreamTransport(
         // Already released.
       }
       await finish();
+    },
+  };
+}
+
+/** The lines waiting for the write under way, and the one promise they share. */
+interface PendingWrites {
+  text: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function createWriteQueue(): {
+  add(line: string): Promise<void>;
+  take(): PendingWrites | undefined;
+} {
+  let pending: (PendingWrites & { done: Promise<void> }) | undefined;
+  return {
+    add(line: string): Promise<void> {
+      if (pending) {
+        pending.text += line;
+        return pending.done;
+      }
+      let resolve!: () => void, reject!: (error: unknown) => void;
+      const done = new Promise<void>((yes, no) => {
+        resolve = yes;
+        reject = no;
+      });
+      pending = { text: line, resolve, reject, done };
+      return done;
+    },
+    take(): PendingWrites | undefined {
+      const taken = pending;
+      pending = undefined;
+      return taken;
     },
   };
 }

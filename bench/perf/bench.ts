@@ -3,6 +3,8 @@
 // and one at a time), cold start, and memory. Run by bench/run.sh; on its own:
 //
 //   node bench/perf/bench.ts [node deno bun]        QUICK=1 for a ~2 minute run
+//   ROWS=stdio,session-json,session-sse REPS=5       only those rows, 5 reps each
+//   KINDS=emcee,raw                                  only those servers
 //
 // The orchestrator runs on Node; every server is a child process of the runtime under test, and
 // the HTTP load comes from `wrk -t1 -c32` (its own process), or from 32 fetch loops in this
@@ -31,14 +33,19 @@ import { args, exitProcess, getEnv, runtimeVersion } from "../../runtime/mod.ts"
 const quick = getEnv("QUICK") === "1";
 const requested = args().filter((a): a is Runtime => /^(node|deno|bun)$/.test(a));
 const runtimes: Runtime[] = requested.length > 0 ? requested : ["node", "deno", "bun"];
-const REPS = 3;
+const REPS = Number(getEnv("REPS") ?? 3);
+// ROWS=stdio,session-json,... runs only those row groups (stateless, session-json, session-sse,
+// stdio: the stdio rows and cold start); unset runs every row.
+const onlyRows = getEnv("ROWS")?.split(",").map((row) => row.trim()).filter((row) => row !== "");
+const wanted = (group: string): boolean => onlyRows === undefined || onlyRows.includes(group);
 const measureS = quick ? 1 : 4;
 const warmupS = quick ? 1 : 2;
 const CONNECTIONS = 32;
 const pipelinedCalls = quick ? 5000 : 20000;
 const serialCalls = quick ? 1000 : 4000;
 const useWrk = getEnv("BENCH_GENERATOR") !== "fetch" && hasWrk();
-const KINDS: Kind[] = ["emcee", "raw", "official"];
+const KINDS: Kind[] = (getEnv("KINDS")?.split(",") ?? ["emcee", "raw", "official"])
+  .filter((kind): kind is Kind => /^(emcee|raw|official)$/.test(kind));
 const MODES: [HttpMode, string][] = [
   ["stateless", "HTTP stateless 2026-07-28 tools/call"],
   ["session-json", "HTTP 2025-11-25 session tools/call, JSON"],
@@ -74,6 +81,7 @@ async function interleaved(run: (kind: Kind, rep: number) => Promise<void>): Pro
 
 async function httpRows(runtime: Runtime): Promise<void> {
   for (const [mode, row] of MODES) {
+    if (!wanted(mode)) continue;
     const rps = cell(runtime, row, "req/s", true);
     const children = new Map<Kind, HttpChild>();
     for (const kind of KINDS) children.set(kind, await startHttp(runtime, kind, mode));
@@ -123,7 +131,7 @@ for (const runtime of runtimes) {
   const before = load1();
   log(`bench/perf on ${runtime} (load average ${before})`);
   await httpRows(runtime);
-  await stdioRows(runtime);
+  if (wanted("stdio")) await stdioRows(runtime);
   const after = load1();
   const busy = Math.max(Number(before), Number(after)) > availableParallelism()
     ? " — above the core count: other processes competed, numbers are noisy and low"
@@ -144,12 +152,14 @@ const header = [
 ];
 if (availableParallelism() < 2) header.push("fewer than 2 cores: generator and server compete");
 const table = markdown(cells, header);
-const results = fileURLToPath(new URL("../results/", import.meta.url));
-mkdirSync(results, { recursive: true });
-writeFileSync(`${results}latest.md`, table);
-writeFileSync(
-  `${results}latest.svg`,
-  chart(cells, `emcee / raw and emcee / official (${started.toISOString().slice(0, 10)})`),
-);
 console.log(table);
-console.log("written: bench/results/latest.md, bench/results/latest.svg");
+if (onlyRows === undefined && KINDS.length === 3) {
+  const results = fileURLToPath(new URL("../results/", import.meta.url));
+  mkdirSync(results, { recursive: true });
+  writeFileSync(`${results}latest.md`, table);
+  writeFileSync(
+    `${results}latest.svg`,
+    chart(cells, `emcee / raw and emcee / official (${started.toISOString().slice(0, 10)})`),
+  );
+  console.log("written: bench/results/latest.md, bench/results/latest.svg");
+} else console.log("a partial run (ROWS or KINDS): bench/results left as they were");

@@ -15,7 +15,13 @@ function command(runtime: Runtime, script: string, args: string[]): [string, str
   const local = `${root}node_modules/.bin/${runtime}`;
   const bin = existsSync(local) ? local : runtime;
   const file = fileURLToPath(new URL(script, import.meta.url));
-  return [bin, runtime === "deno" ? ["run", "-A", file, ...args] : [file, ...args]];
+  // BENCH_CHILD_FLAGS: runtime flags for every child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+  // (Node, Bun) or `--v8-flags=--prof` (Deno) to profile the servers under load.
+  const flags = (process.env.BENCH_CHILD_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
+  return [
+    bin,
+    runtime === "deno" ? ["run", "-A", ...flags, file, ...args] : [...flags, file, ...args],
+  ];
 }
 
 /** A child whose stdout is read as lines. */

@@ -88,7 +88,8 @@ export function answer(
   const aborted = () =>
     cancel || tracked ? signalOf().aborted : cancelled || httpRequest.signal.aborted;
   const version = record?.session.protocolVersion ?? "";
-  const streamId = record ? `${record.session.id}-${randomId()}` : "";
+  // Named when the stream opens: a call answered as JSON needs no id.
+  let streamId = "";
   const live: LiveStream = { writer: undefined, done: false };
   const isListen = request.method === "subscriptions/listen";
   // Legacy events get ids from the store; writes are chained to keep their order.
@@ -127,6 +128,7 @@ export function answer(
         state.sseLimits,
       );
       if (record) {
+        streamId = `${record.session.id}-${randomId()}`;
         liveStreams.set(streamId, live);
         // 2025-11-25 streams start with a priming event so the client can resume.
         if (version >= "2025-11-25") write(null, state.retryMs);
