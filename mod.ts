@@ -233,6 +233,7 @@ export {
   type EventStore,
   type HttpHandler,
   type HttpHandlerOptions,
+  type HttpStore,
   type LegacyHttpOptions,
   type LegacySseOptions,
   type McpHttpServer,

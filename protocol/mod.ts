@@ -72,7 +72,8 @@ export type {
 } from "./resources.ts";
 export type { CacheHints, Page } from "./results.ts";
 export type { AuthInfo, LegacySession, RequestScope, ServerEndpoint } from "./server_endpoint.ts";
-export type { ListKind, SubscriptionFilter } from "./subscriptions.ts";
+export type { ListKind, ServerEvent, SubscriptionFilter } from "./subscriptions.ts";
+export { retryAfterOf, STORE_UNAVAILABLE, StoreUnavailableError } from "./store_errors.ts";
 export {
   type DetailedTask,
   isTerminalTaskStatus,

@@ -23,6 +23,11 @@ export interface SubscriptionFilter {
 /** A list whose changes a client can subscribe to. */
 export type ListKind = "tools" | "prompts" | "resources";
 
+/** A change a server announces to subscribers: a list changed, or a resource was updated. */
+export type ServerEvent =
+  | { type: ListKind }
+  | { type: "resource"; uri: string };
+
 /** One row of {@link LIST_CHANGES}. */
 export interface ListChange {
   /** The list, as the server's capability key and change event name. */

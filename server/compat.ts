@@ -209,14 +209,3 @@ export function compatToolMiddleware(compat: ServerCompat): ToolMiddleware | und
     return result;
   };
 }
-
-/**
- * The compatibility flags of the server behind a transport: `McpServer`
- * keeps its construction options public, so a transport reads them there.
- * Anything else (a proxy, a test double) has none.
- */
-export function serverCompatOf(server: unknown): ServerCompat {
-  const options = isObject(server) ? (server as { options?: unknown }).options : undefined;
-  const compat = isObject(options) ? options.compat : undefined;
-  return isObject(compat) ? compat as ServerCompat : {};
-}

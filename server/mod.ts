@@ -93,6 +93,7 @@ export {
 } from "./shared_store.ts";
 // The shared store's pieces, so its documentation is whole.
 export type { EventStore } from "../transports/http/event_store.ts";
+export type { HttpStore } from "../transports/http/store.ts";
 export type { BusListener, MessageBus } from "../transports/http/message_bus.ts";
 export type {
   DirectoryRecord,

@@ -13,18 +13,19 @@ import type {
   JsonObject,
   JsonRpcRequest,
   LegacySession,
-  ListKind,
   RequestScope,
   SubscriptionFilter,
 } from "../protocol/mod.ts";
-import { LIST_CHANGES, listChange, RESOURCE_UPDATED } from "../protocol/subscriptions.ts";
+import {
+  LIST_CHANGES,
+  listChange,
+  RESOURCE_UPDATED,
+  type ServerEvent,
+} from "../protocol/subscriptions.ts";
 import type { ServerCore } from "./core.ts";
 import type { ExtensionSubscription } from "./extension.ts";
 
-/** A change the server announces to subscribers. */
-export type ServerEvent =
-  | { type: ListKind }
-  | { type: "resource"; uri: string };
+export type { ServerEvent } from "../protocol/subscriptions.ts";
 
 /** Hears the server's events. */
 export type ServerEventListener = (event: ServerEvent) => void;

@@ -60,6 +60,7 @@ export {
   StoreUnavailableError,
 } from "../server/shared_store.ts";
 export type { TaskLease, TaskRecord, TaskStore } from "../server/task_store.ts";
+export type { HttpStore } from "../transports/http/store.ts";
 // The client it runs on, and the types the API above refers to, so the documentation is whole.
 export * from "./redis/mod.ts";
 export type { EventStore } from "../transports/http/event_store.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { RedisConnectionError, RedisTimeoutError } from "./redis/errors.ts";
-import { StoreUnavailableError } from "../server/shared_store.ts";
+import { StoreUnavailableError } from "../protocol/store_errors.ts";
 
 /** `error` as a `StoreUnavailableError` when it says Redis is unreachable; else `error`. */
 export function asUnavailable(error: unknown, retryAfterSeconds = 1): unknown {

@@ -11,9 +11,20 @@ import { ErrorCode } from "../../protocol/errors.ts";
 import type { JsonRpcNotification, JsonRpcRequest } from "../../protocol/jsonrpc.ts";
 import type { LegacySession } from "../../protocol/server_endpoint.ts";
 import { isLegacyVersion } from "../../protocol/versions.ts";
-import { serverCompatOf } from "../../server/compat.ts";
 import { isStatelessShaped } from "./request_checks.ts";
 import { rpcError } from "./responses.ts";
+
+/** The HTTP header flags of a server's `compat` option (server/compat.ts), read structurally. */
+interface HeaderFlags {
+  enforceSessionHeader?: boolean;
+  enforceProtocolHeader?: boolean;
+  enforceVersionNegotiation?: boolean;
+}
+
+function headerFlagsOf(server: unknown): HeaderFlags {
+  const compat = (server as { options?: { compat?: unknown } } | null)?.options?.compat;
+  return typeof compat === "object" && compat !== null ? compat as HeaderFlags : {};
+}
 
 /** The version before `MCP-Protocol-Version` existed: its sessions never send it. */
 const HEADERLESS_VERSION = "2025-03-26";
@@ -27,7 +38,7 @@ export function sessionlessNotificationProblem(
   request: Request,
   notification: JsonRpcNotification,
 ): Response | undefined {
-  if (!serverCompatOf(server).enforceSessionHeader) return undefined;
+  if (!headerFlagsOf(server).enforceSessionHeader) return undefined;
   if (isStatelessShaped(request, notification as unknown as JsonRpcRequest)) return undefined;
   return rpcError(
     400,
@@ -46,7 +57,7 @@ export function inSessionHeaderProblem(
   request: Request,
   session: LegacySession,
 ): Response | undefined {
-  const compat = serverCompatOf(server);
+  const compat = headerFlagsOf(server);
   if (!compat.enforceProtocolHeader && !compat.enforceVersionNegotiation) return undefined;
   const negotiated = session.protocolVersion;
   if (negotiated === undefined) return undefined;

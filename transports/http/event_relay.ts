@@ -16,8 +16,12 @@
  */
 import type { JsonRpcMessage, JsonRpcNotification } from "../../protocol/jsonrpc.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
-import { LIST_CHANGES, listChange, RESOURCE_UPDATED } from "../../protocol/subscriptions.ts";
-import type { ServerEvent } from "../../server/subscriptions.ts";
+import {
+  LIST_CHANGES,
+  listChange,
+  RESOURCE_UPDATED,
+  type ServerEvent,
+} from "../../protocol/subscriptions.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import type { MessageBus } from "./message_bus.ts";
 import { randomId } from "./sessions.ts";

@@ -14,7 +14,8 @@ import {
   type RequestId,
 } from "../../protocol/jsonrpc.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
-import { retryAfterOf, type SharedStore, storeOf } from "../../server/shared_store.ts";
+import { retryAfterOf } from "../../protocol/store_errors.ts";
+import { type HttpStore, httpStoreOf } from "./store.ts";
 import { clientAddressOf } from "../../runtime/client_address.ts";
 import type { HttpHandler } from "../../runtime/http.ts";
 import {
@@ -83,7 +84,7 @@ export interface HttpHandlerOptions extends OriginPolicy {
    * Default: the store of `server` (`new McpServer(info, { store })`), if any. When the store is
    * unreachable, a request that needs it is answered 503 with `Retry-After`.
    */
-  store?: SharedStore;
+  store?: HttpStore;
   /** Runs before anything else; return a Response to refuse, or the principal to serve as. */
   authenticate?: Authenticate;
   /**
@@ -147,7 +148,7 @@ function refuseMethod(method: string, legacy: boolean, hasSession: boolean): Res
 
 /** The endpoint's state under `options`. */
 function endpointState(server: ServerEndpoint, options: HttpHandlerOptions): EndpointState {
-  const shared = options.store ?? storeOf(server);
+  const shared = options.store ?? httpStoreOf(server);
   const given = options.legacy === false ? undefined : options.legacy ?? {};
   const legacy = given && {
     ...given,
@@ -258,7 +259,7 @@ export function createHttpHandler(
   options: HttpHandlerOptions = {},
 ): HttpHandler {
   const state = endpointState(server, options);
-  const shared = options.store ?? storeOf(server);
+  const shared = options.store ?? httpStoreOf(server);
   // Before any session is opened: sessions follow relayed events once they are.
   const eventBus = state.bus ?? shared?.messageBus;
   if (eventBus) relayServerEvents(server, eventBus);
