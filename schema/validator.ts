@@ -9,6 +9,7 @@ import { createCompiler } from "./compile/compiler.ts";
 import type { Compiled, EvalContext } from "./compile/evaluation.ts";
 import { LimitExceeded } from "./limit.ts";
 import { META_SCHEMAS } from "./metaschemas.ts";
+import { isPlainlyValidSchema } from "./plain_schema.ts";
 import { joinSteps } from "./pointer.ts";
 import { createRegistry, DRAFT_07, DRAFT_2020_12, isSchemaObject } from "./registry.ts";
 import {
@@ -281,7 +282,9 @@ export function validateSchema(schema: unknown, options?: CompileOptions): Valid
       keyword: "$schema",
       message: `unknown meta-schema "${metaUri}" (supply it in options.documents)`,
     });
-  } else {
+  } else if (documents !== undefined || !isPlainlyValidSchema(schema)) {
+    // A plain schema is valid against both standard meta-schemas: compiling one (the largest
+    // cost of a server's first tool registration) is left to the schemas that need it.
     try {
       const result = compileSchema(meta, options?.documents ? options : META_OPTIONS).validate(
         schema,

@@ -10,7 +10,9 @@
  * entry executes (edges through `import type` are erased and `import()` runs on first use, so
  * neither is followed); "graph" is everything `deno info` lists, both included. Import time is the median of fresh processes
  * that each time one `await import(entry)`, on node, deno and bun (the ones found in
- * node_modules/.bin, else on PATH).
+ * node_modules/.bin, else on PATH). "node loads" names what importing the entry makes Node load
+ * on its own that a server may never need: its fetch implementation (undici, loaded by the first
+ * touch of `Response`, `Request`, `Headers` or `fetch`: tens of ms) and its TypeScript stripper.
  *
  * @module
  */
@@ -101,6 +103,16 @@ function chain(parents: Map<string, string | undefined>, name: string): string {
   return links.join(" <- ");
 }
 
+/** What Node loads by itself while importing `entry` (undici, amaro), by a fresh process. */
+async function nodeLoads(entry: string): Promise<string> {
+  const url = new URL(entry, root).href;
+  const code = `await import(${JSON.stringify(url)});console.log(process.moduleLoadList` +
+    `.filter((m)=>/deps\\/(undici|amaro)/.test(m)).map((m)=>m.split("/")[2]).join(" "));`;
+  const { code: status, out } = await run(binary("node"), ["--input-type=module", "-e", code]);
+  if (status !== 0) throw new Error(`node import of ${entry} exited ${status}`);
+  return out.trim().split("\n").at(-1) || "-";
+}
+
 /** Milliseconds for one `await import(entry)` in a fresh process of `runtime`. */
 async function importTime(runtime: string, entry: string): Promise<number> {
   const url = new URL(entry, root).href;
@@ -128,7 +140,7 @@ const why = getEnv("IMPORT_WHY");
 const runtimes = ["node", "deno", "bun"];
 console.log(
   `entry | runtime modules | runtime KB | graph modules | graph KB | ` +
-    runtimes.map((name) => `${name} ms`).join(" | "),
+    runtimes.map((name) => `${name} ms`).join(" | ") + " | node loads",
 );
 for (const entry of entries) {
   const graph = await info(entry);
@@ -143,7 +155,7 @@ for (const entry of entries) {
   }
   console.log(
     `${entry} | ${live.count} | ${(live.bytes / 1024).toFixed(1)} | ${all.count} | ` +
-      `${(all.bytes / 1024).toFixed(1)} | ${times.join(" | ")}`,
+      `${(all.bytes / 1024).toFixed(1)} | ${times.join(" | ")} | ${await nodeLoads(entry)}`,
   );
   if (getEnv("IMPORT_LIST") === "1") {
     for (const name of [...parents.keys()].sort()) console.log(`  ${local(name)}`);
