@@ -359,7 +359,8 @@ describe("match: bounded work", () => {
   const template = "log://{y}-{m}-{d}";
   const dashes = (n: number, tail = "") => "log://" + "-".repeat(n) + tail;
 
-  test("adjacent expressions over 2,000 dashes: steps linear in the URI, well under 200 ms", () => {
+  // Counted in matcher steps, not timed: the old backtracking matcher took 2–6 s here.
+  test("adjacent expressions over 2,000 dashes: steps linear in the URI", () => {
     for (const tail of ["", "/"]) {
       const uri = dashes(2000, tail);
       const steps = countUriMatchSteps(template, uri);
@@ -367,10 +368,7 @@ describe("match: bounded work", () => {
       // Twice the URI, about twice the steps: no hidden quadratic term.
       const doubled = countUriMatchSteps(template, dashes(4000, tail));
       assert.ok(doubled <= 2.1 * steps, `${steps} steps, then ${doubled} for twice the length`);
-      const start = performance.now();
       const matched = parseUriTemplate(template).match(uri);
-      const elapsed = performance.now() - start;
-      assert.ok(elapsed < 200, `${elapsed.toFixed(0)} ms`);
       // A backtracking matcher's answer: the first variable as long as it can be.
       assert.deepEqual(matched, tail === "" ? { y: "-".repeat(1998), m: "", d: "" } : null);
     }
