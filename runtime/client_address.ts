@@ -8,6 +8,12 @@
 
 const addresses = new WeakMap<Request, string>();
 
+/**
+ * A request that knows its own peer (the Node bridge's lazy request) answers through this
+ * method instead of an entry per request in the map. Module-private to runtime/.
+ */
+export const PEER_ADDRESS: unique symbol = Symbol("emcee.peerAddress");
+
 /** Records the peer address of `request` (runtime adapters do this); `undefined` is ignored. */
 export function setClientAddress(request: Request, address: string | undefined): void {
   if (address !== undefined && address !== "") addresses.set(request, address);
@@ -24,5 +30,6 @@ export function setClientAddress(request: Request, address: string | undefined):
  * ```
  */
 export function clientAddressOf(request: Request): string | undefined {
-  return addresses.get(request);
+  return addresses.get(request) ??
+    (request as { [PEER_ADDRESS]?: () => string | undefined })[PEER_ADDRESS]?.();
 }

@@ -235,7 +235,6 @@ export function toNodeHandler(
     const webRequest = new NodeRequest(request);
     (response as NodeServerResponseLike & { [REQUEST]?: NodeRequest })[REQUEST] = webRequest;
     response.on("close", onResponseClose);
-    setClientAddress(webRequest as unknown as Request, webRequest.peer);
     const isHead = request.method === "HEAD";
     guarded(webRequest as unknown as Request).then((webResponse) => {
       if (writeWholeResponse(webResponse, response, isHead)) return;

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { PEER_ADDRESS } from "./client_address.ts";
+import { FRAMED_BODY } from "./framed_body.ts";
 import { nodeReadableToWeb, READ_AHEAD_BYTES } from "./node_streams.ts";
 import type { NodeIncomingMessageLike } from "./node_http.ts";
 
@@ -113,9 +115,6 @@ function forwardRest(target: object, proto: object, real: (self: never) => objec
   }
 }
 
-forwardRest(NodeHeaders.prototype, Headers.prototype, (self: NodeHeaders) => self.real());
-Object.setPrototypeOf(NodeHeaders.prototype, Headers.prototype);
-
 /**
  * A Node request seen as a web `Request`. The bridge calls {@linkcode NodeRequest.disconnect}
  * when the client goes away; `signal` then aborts (or is born aborted).
@@ -130,9 +129,16 @@ export class NodeRequest {
   #real: Request | undefined;
   #used = false;
 
-  /** Wraps `incoming`; nothing is parsed or allocated yet. */
+  #peer: string | undefined;
+
+  /**
+   * Wraps `incoming`; nothing is parsed or allocated yet. The peer address is read now (Node
+   * caches it per socket): a socket closed by the time a handler asks has forgotten it.
+   */
   constructor(incoming: NodeIncomingMessageLike) {
+    if (!linked) linkPrototypes();
     this.#incoming = incoming;
+    this.#peer = peerAddress(incoming.socket);
   }
 
   /** The request method, e.g. `"POST"`. */
@@ -185,7 +191,18 @@ export class NodeRequest {
 
   /** The peer address of the connection. */
   get peer(): string | undefined {
-    return peerAddress(this.#incoming.socket);
+    return this.#peer;
+  }
+
+  /** Node's parser delivers no more body than the Content-Length it checked. */
+  get [FRAMED_BODY](): boolean {
+    return true;
+  }
+
+  /** What `clientAddressOf` answers: kept here rather than as an entry per request in a map. */
+  [PEER_ADDRESS](): string | undefined {
+    const peer = this.#peer;
+    return peer === "" ? undefined : peer;
   }
 
   /** The body as a web stream, `null` for GET and HEAD. */
@@ -212,12 +229,22 @@ export class NodeRequest {
   /** The whole body as bytes. */
   async bytes(): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#real || this.#body !== undefined) return await this.real().bytes();
+    const whole = this.#consume();
+    // A view of Node's buffer is copied: the caller owns what it gets, `.buffer` included.
+    return whole instanceof Promise ? await whole : whole.slice();
+  }
+
+  /**
+   * Marks the body read and returns it: a view of Node's buffer when it was already whole,
+   * else the bytes as they arrive.
+   */
+  #consume(): Uint8Array | Promise<Uint8Array<ArrayBuffer>> {
     if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
     this.#used = true;
     const method = this.method;
     if (method === "GET" || method === "HEAD") return new Uint8Array(0);
-    const whole = buffered(this.#incoming, this.headers.get("content-length"));
-    return whole ? whole.slice() : await readAll(this.#incoming);
+    return buffered(this.#incoming, this.headers.get("content-length")) ??
+      readAll(this.#incoming);
   }
 
   /** The whole body as an `ArrayBuffer`. */
@@ -227,7 +254,10 @@ export class NodeRequest {
 
   /** The whole body decoded as UTF-8. */
   async text(): Promise<string> {
-    return utf8.decode(await this.bytes());
+    if (this.#real || this.#body !== undefined) return await this.real().text();
+    const whole = this.#consume();
+    // Decoded where it lies: a body read as text needs no copy of its bytes.
+    return utf8.decode(whole instanceof Promise ? await whole : whole);
   }
 
   /** The whole body parsed as JSON. */
@@ -331,5 +361,13 @@ function readAll(source: NodeIncomingMessageLike): Promise<Uint8Array<ArrayBuffe
   });
 }
 
-forwardRest(NodeRequest.prototype, Request.prototype, (self: NodeRequest) => self.real());
-Object.setPrototypeOf(NodeRequest.prototype, Request.prototype);
+// Linked when the first request arrives: touching `Headers` or `Request` on Node loads its fetch
+// implementation (undici), tens of milliseconds that importing a server need not cost.
+let linked = false;
+function linkPrototypes(): void {
+  linked = true;
+  forwardRest(NodeHeaders.prototype, Headers.prototype, (self: NodeHeaders) => self.real());
+  Object.setPrototypeOf(NodeHeaders.prototype, Headers.prototype);
+  forwardRest(NodeRequest.prototype, Request.prototype, (self: NodeRequest) => self.real());
+  Object.setPrototypeOf(NodeRequest.prototype, Request.prototype);
+}

@@ -137,33 +137,41 @@ function isRecord(headers: HeadersInit): headers is Record<string, string> {
     Object.getPrototypeOf(headers) === Object.prototype;
 }
 
-for (const key of Reflect.ownKeys(Response.prototype)) {
-  if (key === "constructor" || Object.prototype.hasOwnProperty.call(WholeResponse.prototype, key)) {
-    continue;
+// Linked on first use: touching `Response` on Node loads its fetch implementation (undici), tens
+// of milliseconds of cold start that a server never answering over HTTP need not pay.
+let linked = false;
+function linkToResponse(): void {
+  linked = true;
+  for (const key of Reflect.ownKeys(Response.prototype)) {
+    if (
+      key === "constructor" || Object.prototype.hasOwnProperty.call(WholeResponse.prototype, key)
+    ) {
+      continue;
+    }
+    const descriptor = Reflect.getOwnPropertyDescriptor(Response.prototype, key);
+    if (descriptor?.get) {
+      Object.defineProperty(WholeResponse.prototype, key, {
+        configurable: true,
+        get(this: WholeResponse): unknown {
+          return (this.real() as unknown as Record<string | symbol, unknown>)[key];
+        },
+      });
+    } else if (typeof descriptor?.value === "function") {
+      Object.defineProperty(WholeResponse.prototype, key, {
+        configurable: true,
+        writable: true,
+        value(this: WholeResponse, ...rest: unknown[]): unknown {
+          const real = this.real() as unknown as Record<
+            string | symbol,
+            (...a: unknown[]) => unknown
+          >;
+          return real[key].apply(real, rest);
+        },
+      });
+    }
   }
-  const descriptor = Reflect.getOwnPropertyDescriptor(Response.prototype, key);
-  if (descriptor?.get) {
-    Object.defineProperty(WholeResponse.prototype, key, {
-      configurable: true,
-      get(this: WholeResponse): unknown {
-        return (this.real() as unknown as Record<string | symbol, unknown>)[key];
-      },
-    });
-  } else if (typeof descriptor?.value === "function") {
-    Object.defineProperty(WholeResponse.prototype, key, {
-      configurable: true,
-      writable: true,
-      value(this: WholeResponse, ...rest: unknown[]): unknown {
-        const real = this.real() as unknown as Record<
-          string | symbol,
-          (...a: unknown[]) => unknown
-        >;
-        return real[key].apply(real, rest);
-      },
-    });
-  }
+  Object.setPrototypeOf(WholeResponse.prototype, Response.prototype);
 }
-Object.setPrototypeOf(WholeResponse.prototype, Response.prototype);
 
 /** The init of {@linkcode wholeResponse}. */
 export interface WholeResponseInit {
@@ -211,6 +219,7 @@ const standIn = isNode();
  */
 export function wholeResponse(body: WholeBody, init: WholeResponseInit = {}): Response {
   if (!standIn) return new Response(body, init);
+  if (!linked) linkToResponse();
   return new WholeResponse(body, init) as unknown as Response;
 }
 

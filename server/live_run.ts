@@ -172,6 +172,13 @@ class LiveState implements ContextInit {
   }
 }
 
+/** The end of a run whose handler returned (module-level: no closure per run). */
+function resultEnd(result: JsonObject): { result: JsonObject } {
+  return { result };
+}
+
+function ignore(): void {}
+
 /**
  * Starts a handler that is kept suspended (not abandoned) when it awaits input.
  * A run that never reads `context.signal` nor asks for input costs a context
@@ -180,38 +187,49 @@ class LiveState implements ContextInit {
  */
 export function startLiveRun(init: LiveRunInit, first: Turn): Promise<LiveEnd> {
   const live = new LiveState(init, first);
-  const settled = init.run.execute(createContext(live)).then((result) => ({ result }));
+  const settled = init.run.execute(createContext(live)).then(resultEnd);
   // While suspended nobody awaits the run: its failure is seen by the round that resumes it.
-  settled.catch(() => {});
+  settled.catch(ignore);
+  return turn(live, init, settled, first, false);
+}
 
-  const turn = async (current: Turn, resuming: boolean): Promise<LiveEnd> => {
-    live.requestId = current.request.id;
-    live.meta = current.meta;
-    live.notifyTo = current.scope.notify;
-    live.turnScope = current.scope;
-    live.follow();
-    const asked = new Promise<{ inputRequests: InputRequests }>((resolve) =>
-      live.turnEnded = (inputRequests) => resolve({ inputRequests })
-    );
-    if (resuming) live.modernInput?.supply(current.answers);
-    let end: { result: JsonObject } | { inputRequests: InputRequests } | undefined;
-    try {
-      end = await Promise.race([settled, asked]);
-    } finally {
-      live.unfollow?.();
-      live.unfollow = undefined;
-      live.turnScope = undefined;
-      live.notifyTo = undefined;
-      live.turnEnded = undefined;
-      if (!end || "result" in end) live.abort("request finished");
-    }
-    if ("result" in end) return end;
-    const run: LiveRun = {
-      abort: (reason) => live.abort(reason),
-      memos: () => live.memoStore ? live.memoStore.snapshot() : { ...init.memos },
-      resume: (next) => turn(next, true),
-    };
-    return { inputRequests: end.inputRequests, run };
+/** One round: until the handler ends or asks for input the client has not given. */
+async function turn(
+  live: LiveState,
+  init: LiveRunInit,
+  settled: Promise<{ result: JsonObject }>,
+  current: Turn,
+  resuming: boolean,
+): Promise<LiveEnd> {
+  live.requestId = current.request.id;
+  live.meta = current.meta;
+  live.notifyTo = current.scope.notify;
+  live.turnScope = current.scope;
+  live.follow();
+  // One promise settled by whichever comes first (rather than a race of two).
+  const ended = new Promise<{ result: JsonObject } | { inputRequests: InputRequests }>(
+    (resolve, reject) => {
+      live.turnEnded = (inputRequests) => resolve({ inputRequests });
+      settled.then(resolve, reject);
+    },
+  );
+  if (resuming) live.modernInput?.supply(current.answers);
+  let end: { result: JsonObject } | { inputRequests: InputRequests } | undefined;
+  try {
+    end = await ended;
+  } finally {
+    live.unfollow?.();
+    live.unfollow = undefined;
+    live.turnScope = undefined;
+    live.notifyTo = undefined;
+    live.turnEnded = undefined;
+    if (!end || "result" in end) live.abort("request finished");
+  }
+  if ("result" in end) return end;
+  const run: LiveRun = {
+    abort: (reason) => live.abort(reason),
+    memos: () => live.memoStore ? live.memoStore.snapshot() : { ...init.memos },
+    resume: (next) => turn(live, init, settled, next, true),
   };
-  return turn(first, false);
+  return { inputRequests: end.inputRequests, run };
 }

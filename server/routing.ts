@@ -163,13 +163,16 @@ async function serveModern(
   return result;
 }
 
-/** Serves a method both eras share, the modern-only ones, and the extensions' methods. */
-async function serve(
+/**
+ * Serves a method both eras share, the modern-only ones, and the extensions' methods. Not
+ * `async`: its callers await it, so the handler's promise is passed on without another frame.
+ */
+function serve(
   core: ServerCore,
   request: JsonRpcRequest,
   scope: RequestScope,
   era: RequestEra,
-): Promise<JsonObject> {
+): Promise<JsonObject> | JsonObject {
   const params = request.params ?? {};
   const modern = era.era === "modern";
   switch (request.method) {
@@ -178,29 +181,29 @@ async function serve(
       return discover(core);
     case "subscriptions/listen":
       if (!modern) break;
-      return await listen(core, request, scope, era.clientCapabilities);
+      return listen(core, request, scope, era.clientCapabilities);
     case "tools/list": {
       const listed = listTools(core, params.cursor);
       return core.compat.skipToolOutputSchema ? withoutOutputSchemas(listed) : listed;
     }
     case "resources/list":
-      return await listResources(core, params.cursor);
+      return listResources(core, params.cursor);
     case "resources/templates/list":
       return listResourceTemplates(core, params.cursor);
     case "prompts/list":
       return listPrompts(core, params.cursor);
     case "completion/complete":
-      return await complete(core, params);
+      return complete(core, params);
     case "tools/call":
     case "resources/read":
     case "prompts/get":
-      return await runHandler(core, request, scope, era);
+      return runHandler(core, request, scope, era);
   }
   for (const extension of core.extensions) {
     if (!modern && !extension.legacy) continue;
     const methods = extension.methods ?? {};
     if (Object.hasOwn(methods, request.method)) {
-      return await methods[request.method]({
+      return methods[request.method]({
         method: request.method,
         params,
         clientCapabilities: era.clientCapabilities,

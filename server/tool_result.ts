@@ -81,11 +81,18 @@ function outputMismatch(entry: ToolEntry, what: string, issues: readonly ToolSch
   );
 }
 
-/** The result a handler's return value goes out as; see the module documentation. */
-export async function toolResult(entry: ToolEntry, returned: unknown): Promise<JsonObject> {
+/**
+ * The result a handler's return value goes out as; see the module documentation. A text
+ * result of a tool without an output schema (the common case) is made at once, not awaited.
+ */
+export function toolResult(entry: ToolEntry, returned: unknown): Promise<JsonObject> | JsonObject {
   if (typeof returned === "string" && entry.output === undefined) {
     return { content: [{ type: "text", text: returned }] };
   }
+  return checkedResult(entry, returned);
+}
+
+async function checkedResult(entry: ToolEntry, returned: unknown): Promise<JsonObject> {
   if (isCallToolResult(returned)) return await passThrough(entry, returned);
   const name = entry.tool.name;
   if (returned === undefined) {

@@ -7,6 +7,7 @@
  */
 import { ErrorCode } from "../../protocol/errors.ts";
 import { type Classified, parseMessage } from "../../protocol/jsonrpc.ts";
+import { isFramedBody } from "../../runtime/framed_body.ts";
 import { json, rpcError } from "./responses.ts";
 
 /** A message that parsed and classified as a request, notification or response. */
@@ -45,7 +46,15 @@ export async function readMessage(
 /** Reads the body of `request` as text, at most `limit` bytes, or the 413 that refuses it. */
 export async function readBody(request: Request, limit: number): Promise<string | Response> {
   const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) return tooLarge(limit, request.body);
+  const size = declared === null ? NaN : Number(declared);
+  if (size > limit) return tooLarge(limit, request.body);
+  // A body framed by the server's HTTP parser is no longer than declared: one within the limit
+  // is read whole, without a stream reader and a promise per chunk. (UTF-8 has at least a byte
+  // per UTF-16 unit, so a longer text would be over.) Any other body is counted as it comes.
+  if (size >= 0 && isFramedBody(request)) {
+    const text = await request.text();
+    return text.length > limit ? tooLarge(limit, null) : text;
+  }
   let text = "";
   if (request.body) {
     const reader = request.body.getReader();

@@ -21,13 +21,21 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
  * host is not a port (`[::1]evil.example` must not pass as `[::1]`).
  */
 function hostnameOf(hostHeader: string): string {
-  const end = hostHeader.startsWith("[")
+  const length = hostHeader.length;
+  const end = hostHeader.charCodeAt(0) === 0x5b // "["
     ? hostHeader.indexOf("]") + 1
     : hostHeader.lastIndexOf(":") >= 0
     ? hostHeader.lastIndexOf(":")
-    : hostHeader.length;
-  const rest = hostHeader.slice(end);
-  return end > 0 && (rest === "" || /^:[0-9]*$/.test(rest)) ? hostHeader.slice(0, end) : hostHeader;
+    : length;
+  if (end <= 0) return hostHeader;
+  if (end === length) return hostHeader;
+  // What follows must be `:` and digits only (scanned, not sliced and matched: once a request).
+  if (hostHeader.charCodeAt(end) !== 0x3a) return hostHeader;
+  for (let index = end + 1; index < length; index++) {
+    const code = hostHeader.charCodeAt(index);
+    if (code < 0x30 || code > 0x39) return hostHeader;
+  }
+  return hostHeader.slice(0, end);
 }
 
 /**
