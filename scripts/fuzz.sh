@@ -7,6 +7,7 @@
 #   bash scripts/fuzz.sh                      # random seed, 20000 runs a property, 3 runtimes
 #   FUZZ_SEED=1234 FUZZ_RUNS=100000 bash scripts/fuzz.sh
 #   FUZZ_RUNTIMES=node bash scripts/fuzz.sh tests/fuzz/sse.test.ts
+#   FUZZ_RUNS=5000 bash scripts/fuzz.sh tests/fuzz/resp.test.ts   # the Redis reply parser
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH" DENO_NO_UPDATE_CHECK=1 NO_COLOR=1

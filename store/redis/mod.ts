@@ -37,6 +37,7 @@ export {
   encodeCommand,
   type RedisArgument,
   type RespFrame,
+  type RespLimits,
   RespParser,
   RespProtocolError,
   type RespValue,

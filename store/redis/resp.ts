@@ -36,7 +36,8 @@ export interface RespFrame {
 export type RedisArgument = string | number | bigint | Uint8Array;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// ignoreBOM: a value that starts with U+FEFF keeps it (the default strips it).
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const CR = 13;
 const CRLF = encoder.encode("\r\n");
 
@@ -71,13 +72,27 @@ export function encodeCommand(args: readonly RedisArgument[]): Uint8Array {
 /** The parser failed: the bytes are not RESP. The connection cannot be trusted after this. */
 export class RespProtocolError extends Error {
   /** Describes what was wrong. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "RespProtocolError";
   }
 }
 
 const INCOMPLETE = -1;
+
+/** Nesting of aggregates (arrays, sets, maps, pushes, attributes) a reply may have, by default. */
+export const DEFAULT_MAX_RESP_DEPTH = 64;
+
+/** Bytes one bulk string or one line may hold, by default: Redis's own bulk limit, 512 MiB. */
+export const DEFAULT_MAX_RESP_BULK_BYTES = 512 * 1024 * 1024;
+
+/** Limits of a {@linkcode RespParser}; a reply past one is a {@linkcode RespProtocolError}. */
+export interface RespLimits {
+  /** Aggregates nested in one another; default {@linkcode DEFAULT_MAX_RESP_DEPTH}. */
+  maxDepth?: number;
+  /** Bytes of one bulk string or line; default {@linkcode DEFAULT_MAX_RESP_BULK_BYTES}. */
+  maxBulkBytes?: number;
+}
 
 /**
  * An incremental RESP2/RESP3 reply parser. Feed it chunks with {@linkcode RespParser.push} and
@@ -96,6 +111,8 @@ const INCOMPLETE = -1;
  * ```
  */
 export class RespParser {
+  readonly #maxDepth: number;
+  readonly #maxBulkBytes: number;
   #buffer = new Uint8Array(16 * 1024);
   #start = 0;
   #end = 0;
@@ -103,6 +120,17 @@ export class RespParser {
   #need = 1;
   #bytes = false;
   #value: RespValue = null;
+  /** Aggregates open around the value being parsed. */
+  #depth = 0;
+
+  /**
+   * A parser that refuses replies nested deeper or with bulk strings (or lines) larger than
+   * `limits` allow, rather than overflowing the stack or buffering without end.
+   */
+  constructor(limits: RespLimits = {}) {
+    this.#maxDepth = limits.maxDepth ?? DEFAULT_MAX_RESP_DEPTH;
+    this.#maxBulkBytes = limits.maxBulkBytes ?? DEFAULT_MAX_RESP_BULK_BYTES;
+  }
 
   /** Bytes received and not yet consumed by a complete frame. */
   get buffered(): number {
@@ -135,6 +163,7 @@ export class RespParser {
     if (this.#end - this.#start < this.#need) return undefined;
     this.#bytes = bytes;
     const push = this.#buffer[this.#start] === 0x3e; // '>'
+    this.#depth = 0;
     const next = this.#parse(this.#start);
     if (next === INCOMPLETE) return undefined;
     const value = this.#value;
@@ -165,7 +194,12 @@ export class RespParser {
     if (position >= this.#end) return this.#incomplete(position + 1);
     const type = this.#buffer[position];
     const lineEnd = this.#lineEnd(position + 1);
-    if (lineEnd === -1) return this.#incomplete(this.#end + 1);
+    if (lineEnd === -1) {
+      if (this.#end - position > this.#maxBulkBytes + 3) {
+        throw new RespProtocolError(`RESP line longer than ${this.#maxBulkBytes} bytes`);
+      }
+      return this.#incomplete(this.#end + 1);
+    }
     const line = decoder.decode(this.#buffer.subarray(position + 1, lineEnd));
     const after = lineEnd + 2;
     switch (type) {
@@ -188,25 +222,48 @@ export class RespParser {
         this.#value = toDouble(line);
         return after;
       case 0x28: // '(' big number
-        this.#value = BigInt(line);
+        this.#value = toBigInt(line);
         return after;
       case 0x24: // '$' bulk string
       case 0x21: // '!' bulk error
-      case 0x3d: // '=' verbatim string
-        return this.#parseBulk(type, toLength(line), after);
+      case 0x3d: { // '=' verbatim string
+        const length = toLength(line);
+        if (length > this.#maxBulkBytes) {
+          throw new RespProtocolError(
+            `RESP bulk string of ${length} bytes, over the limit of ${this.#maxBulkBytes}`,
+          );
+        }
+        return this.#parseBulk(type, length, after);
+      }
       case 0x2a: // '*' array
       case 0x7e: // '~' set
       case 0x3e: // '>' push
-        return this.#parseArray(toLength(line), after);
+        return this.#leave(this.#parseArray(toLength(line), this.#enter(after)));
       case 0x25: // '%' map
-        return this.#parseMap(toLength(line), after);
+        return this.#leave(this.#parseMap(toLength(line), this.#enter(after)));
       case 0x7c: { // '|' attribute: metadata about the next value, which is what we return
-        const next = this.#parseMap(toLength(line), after);
-        return next === INCOMPLETE ? INCOMPLETE : this.#parse(next);
+        // Its value counts one level deeper, so a chain of attributes is bounded too.
+        const next = this.#parseMap(toLength(line), this.#enter(after));
+        return this.#leave(next === INCOMPLETE ? INCOMPLETE : this.#parse(next));
       }
       default:
         throw new RespProtocolError(`unexpected RESP type byte 0x${type.toString(16)}`);
     }
+  }
+
+  /** Opens an aggregate at `position`, refusing one past the depth limit (`read` resets it). */
+  #enter(position: number): number {
+    if (this.#depth >= this.#maxDepth) {
+      throw new RespProtocolError(`RESP reply nested deeper than ${this.#maxDepth} levels`);
+    }
+    this.#depth++;
+    return position;
+  }
+
+  /** Closes the aggregate that ended at `position`. */
+  #leave(position: number): number {
+    this.#depth--;
+    return position;
   }
 
   #parseBulk(type: number, length: number, position: number): number {
@@ -270,7 +327,15 @@ function toInteger(line: string): number | bigint {
   if (!Number.isInteger(value)) {
     throw new RespProtocolError(`bad RESP integer ${JSON.stringify(line)}`);
   }
-  return Number.isSafeInteger(value) ? value : BigInt(line);
+  return Number.isSafeInteger(value) ? value : toBigInt(line);
+}
+
+function toBigInt(line: string): bigint {
+  try {
+    return BigInt(line);
+  } catch (cause) {
+    throw new RespProtocolError(`bad RESP big number ${JSON.stringify(line)}`, { cause });
+  }
 }
 
 function toDouble(line: string): number {

@@ -7,13 +7,14 @@
  * session per client.
  *
  * Requests go out call index by call index (all 50 clients' id 1, then all id 2, ...), so at any
- * moment each id in flight is in flight for every client at once. Raw fetch, so the ids on the
- * wire are exactly the ones chosen here.
+ * moment each id in flight is in flight for every client at once. Raw HTTP requests on the
+ * runtime's client (`httpFetch`: keep-alive node:http on Node, fetch elsewhere), so the ids on
+ * the wire are exactly the ones chosen here.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { JsonObject } from "../../protocol/jsonrpc.ts";
-import { serveHttp } from "../../runtime/mod.ts";
+import { httpFetch, serveHttp } from "../../runtime/mod.ts";
 import { McpServer } from "../../server/server.ts";
 import { createHttpHandler } from "../../transports/http/server.ts";
 import { within } from "../async.ts";
@@ -86,7 +87,7 @@ const ERAS: Era[] = [
   {
     name: "2025-11-25 legacy sessions",
     open: async (url) => ({
-      "mcp-session-id": await initialize(fetch, LEGACY, url),
+      "mcp-session-id": await initialize(httpFetch, LEGACY, url),
       "mcp-protocol-version": LEGACY,
     }),
   },
@@ -138,7 +139,7 @@ for (const [index, era] of ERAS.entries()) {
           tasks.push(async () => {
             const params: JsonObject = { name: "echo", arguments: { client, call } };
             if (era.meta) params._meta = era.meta;
-            const response = await fetch(url, {
+            const response = await httpFetch(url, {
               method: "POST",
               headers: {
                 "content-type": "application/json",

@@ -1,16 +1,22 @@
 /**
  * Answering one Streamable HTTP request: JSON when nothing streams before the
  * result, else an SSE stream that carries notifications (and legacy
- * server-to-client requests) and ends with the response. Legacy streams get
- * event ids from the event store so a client can resume them.
+ * server-to-client requests) and ends with the response. A legacy call still
+ * running after `STREAM_AFTER_MS` (100 ms) opens its stream then, so the client
+ * has headers (and a priming event) while it waits. Legacy streams get event
+ * ids from the event store so a client can resume them.
  *
  * @module
  */
 import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from "../../protocol/jsonrpc.ts";
 import type { RequestScope } from "../../protocol/server_endpoint.ts";
-import { encodeSseEvent } from "../../protocol/sse.ts";
-import { backgroundTimeout } from "../../runtime/timers.ts";
+import { encodeSseComment, encodeSseEvent } from "../../protocol/sse.ts";
+import {
+  backgroundInterval,
+  backgroundTimeout,
+  type BackgroundTimer,
+} from "../../runtime/timers.ts";
 import type { EndpointState, LiveStream, SessionRecord } from "./endpoint_state.ts";
 import { json } from "./responses.ts";
 import { type PublishedEvent, streamChannelOf } from "./resume.ts";
@@ -31,6 +37,41 @@ export interface AnswerMode {
 
 /** How long a finished legacy stream stays resumable, ms. */
 const RESUMABLE_FOR_MS = 60_000;
+
+/**
+ * How long a legacy call may run without a message before its answer becomes an SSE stream
+ * anyway, ms: a faster call still gets plain JSON, a slower one gets its headers (and, from
+ * 2025-11-25, its priming event) now rather than when it first sends something.
+ */
+const STREAM_AFTER_MS = 100;
+
+/**
+ * Legacy calls not answered yet, oldest first: how to open each one's stream, and since when it
+ * runs. One shared sweep (not a timer a call: that costs microseconds on Deno) opens those past
+ * `STREAM_AFTER_MS`, so a slow call has its headers 100 to 150 ms after it began.
+ */
+const unanswered = new Map<() => void, number>();
+let sweeper: BackgroundTimer | undefined;
+
+function sweepUnanswered(): void {
+  if (unanswered.size === 0) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+    return;
+  }
+  const due = performance.now() - STREAM_AFTER_MS;
+  for (const [openStream, since] of unanswered) {
+    if (since > due) return;
+    unanswered.delete(openStream);
+    openStream();
+  }
+}
+
+/** Runs `openStream` once the call has gone `STREAM_AFTER_MS` unanswered. */
+function openIfSlow(openStream: () => void): void {
+  unanswered.set(openStream, performance.now());
+  sweeper ??= backgroundInterval(sweepUnanswered, STREAM_AFTER_MS / 2);
+}
 
 /** The HTTP status of a modern JSON-RPC response. */
 function modernStatus(response: JsonRpcResponse): number {
@@ -167,7 +208,17 @@ export function answer(
         return signalOf();
       },
     };
+    // Not for initialize: its caller reads a JSON answer to drop a session that failed to open.
+    const openSlow = record && mode.acceptsSse && request.method !== "initialize"
+      ? () => {
+        if (opened || !open()) return;
+        // Without a priming event, a comment: Bun holds the headers until the first chunk.
+        if (version < "2025-11-25") live.writer!.write(encodeSseComment("stream open"));
+      }
+      : undefined;
+    if (openSlow) openIfSlow(openSlow);
     state.server.handleRequest(request, served).then((response) => {
+      if (openSlow) unanswered.delete(openSlow);
       tracked?.end();
       if (!opened) {
         release();
