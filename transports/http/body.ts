@@ -43,8 +43,21 @@ export async function readMessage(
   return incoming.kind === "invalid" ? json(400, incoming.error) : incoming;
 }
 
-/** Reads the body of `request` as text, at most `limit` bytes, or the 413 that refuses it. */
+/**
+ * Reads the body of `request` as text, at most `limit` bytes, or the response that refuses it:
+ * 413 when it is too large, 400 when it cannot be read (broken chunked framing, a body deadline
+ * passed, the client gone) — the client's fault, never a 5xx.
+ */
 export async function readBody(request: Request, limit: number): Promise<string | Response> {
+  try {
+    return await readBodyText(request, limit);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return rpcError(400, ErrorCode.ParseError, `The request body could not be read: ${reason}`);
+  }
+}
+
+async function readBodyText(request: Request, limit: number): Promise<string | Response> {
   const declared = request.headers.get("content-length");
   const size = declared === null ? NaN : Number(declared);
   if (size > limit) return tooLarge(limit, request.body);

@@ -56,3 +56,23 @@ test("a declared length over the limit is refused before reading; no length is c
   assert.equal(await readBody(post("[1,2]"), 100), "[1,2]");
   assert.equal(await readBody(new Request("http://127.0.0.1/mcp", { method: "POST" }), 100), "");
 });
+
+test("a body that fails while it is read (broken chunked framing) is a 400 parse error, not a 5xx", async () => {
+  const broken = new ReadableStream<Uint8Array>({
+    start(controller): void {
+      controller.enqueue(new TextEncoder().encode('{"jsonrpc":'));
+      controller.error(new Error("Malformed chunk size"));
+    },
+  });
+  const request = new Request("http://127.0.0.1/mcp", {
+    method: "POST",
+    body: broken,
+    duplex: "half",
+  } as RequestInit);
+  const refused = await readBody(request, 1024);
+  assert.ok(refused instanceof Response);
+  assert.equal(refused.status, 400);
+  const body = await refused.json();
+  assert.equal(body.error.code, -32700);
+  assert.match(body.error.message, /Malformed chunk size/);
+});
