@@ -4,7 +4,8 @@
 # prints the table and writes bench/results/latest.md and latest.svg (~8 minutes; QUICK=1: ~2).
 # The HTTP load comes from wrk, installed here with apt-get when missing (else fetch loops).
 # ALL=1 also runs every other benchmark under bench/ (each bench/*/bench.ts, plus
-# bench/server/dispatch.ts), printing each one's tables (several more minutes).
+# bench/server/dispatch.ts), printing each one's tables (several more minutes); bench/redis
+# (legacy sessions on Redis, one against two instances) writes bench/results/redis.md.
 # Not part of the test suite: slow and noisy; run it on an otherwise idle machine.
 # Usage: [QUICK=1] [ALL=1] bash bench/run.sh [runtime...]  (default: all three)
 set -uo pipefail
@@ -41,7 +42,9 @@ if [ "${ALL:-0}" != "1" ]; then
 fi
 
 benches=()
-for file in bench/*/bench.ts; do [ "$file" = bench/perf/bench.ts ] || benches+=("$file"); done
+for file in bench/*/bench.ts; do
+  case "$file" in bench/perf/bench.ts | bench/redis/bench.ts) ;; *) benches+=("$file") ;; esac
+done
 [ -f bench/server/dispatch.ts ] && benches+=(bench/server/dispatch.ts)
 for file in "${benches[@]}"; do
   [ -f "$file" ] || continue
@@ -56,4 +59,11 @@ for file in "${benches[@]}"; do
     echo "($((SECONDS - start)) s)"
   done
 done
+# bench/redis spawns its servers on each runtime itself, like bench/perf (~4 min, QUICK=1 ~1.5).
+echo
+echo "=== bench/redis/bench.ts on ${runtimes[*]} ==="
+start=$SECONDS
+"$bin/node" bench/redis/bench.ts "${runtimes[@]}" ||
+  { failed=$((failed + 1)); echo "FAILED: bench/redis"; }
+echo "($((SECONDS - start)) s)"
 [ "$failed" -eq 0 ] || { echo "$failed bench run(s) failed"; exit 1; }
