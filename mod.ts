@@ -276,6 +276,7 @@ export {
   type ProcessStdio,
   type RuntimeName,
   runtimeName,
+  type ServeEngine,
   serveHttp,
   type ServeHttpOptions,
   type ServeLimits,

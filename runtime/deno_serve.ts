@@ -10,20 +10,16 @@
  * @module
  */
 import type { DenoLike, DenoNetAddr } from "./deno.ts";
-import { type DenoTcpListenerLike, startAcceptLoop } from "./deno_listener.ts";
-import { connectionsUnderLimit, readDescriptorLimit } from "./descriptor_limit.ts";
+import type { DenoTcpListenerLike } from "./deno_listener.ts";
+import { readDescriptorLimit } from "./descriptor_limit.ts";
 import {
-  guardHandler,
   type HttpHandler,
   type HttpServerHandle,
   type NativeServeOptions,
   serverHandle,
 } from "./http.ts";
 import type { DuplexConnection } from "./http1/conn_duplex.ts";
-import { Http1Connection } from "./http1/connection.ts";
-import { errorResponseBytes } from "./http1/response.ts";
-import { nodeWebSocketUpgrade } from "./websocket/node_serve_upgrade.ts";
-import { createSocketRegistry } from "./websocket/upgrade.ts";
+import { serveOnListener } from "./http1/serve.ts";
 
 /** A TCP connection of `Deno.listen`. */
 interface DenoTcpConnLike extends DuplexConnection {
@@ -50,8 +46,6 @@ function readWithoutPrompt(deno: DenoLike & DenoPermissionsLike, path: string): 
   return deno.readTextFile(path);
 }
 
-/** The largest request head; larger is answered 431 (Node's limit is 16 KiB). */
-const MAX_HEAD_BYTES = 64 * 1024;
 const ignoreSignal = (): void => {};
 
 /**
@@ -69,12 +63,18 @@ function prepareSignals(deno: DenoLike): () => void {
   }
 }
 
-/** Serves `handler` on Deno with our HTTP/1.1 server, upgrading WebSocket requests. */
+/**
+ * Serves `handler` on Deno with our HTTP/1.1 server, upgrading WebSocket requests; with
+ * `Deno.serve` (`deno_native_serve.ts`, loaded only then) when `options.engine` is `"native"`.
+ */
 export async function serveDenoHttp(
   deno: DenoLike,
   handler: HttpHandler,
   options: NativeServeOptions,
 ): Promise<HttpServerHandle> {
+  if (options.engine === "native") {
+    return (await import("./deno_native_serve.ts")).serveDenoNativeHttp(deno, handler, options);
+  }
   const limit = await readDescriptorLimit((path) => readWithoutPrompt(deno, path));
   const releaseSignals = prepareSignals(deno);
   const listener = (deno as DenoLike & DenoListenLike).listen({
@@ -82,43 +82,23 @@ export async function serveDenoHttp(
     hostname: options.hostname,
     transport: "tcp",
   });
-  const sockets = createSocketRegistry();
-  const context = {
-    handler: guardHandler(handler, options.onError),
-    upgrade: nodeWebSocketUpgrade(handler, { onError: options.onError, registry: sockets }),
-    limits: {
-      headTimeoutMs: options.headTimeoutMs,
-      bodyTimeoutMs: options.bodyTimeoutMs,
-      maxHeadBytes: MAX_HEAD_BYTES,
-    },
-  };
-  const loop = startAcceptLoop(listener, {
-    maxConnections: connectionsUnderLimit(options.maxConnections, limit),
-    sweepIntervalMs: Math.max(
-      25,
-      Math.min(1000, Math.min(options.headTimeoutMs, options.bodyTimeoutMs) / 4),
-    ),
-    track: (conn, onClosed) => {
-      try {
-        conn.setNoDelay?.(true);
-      } catch {
-        // Not TCP.
-      }
-      return new Http1Connection(conn, conn.remoteAddr.hostname, context, onClosed);
-    },
-    refuse: (conn) => {
-      conn.write(errorResponseBytes(503)).catch(() => {}).finally(() => {
-        try {
-          conn.close();
-        } catch {
-          // Already closed.
-        }
-      });
-    },
-    onError: options.onError,
-  });
+  const stop = serveOnListener(withRemoteAddress(listener), handler, options, limit);
   return serverHandle(listener.addr.hostname, listener.addr.port, async () => {
-    await Promise.all([sockets.closeAll(), loop.stop()]);
+    await stop();
     releaseSignals();
   });
+}
+
+/** `Deno.listen`'s listener whose connections name their peer as `remoteAddress`. */
+function withRemoteAddress(
+  listener: DenoTcpListenerLike<DenoTcpConnLike>,
+): DenoTcpListenerLike<DenoTcpConnLike & { remoteAddress: string | undefined }> {
+  return {
+    addr: listener.addr,
+    accept: async () => {
+      const conn = await listener.accept();
+      return Object.assign(conn, { remoteAddress: conn.remoteAddr.hostname });
+    },
+    close: () => listener.close(),
+  };
 }

@@ -16,7 +16,7 @@
  */
 export type { RuntimeName } from "./adapter.ts";
 export type { ChildProcessExit, ChildProcessHandle, SpawnOptions } from "./child_process.ts";
-export type { HttpHandler, HttpServerHandle, ServeLimits } from "./http.ts";
+export type { HttpHandler, HttpServerHandle, ServeEngine, ServeLimits } from "./http.ts";
 export {
   type NodeIncomingMessageLike,
   type NodeServerResponseLike,

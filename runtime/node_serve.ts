@@ -67,7 +67,10 @@ export async function serveNodeHttp(
   );
   const { readFile } = (await import("node:fs/promises")) as unknown as NodeFsPromisesLike;
   const limit = await readDescriptorLimit((path) => readFile(path, "utf8"));
-  limitNodeConnections(server, connectionsUnderLimit(options.maxConnections, limit));
+  // engine "native": a reverse proxy in front bounds connections (the timeouts stay).
+  if (options.engine !== "native") {
+    limitNodeConnections(server, connectionsUnderLimit(options.maxConnections, limit));
+  }
   const sockets = createSocketRegistry();
   server.on(
     "upgrade",

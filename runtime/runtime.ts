@@ -7,7 +7,13 @@
  */
 import { currentAdapter, type RuntimeName } from "./adapter.ts";
 import { type ChildProcessHandle, failedChild, type SpawnOptions } from "./child_process.ts";
-import { type HttpHandler, type HttpServerHandle, type ServeLimits, serveLimits } from "./http.ts";
+import {
+  type HttpHandler,
+  type HttpServerHandle,
+  type ServeEngine,
+  type ServeLimits,
+  serveLimits,
+} from "./http.ts";
 import type { ProcessStdio } from "./stdio.ts";
 
 /**
@@ -140,12 +146,19 @@ export interface ServeHttpOptions extends Partial<ServeLimits> {
   onListen?: (address: { hostname: string; port: number }) => void;
   /** Receives errors thrown by the handler (answered with 500); defaults to `console.error`. */
   onError?: (error: unknown) => void;
+  /**
+   * `"guarded"` (the default) serves with the limits; `"native"` runs `Deno.serve`, `Bun.serve`
+   * or `node:http` without our connection guard: faster on Bun, for a server behind a
+   * reverse proxy that enforces its own limits ({@linkcode ServeEngine}).
+   */
+  engine?: ServeEngine;
 }
 
 /**
- * Serves `handler` over HTTP/1.1 on Deno (our own server on `Deno.listen`), Bun and Node (their
- * `node:http`), with head and body deadlines and a connection cap ({@linkcode ServeLimits}) so
- * that clients that never finish a request cannot stop it answering others.
+ * Serves `handler` over HTTP/1.1 on Deno and Bun (our own server on `Deno.listen` or
+ * `Bun.listen`) and Node (`node:http`), with head and body deadlines and a connection cap ({@linkcode ServeLimits}) so
+ * that clients that never finish a request cannot stop it answering others; behind a reverse
+ * proxy that enforces its own limits, `engine: "native"` serves with `Deno.serve` or `Bun.serve`.
  * Responses stream: each chunk of a body (e.g. each SSE event) is sent as soon as it is
  * produced. `request.signal` aborts when the client disconnects.
  *
@@ -168,6 +181,7 @@ export async function serveHttp(
     port: options.port ?? 0,
     hostname: options.hostname ?? "127.0.0.1",
     onError: options.onError ?? console.error,
+    engine: options.engine ?? "guarded",
     ...serveLimits(options),
   });
   options.signal?.addEventListener("abort", () => void server.close(), { once: true });

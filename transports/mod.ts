@@ -58,7 +58,7 @@ export {
   DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
 } from "./session_quota.ts";
 export { principalOf } from "../protocol/principal.ts";
-export type { ServeHttpOptions, ServeLimits, ShutdownSignal } from "../runtime/mod.ts";
+export type { ServeEngine, ServeHttpOptions, ServeLimits, ShutdownSignal } from "../runtime/mod.ts";
 export { type HttpStore, httpStoreOf } from "./http/store.ts";
 export { type ConnectOptions, connectServer, type ServerConnection } from "./connect.ts";
 export { createMemoryPair, type MemoryPairOptions } from "./memory.ts";

@@ -17,7 +17,9 @@ async function start(): Promise<{ port: number; close(): Promise<void> }> {
   const handler = kind === "official"
     ? await (await import("./official_fixtures.ts")).officialHttp(mode)
     : (await import("./emcee_fixtures.ts")).emceeHttp(mode);
-  return serveHttp(handler, { hostname: "127.0.0.1", port: 0 });
+  // SERVE_ENGINE=native measures serveHttp's engine "native" (Deno.serve, Bun.serve) instead.
+  const engine = process.env.SERVE_ENGINE === "native" ? "native" : "guarded";
+  return serveHttp(handler, { hostname: "127.0.0.1", port: 0, engine });
 }
 
 const server = await start();

@@ -12,8 +12,22 @@ export type BodyFraming = { kind: "none" } | { kind: "length"; length: number } 
   kind: "chunked";
 };
 
+const NO_BODY: BodyFraming = { kind: "none" };
+
 /** The framing a head declares, or `undefined` when it is ambiguous or unsupported (400). */
 export function bodyFraming(head: RequestHead): BodyFraming | undefined {
+  let lengthValue: string | undefined;
+  let fields = 0;
+  for (const [name, value] of head.headers) {
+    if (name === "content-length") lengthValue = value;
+    if (name === "content-length" || name === "transfer-encoding") fields++;
+  }
+  if (fields === 0) return NO_BODY;
+  // The common case, one plain Content-Length, without the general parse below.
+  if (fields === 1 && lengthValue !== undefined && /^\d{1,15}$/.test(lengthValue)) {
+    const length = Number(lengthValue);
+    return length === 0 ? NO_BODY : { kind: "length", length };
+  }
   const encodings = headerValues(head, "transfer-encoding");
   const lengths = headerValues(head, "content-length");
   if (encodings.length > 0) {

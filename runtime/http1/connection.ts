@@ -13,6 +13,7 @@ import type {
 import { type BodyFraming, bodyFraming, bodyStream, drainBody } from "./body.ts";
 import { connectionDuplex, type DuplexConnection } from "./conn_duplex.ts";
 import { headerValues, parseRequestHead, type RequestHead, wantsKeepAlive } from "./head.ts";
+import { wholeRequest } from "./lazy_request.ts";
 import { ConnectionReader } from "./reader.ts";
 import { errorResponseBytes, writeAll, writeResponse } from "./response.ts";
 
@@ -38,19 +39,61 @@ export interface ConnectionContext {
 
 /** Bodies left unread up to this size are read and dropped to keep the connection; larger close it. */
 const MAX_DRAIN_BYTES = 64 * 1024;
-const encoder = new TextEncoder();
+/** `Content-Length` bodies up to this size are read before the handler runs (a lazy request). */
+const MAX_PREREAD_BYTES = 64 * 1024;
+/** The connection's buffer for whole answers; larger ones get a buffer of their own. */
+const SCRATCH_BYTES = 8 * 1024;
+const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
 
 function isUpgrade(head: RequestHead): boolean {
   return head.method === "GET" &&
     headerValues(head, "upgrade").join(",").toLowerCase().split(/\s*,\s*/).includes("websocket");
 }
 
-function requestUrl(head: RequestHead): string | undefined {
-  const hosts = headerValues(head, "host");
-  if (hosts.length > 1 || (hosts.length === 0 && head.version === "1.1")) return undefined;
+const hostsValid = new Map<string, boolean>();
+
+/** Whether `http://<host>` parses, asked of the URL parser once per distinct Host. */
+function validHost(host: string): boolean {
+  let valid = hostsValid.get(host);
+  if (valid === undefined) {
+    // Empty, or several joined with a comma (RFC 9112 §3.2), is refused like a malformed one.
+    valid = host !== "" && !host.includes(",") && URL.canParse(`http://${host}/`);
+    if (hostsValid.size >= 256) hostsValid.clear(); // Hosts are client-chosen.
+    hostsValid.set(host, valid);
+  }
+  return valid;
+}
+
+/**
+ * Whether the head names one well-formed host (none only in HTTP/1.0) and an origin-form or
+ * http(s) absolute target, so that its URL parses: anything else (authority form, `*`) is
+ * answered 400 before any handler sees it.
+ */
+function addressable(head: RequestHead): boolean {
+  let hosts = 0;
+  let host = "localhost";
+  for (const [name, value] of head.headers) {
+    if (name === "host") {
+      hosts++;
+      host = value;
+    }
+  }
+  if (hosts > 1 || (hosts === 0 && head.version === "1.1") || !validHost(host)) return false;
   const target = head.target;
-  if (target.startsWith("/")) return `http://${hosts[0] ?? "localhost"}${target}`;
-  return /^https?:\/\//i.test(target) ? target : undefined;
+  // After a Host that parses, an origin-form target always does (the path parser never fails).
+  if (target.charCodeAt(0) === 47) return true;
+  return /^https?:\/\//i.test(target) && URL.canParse(target);
+}
+
+function expectsContinue(head: RequestHead): boolean {
+  return headerValues(head, "expect").some((value) => value.toLowerCase() === "100-continue");
+}
+
+/** The URL of an {@link addressable} head. */
+function requestUrl(head: RequestHead): string {
+  const target = head.target;
+  if (target.charCodeAt(0) !== 47) return target;
+  return `http://${headerValues(head, "host")[0] ?? "localhost"}${target}`;
 }
 
 function upgradeRequest(
@@ -92,7 +135,10 @@ export class Http1Connection {
   #closed = false;
   #closing = false;
   #handedOff = false;
-  #inFlight: AbortController | undefined;
+  #scratch: Uint8Array | undefined;
+  #peerGone = false;
+  #onShut: (() => void) | undefined;
+  #abortInFlight: ((reason: Error) => void) | undefined;
   #onClosed: () => void;
 
   /** Serves `connection` with `context`; `onClosed` runs once when it closes. */
@@ -114,7 +160,8 @@ export class Http1Connection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#inFlight?.abort(new Error("Connection closed"));
+    this.#abortInFlight?.(new Error("Connection closed"));
+    this.#onShut?.();
     try {
       this.#connection.close();
     } catch {
@@ -127,12 +174,29 @@ export class Http1Connection {
   shutdown(): void {
     this.#closing = true;
     if (this.#handedOff) return; // a WebSocket: the server's socket registry closes it with 1001
-    if (this.idleSince !== undefined) this.close();
-    else this.#inFlight?.abort(new Error("Server shutting down"));
+    // Idle, or its client left: no answer to wait for (a handler may never settle).
+    if (this.idleSince !== undefined || this.#peerGone) this.close();
+    else this.#abortInFlight?.(new Error("Server shutting down"));
   }
 
-  /** Serves requests until the connection ends; never rejects. */
-  async run(): Promise<void> {
+  /** The client left: a stopping server stops waiting for this connection's handler. */
+  #leave(): void {
+    this.#peerGone = true;
+    if (this.#closing) this.close();
+  }
+
+  /**
+   * Serves requests until the connection ends; never rejects. Resolves once it is closed even
+   * if a handler never settles (its client gone, the server stopping).
+   */
+  run(): Promise<void> {
+    return Promise.race([
+      this.#serveAll(),
+      new Promise<void>((resolve) => (this.#onShut = resolve)),
+    ]);
+  }
+
+  async #serveAll(): Promise<void> {
     try {
       while (!this.#closed && !this.#closing) {
         this.idleSince = Date.now();
@@ -174,24 +238,73 @@ export class Http1Connection {
   /** Serves one request; resolves whether the connection may carry another. */
   async #serve(head: RequestHead): Promise<boolean> {
     const framing = bodyFraming(head);
-    const url = requestUrl(head);
-    if (framing === undefined || url === undefined || !URL.canParse(url)) {
-      return (await this.#refuse(400)) ?? false;
-    }
+    if (framing === undefined || !addressable(head)) return (await this.#refuse(400)) ?? false;
     if (isUpgrade(head)) return this.#handOff(head);
+    if (framing.kind === "none") return await this.#serveWhole(head, null);
+    if (
+      framing.kind === "length" && framing.length <= MAX_PREREAD_BYTES && !expectsContinue(head)
+    ) {
+      const body = await this.#readWhole(framing.length);
+      return body !== undefined && (await this.#serveWhole(head, body));
+    }
+    return await this.#serveStreamed(head, framing);
+  }
+
+  /** Reads a body of `length` bytes under the body deadline; `undefined` if the client left. */
+  async #readWhole(length: number): Promise<Uint8Array | undefined> {
+    if (this.#reader.buffered.length < length) {
+      this.deadline = Date.now() + this.#context.limits.bodyTimeoutMs;
+      // A server shutting down does not wait for a body still on its way.
+      this.#abortInFlight = () => this.close();
+      while (this.#reader.buffered.length < length) {
+        if (!(await this.#reader.fill(length))) return undefined;
+      }
+      this.#abortInFlight = undefined;
+      this.deadline = Infinity;
+    }
+    return this.#reader.take(length);
+  }
+
+  /** Serves a request whose body (if any) is all read, with a lazy request. */
+  async #serveWhole(head: RequestHead, body: Uint8Array | null): Promise<boolean> {
+    const request = wholeRequest(head, body, this.#remoteAddress);
+    let answered = false;
+    this.#abortInFlight = () => request.disconnect();
+    this.#reader.watchEnd(() => {
+      this.#leave();
+      if (!answered) request.disconnect();
+    });
+    const response = await this.#context.handler(request as unknown as Request);
+    const outcome = await writeResponse(this.#connection, response, {
+      head: head.method === "HEAD",
+      http10: head.version === "1.0",
+      keepAlive: wantsKeepAlive(head) && !this.#closing,
+      get signal(): AbortSignal {
+        return request.signal;
+      },
+      scratch: this.#scratch ??= new Uint8Array(SCRATCH_BYTES),
+    });
+    answered = outcome !== "failed";
+    this.#abortInFlight = undefined;
+    if (!answered) request.disconnect();
+    return outcome === "complete";
+  }
+
+  /** Serves a request whose body is streamed to the handler as it arrives. */
+  async #serveStreamed(head: RequestHead, framing: BodyFraming): Promise<boolean> {
+    const url = requestUrl(head);
     const inFlight = new AbortController();
-    this.#inFlight = inFlight;
-    let bodyEnded = framing.kind === "none";
+    this.#abortInFlight = (reason) => inFlight.abort(reason);
+    let bodyEnded = false;
     let answered = false;
     const leave = (): void => {
+      this.#leave();
       if (!answered) inFlight.abort(new Error("Client disconnected"));
     };
-    const body = framing.kind === "none" ? null : bodyStream(this.#reader, framing, {
+    const body = bodyStream(this.#reader, framing, {
       onStart: () => {
-        if (headerValues(head, "expect").some((value) => value.toLowerCase() === "100-continue")) {
-          writeAll(this.#connection, encoder.encode("HTTP/1.1 100 Continue\r\n\r\n")).catch(
-            () => {},
-          );
+        if (expectsContinue(head)) {
+          writeAll(this.#connection, CONTINUE).catch(() => {});
         }
         this.deadline = Date.now() + this.#context.limits.bodyTimeoutMs;
       },
@@ -207,7 +320,7 @@ export class Http1Connection {
       headers: head.headers,
       signal: inFlight.signal,
     };
-    if (body !== null && !bodyless) {
+    if (!bodyless) {
       init.body = body;
       init.duplex = "half";
     }
@@ -218,16 +331,16 @@ export class Http1Connection {
       return (await this.#refuse(400)) ?? false;
     }
     setClientAddress(request, this.#remoteAddress);
-    if (bodyEnded) this.#reader.watchEnd(leave);
     const response = await this.#context.handler(request);
     const outcome = await writeResponse(this.#connection, response, {
       head: head.method === "HEAD",
       http10: head.version === "1.0",
       keepAlive: wantsKeepAlive(head) && !this.#closing,
       signal: inFlight.signal,
+      scratch: this.#scratch ??= new Uint8Array(SCRATCH_BYTES),
     });
     answered = outcome !== "failed";
-    this.#inFlight = undefined;
+    this.#abortInFlight = undefined;
     if (!answered) {
       inFlight.abort(new Error("Client disconnected"));
       return false;

@@ -27,7 +27,9 @@ export type HeadParse =
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Field values: visible characters, spaces, tabs and obs-text; never CR, LF or NUL.
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const LOWER_CASE = /^[^A-Z]*$/;
 const CR = 13;
+const isBlank = (code: number): boolean => code === 32 || code === 9;
 const LF = 10;
 
 /** The offset just past the blank line ending the head, or -1 when it has not arrived. */
@@ -42,9 +44,11 @@ function headEnd(bytes: Uint8Array, from: number): number {
 
 /** Bytes as one character each (ISO-8859-1), as header values are ByteStrings. */
 function latin1(bytes: Uint8Array): string {
+  if (bytes.length <= 8192) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let text = "";
   for (let offset = 0; offset < bytes.length; offset += 8192) {
-    text += String.fromCharCode(...bytes.subarray(offset, offset + 8192));
+    const part = bytes.subarray(offset, offset + 8192);
+    text += String.fromCharCode.apply(null, part as unknown as number[]);
   }
   return text;
 }
@@ -68,9 +72,13 @@ function parseField(line: string): [string, string] | undefined {
   if (colon <= 0) return undefined;
   const name = line.slice(0, colon);
   if (!TOKEN.test(name)) return undefined; // includes whitespace before the colon
-  const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+  let start = colon + 1;
+  let end = line.length;
+  while (start < end && isBlank(line.charCodeAt(start))) start++;
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
+  const value = line.slice(start, end);
   if (!FIELD_VALUE.test(value)) return undefined;
-  return [name.toLowerCase(), value];
+  return [LOWER_CASE.test(name) ? name : name.toLowerCase(), value];
 }
 
 /**
@@ -116,6 +124,7 @@ export function headerValues(head: RequestHead, name: string): string[] {
 
 /** Whether the connection stays open after this request (RFC 9112 §9.3). */
 export function wantsKeepAlive(head: RequestHead): boolean {
+  if (head.version === "1.1" && !head.headers.some(([name]) => name === "connection")) return true;
   const tokens = headerValues(head, "connection").join(",").toLowerCase().split(/\s*,\s*/);
   if (tokens.includes("close")) return false;
   return head.version === "1.1" || tokens.includes("keep-alive");

@@ -16,6 +16,7 @@ export interface ByteConnection {
 }
 
 const INITIAL_CAPACITY = 16 * 1024;
+const FULL = Promise.resolve(true);
 
 /** Buffered reading from a {@link ByteConnection}; at most one read is in flight at a time. */
 export class ConnectionReader {
@@ -62,10 +63,10 @@ export class ConnectionReader {
    */
   fill(limit: number = INITIAL_CAPACITY): Promise<boolean> {
     if (this.#ended) return Promise.resolve(false);
-    if (this.#reading === undefined) {
-      this.#reading = this.#read(limit).finally(() => (this.#reading = undefined));
-    }
-    return this.#reading;
+    if (this.#reading !== undefined) return this.#reading;
+    this.#makeRoom(limit);
+    if (this.#end === this.#buffer.length) return FULL; // the caller enforces its limit
+    return (this.#reading = this.#read());
   }
 
   /** Calls `onEnd` if the peer ends the stream before more is asked of this reader. */
@@ -76,15 +77,14 @@ export class ConnectionReader {
     });
   }
 
-  async #read(limit: number): Promise<boolean> {
-    this.#makeRoom(limit);
-    if (this.#end === this.#buffer.length) return true; // full: the caller enforces its limit
+  async #read(): Promise<boolean> {
     let count: number | null;
     try {
       count = await this.#connection.read(this.#buffer.subarray(this.#end));
     } catch {
       count = null;
     }
+    this.#reading = undefined;
     if (count === null) {
       this.#ended = true;
       return false;

@@ -19,12 +19,18 @@ export interface ResponseFraming {
   keepAlive: boolean;
   /** Aborted when the client left or the server shuts down: a streamed body is cancelled. */
   signal?: AbortSignal;
+  /**
+   * A buffer a whole answer may be built in: the connection's own, free again once this write
+   * is done, so that a small answer allocates nothing.
+   */
+  scratch?: Uint8Array;
 }
 
 /** What happened to a response while it was written. */
 export type WriteOutcome = "complete" | "complete-close" | "failed";
 
 const encoder = new TextEncoder();
+const EMPTY = new Uint8Array();
 const REASONS: Record<number, string> = {
   200: "OK",
   201: "Created",
@@ -77,14 +83,20 @@ function dateHeader(): string {
 
 /** Writes all of `bytes`. */
 export async function writeAll(connection: ByteConnection, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
+  let offset = await connection.write(bytes);
   while (offset < bytes.length) offset += await connection.write(bytes.subarray(offset));
 }
 
 function headerLines(headers: Headers | Record<string, string>): string {
   let lines = "";
-  const entries = headers instanceof Headers ? headers : Object.entries(headers);
-  for (const [name, value] of entries) {
+  if (headers instanceof Headers) {
+    // forEach rather than the iterator: on Deno it skips building an entry array per header.
+    headers.forEach((value, name) => {
+      if (!FRAMING_HEADERS.has(name)) lines += `${name}: ${value}\r\n`;
+    });
+    return lines;
+  }
+  for (const [name, value] of Object.entries(headers)) {
     if (!FRAMING_HEADERS.has(name.toLowerCase())) lines += `${name}: ${value}\r\n`;
   }
   return lines;
@@ -103,11 +115,27 @@ export function errorResponseBytes(status: number): Uint8Array {
   );
 }
 
-function concat(head: Uint8Array, body: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(head.length + body.length);
-  bytes.set(head);
-  bytes.set(body, head.length);
-  return bytes;
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * `head` followed by `body` as the bytes of one write, in `scratch` when they fit. A body
+ * string comes ASCII-only (its length is its byte length) or is encoded by {@link asBytes}.
+ */
+function withHead(head: string, body: string | Uint8Array, scratch?: Uint8Array): Uint8Array {
+  const size = (head.length + body.length) * (typeof body === "string" ? 3 : 1) +
+    (typeof body === "string" ? 0 : head.length * 2);
+  const bytes = scratch !== undefined && size <= scratch.length ? scratch : new Uint8Array(size);
+  if (typeof body === "string") {
+    return bytes.subarray(0, encoder.encodeInto(head + body, bytes).written);
+  }
+  const { written } = encoder.encodeInto(head, bytes);
+  bytes.set(body, written);
+  return bytes.subarray(0, written + body.length);
+}
+
+/** `body` as a string whose length is its UTF-8 byte length (ASCII), or as its bytes. */
+function asBytes(body: string): string | Uint8Array {
+  return NON_ASCII.test(body) ? encoder.encode(body) : body;
 }
 
 /** Whether a response with `status` never has a body (RFC 9110 §6.4.1). */
@@ -115,15 +143,18 @@ function bodiless(status: number): boolean {
   return status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
-async function wholeBody(response: Response): Promise<Uint8Array | undefined> {
+/** A body to send whole, or `undefined` for one to stream as it comes. */
+async function wholeBody(response: Response): Promise<string | Uint8Array | undefined> {
   const parts = wholeParts(response);
   if (parts !== undefined) {
     const body = parts.body;
-    if (body === null) return new Uint8Array();
-    return typeof body === "string" ? encoder.encode(body) : body;
+    if (body === null) return EMPTY;
+    return typeof body === "string" ? asBytes(body) : body;
   }
-  if (response.body === null) return new Uint8Array();
-  if (isBufferable(response)) return new Uint8Array(await response.arrayBuffer());
+  // JSON is UTF-8 (RFC 8259 §8.1), and `text()` of a body made from a string is that string,
+  // where `arrayBuffer()` copies it through a stream. Before `body`, which would make one.
+  if (isBufferable(response)) return asBytes(await response.text());
+  if (response.body === null) return EMPTY;
   return undefined;
 }
 
@@ -198,13 +229,14 @@ export async function writeResponse(
   const connectionLine = framing.keepAlive
     ? (framing.http10 ? "connection: keep-alive\r\n" : "")
     : "connection: close\r\n";
-  const whole = bodiless(status) ? new Uint8Array() : await wholeBody(response);
+  const noBody = bodiless(status);
+  const whole = noBody ? EMPTY : await wholeBody(response);
   if (whole !== undefined) {
-    if (!bodiless(status)) head += `content-length: ${whole.length}\r\n`;
-    const headBytes = encoder.encode(head + connectionLine + "\r\n");
-    if (bodiless(status)) await response.body?.cancel().catch(() => {});
+    if (!noBody) head += `content-length: ${whole.length}\r\n`;
+    head += connectionLine + "\r\n";
+    if (noBody) await response.body?.cancel().catch(() => {});
     try {
-      await writeAll(connection, framing.head ? headBytes : concat(headBytes, whole));
+      await writeAll(connection, withHead(head, framing.head ? EMPTY : whole, framing.scratch));
     } catch {
       return "failed";
     }
@@ -220,10 +252,8 @@ export async function writeResponse(
     const { chunks: early, ended, pending } = await readyChunks(reader);
     if (ended) {
       const ready = early.length === 1 ? early[0] : joinChunks(early);
-      const headBytes = encoder.encode(
-        head + `content-length: ${ready.length}\r\n${connectionLine}\r\n`,
-      );
-      await writeAll(connection, framing.head ? headBytes : concat(headBytes, ready));
+      head += `content-length: ${ready.length}\r\n${connectionLine}\r\n`;
+      await writeAll(connection, withHead(head, framing.head ? EMPTY : ready));
       return framing.keepAlive ? "complete" : "complete-close";
     }
     head += chunked ? "transfer-encoding: chunked\r\n" : "";
