@@ -7,6 +7,7 @@
  */
 import type { AuthInfo, RequestScope } from "../protocol/server_endpoint.ts";
 import { ErrorCode, McpError } from "../protocol/errors.ts";
+import { requireCapability, urlElicitationParams } from "./input_checks.ts";
 import type { JsonObject, RequestId } from "../protocol/jsonrpc.ts";
 import {
   type ClientCapabilities,
@@ -113,64 +114,6 @@ export interface InputOptions {
   key?: string;
 }
 
-const CAPABILITY_OF: { [method: string]: string } = {
-  "elicitation/create": "elicitation",
-  "sampling/createMessage": "sampling",
-  "roots/list": "roots",
-};
-
-function requireCapability(
-  capabilities: ClientCapabilities,
-  request: InputRequest,
-  legacy = false,
-): void {
-  const name = CAPABILITY_OF[request.method];
-  const declared = capabilities[name] as JsonObject | undefined;
-  let missing: JsonObject | undefined;
-  if (!declared || typeof declared !== "object") {
-    missing = { [name]: {} };
-  } else if (request.method === "elicitation/create") {
-    const mode = (request.params as ElicitRequestParams).mode ?? "form";
-    // `{}` means form mode only (2025-06-18 semantics, kept since).
-    const declaredModes = Object.keys(declared);
-    const supports = declaredModes.length === 0 ? mode === "form" : declaredModes.includes(mode);
-    if (!supports) missing = { elicitation: { [mode]: {} } };
-  } else if (
-    request.method === "sampling/createMessage" &&
-    (request.params as CreateMessageRequestParams).tools &&
-    !(declared as JsonObject).tools
-  ) {
-    missing = { sampling: { tools: {} } };
-  }
-  if (missing) {
-    throw new McpError(
-      // -32021 exists only from 2026-07-28 on; legacy peers get a standard code.
-      legacy ? ErrorCode.InvalidRequest : ErrorCode.MissingRequiredClientCapability,
-      `The client did not declare the ${name} capability this request needs`,
-      { requiredCapabilities: missing },
-    );
-  }
-}
-
-/**
- * URL-mode elicitation differs by era: 2025-11-25 requires an `elicitationId`
- * (one is made when absent); 2026-07-28 removed it (correlate through
- * `requestState` instead).
- */
-function urlElicitationParams(
-  params: ElicitRequestParams,
-  era: "modern" | "legacy",
-): ElicitRequestParams {
-  if (era === "modern") {
-    if (params.elicitationId === undefined) return params;
-    const { elicitationId: _removed, ...rest } = params;
-    return rest;
-  }
-  return params.elicitationId === undefined
-    ? { ...params, elicitationId: crypto.randomUUID() }
-    : params;
-}
-
 /**
  * The legacy (2025-11-25) error telling a client that a request needs URL-mode
  * elicitations first (-32042). The 2026-07-28 era must not send it: ask with
@@ -238,43 +181,195 @@ function levelIndex(level: unknown): number {
   return LOGGING_LEVELS.indexOf(level as LoggingLevel);
 }
 
+type Progress = RequestContext["progress"];
+type Log = RequestContext["log"];
+type Elicit = RequestContext["elicit"];
+type Sample = RequestContext["sample"];
+type ListRoots = RequestContext["listRoots"];
+type Input = RequestContext["input"];
+type Once = RequestContext["once"];
+
 /**
- * Builds a handler context. In the modern era, `elicit`/`sample`/`listRoots`
- * resolve from answers the client sent back; an unanswered one stops the
- * handler (its promise never settles, its signal aborts) and the request ends
- * with an `InputRequiredResult` listing every input asked for in that turn.
- * With `init.input` the run is kept suspended and the retry's answers settle
- * those requests; without it the handler is replayed from the start on each
- * round, so it must reach its input requests deterministically.
+ * A handler context: one small object per call. The data fields are its own;
+ * the methods are prototype getters that make a function bound to this
+ * context on first read (so `const { log } = context` keeps working) and the
+ * input channel and memo store are made when first used. A context derived
+ * with other `state` ({@link contextWithState}) shares its root's input
+ * counter, input channel, memos and task start.
  */
-export function createContext(init: ContextInit): RequestContext {
-  const { scope } = init;
-  let inputCounter = 0;
-  let taskStarted: Promise<void> | undefined;
-  let modernInput: ModernInput | undefined;
-  let memos: MemoStore | undefined;
-  const isAborted = () => init.aborted ? init.aborted() : init.signal.aborted;
+class HandlerContext implements RequestContext {
+  state: unknown;
+  method: string;
+  era: "modern" | "legacy";
+  protocolVersion: string;
+  clientCapabilities: ClientCapabilities;
+  clientInfo: Implementation | undefined;
+  auth: AuthInfo | undefined;
+  sessionId: string | undefined;
+  #init: ContextInit;
+  #root: HandlerContext;
+  #inputCounter = 0;
+  #taskStarted: Promise<void> | undefined = undefined;
+  #modernInput: ModernInput | undefined = undefined;
+  #memos: MemoStore | undefined = undefined;
+  #progress: Progress | undefined = undefined;
+  #log: Log | undefined = undefined;
+  #elicit: Elicit | undefined = undefined;
+  #sample: Sample | undefined = undefined;
+  #listRoots: ListRoots | undefined = undefined;
+  #input: Input | undefined = undefined;
+  #once: Once | undefined = undefined;
 
-  const minLevel = () =>
-    init.era === "modern"
-      ? levelIndex(init.meta["io.modelcontextprotocol/logLevel"])
-      : scope.session?.logLevel
-      ? levelIndex(scope.session.logLevel)
-      : 0;
+  constructor(init: ContextInit, state: unknown, root?: HandlerContext) {
+    const { scope } = init;
+    this.state = state;
+    this.method = init.method;
+    this.era = init.era;
+    this.protocolVersion = init.protocolVersion;
+    this.clientCapabilities = init.clientCapabilities;
+    this.clientInfo = init.clientInfo;
+    this.auth = scope.auth;
+    this.sessionId = scope.session?.id;
+    this.#init = init;
+    this.#root = root ?? this;
+  }
 
-  function askModern(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
+  /** The same context with other `state` (what a mounted server's handlers see). */
+  static withState(context: HandlerContext, state: unknown): HandlerContext {
+    return new HandlerContext(context.#init, state, context.#root);
+  }
+
+  get signal(): AbortSignal {
+    return this.#init.signal;
+  }
+
+  get requestId(): RequestId {
+    return this.#init.requestId;
+  }
+
+  get meta(): Meta {
+    return this.#init.meta;
+  }
+
+  get progress(): Progress {
+    return this.#progress ??= (progress, total, message) =>
+      this.#sendProgress(progress, total, message);
+  }
+
+  get log(): Log {
+    return this.#log ??= (level, data, logger) => this.#sendLog(level, data, logger);
+  }
+
+  get elicit(): Elicit {
+    return this.#elicit ??= (params, options) =>
+      this.#one({ method: "elicitation/create", params }, options) as Promise<unknown> as Promise<
+        ElicitResult
+      >;
+  }
+
+  get sample(): Sample {
+    return this.#sample ??= (params, options) =>
+      this.#one({ method: "sampling/createMessage", params }, options) as Promise<
+        unknown
+      > as Promise<
+        CreateMessageResult
+      >;
+  }
+
+  get listRoots(): ListRoots {
+    return this.#listRoots ??= (options) =>
+      this.#one({ method: "roots/list", params: {} }, options) as Promise<unknown> as Promise<
+        ListRootsResult
+      >;
+  }
+
+  get input(): Input {
+    return this.#input ??= (requests) => this.#ask(requests);
+  }
+
+  get closeStream(): () => void {
+    const scope = this.#init.scope;
+    return () => scope.closeStream?.();
+  }
+
+  get completeElicitation(): (elicitationId: string) => void {
+    const init = this.#init;
+    return (elicitationId) => {
+      if (init.era !== "legacy" || !init.scope.session) return;
+      init.scope.session.sendStandalone({
+        jsonrpc: "2.0",
+        method: "notifications/elicitation/complete",
+        params: { elicitationId },
+      });
+    };
+  }
+
+  get startTask(): () => Promise<void> {
+    const root = this.#root;
+    return () => root.#taskStarted ??= root.#init.onStartTask?.() ?? Promise.resolve();
+  }
+
+  get once(): Once {
+    return this.#once ??= (key, fn) => {
+      const root = this.#root;
+      return (root.#memos ??= root.#init.memos ?? createMemoStore()).once(key, fn);
+    };
+  }
+
+  #isAborted(): boolean {
+    const init = this.#init;
+    return init.aborted ? init.aborted() : init.signal.aborted;
+  }
+
+  #minLevel(): number {
+    const init = this.#init;
+    if (init.era === "modern") return levelIndex(init.meta["io.modelcontextprotocol/logLevel"]);
+    const session = init.scope.session;
+    return session?.logLevel ? levelIndex(session.logLevel) : 0;
+  }
+
+  #sendProgress(progress: number, total?: number, message?: string): void {
+    const init = this.#init;
+    const progressToken = init.meta.progressToken;
+    const notify = init.scope.notify;
+    if (progressToken === undefined || !notify || this.#isAborted()) return;
+    const params: JsonObject = { progressToken, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    notify({ jsonrpc: "2.0", method: "notifications/progress", params });
+  }
+
+  #sendLog(level: LoggingLevel, data: unknown, logger?: string): void {
+    const notify = this.#init.scope.notify;
+    const least = this.#minLevel();
+    if (!notify || this.#isAborted() || least < 0) return;
+    if (levelIndex(level) < least) return;
+    const params: JsonObject = { level, data };
+    if (logger !== undefined) params.logger = logger;
+    notify({ jsonrpc: "2.0", method: "notifications/message", params });
+  }
+
+  #ask(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
+    return this.#init.era === "modern" ? this.#askModern(requests) : this.#askLegacy(requests);
+  }
+
+  #askModern(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
+    const root = this.#root;
+    const init = root.#init;
     for (const key of Object.keys(requests)) {
       requireCapability(init.clientCapabilities, requests[key]);
     }
-    modernInput ??= init.input ?? createModernInput({
+    root.#modernInput ??= init.input ?? createModernInput({
       answers: init.answers ?? {},
       onInputRequired: (gathered) => init.onInputRequired?.(gathered),
       suspendable: false,
     });
-    return modernInput.ask(requests);
+    return root.#modernInput.ask(requests);
   }
 
-  async function askLegacy(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
+  async #askLegacy(requests: InputRequests): Promise<{ [key: string]: JsonObject }> {
+    const init = this.#init;
+    const { scope } = init;
     const session = scope.session;
     if (!session) {
       throw new McpError(ErrorCode.InternalError, "No client connection to send the request on");
@@ -294,76 +389,41 @@ export function createContext(init: ContextInit): RequestContext {
     return result;
   }
 
-  const input = (requests: InputRequests) =>
-    init.era === "modern" ? askModern(requests) : askLegacy(requests);
-  const one = async (request: InputRequest, options?: InputOptions): Promise<JsonObject> => {
-    inputCounter += 1;
+  async #one(request: InputRequest, options?: InputOptions): Promise<JsonObject> {
+    const root = this.#root;
+    const count = root.#inputCounter += 1;
     if (request.method === "elicitation/create" && request.params.mode === "url") {
-      request = { method: request.method, params: urlElicitationParams(request.params, init.era) };
+      request = { method: request.method, params: urlElicitationParams(request.params, this.era) };
     }
-    const key = options?.key ?? `${request.method.replace(/\/.*$/, "")}-${inputCounter}`;
-    return (await input({ [key]: request }))[key];
-  };
+    const key = options?.key ?? `${request.method.replace(/\/.*$/, "")}-${count}`;
+    return (await this.#ask({ [key]: request }))[key];
+  }
+}
 
-  return {
-    state: init.state,
-    get signal() {
-      return init.signal;
-    },
-    get requestId() {
-      return init.requestId;
-    },
-    method: init.method,
-    era: init.era,
-    protocolVersion: init.protocolVersion,
-    clientCapabilities: init.clientCapabilities,
-    clientInfo: init.clientInfo,
-    get meta() {
-      return init.meta;
-    },
-    auth: scope.auth,
-    sessionId: scope.session?.id,
-    progress(progress, total, message) {
-      const progressToken = init.meta.progressToken;
-      const notify = init.scope.notify;
-      if (progressToken === undefined || !notify || isAborted()) return;
-      const params: JsonObject = { progressToken, progress };
-      if (total !== undefined) params.total = total;
-      if (message !== undefined) params.message = message;
-      notify({ jsonrpc: "2.0", method: "notifications/progress", params });
-    },
-    log(level, data, logger) {
-      const notify = init.scope.notify;
-      const least = minLevel();
-      if (!notify || isAborted() || least < 0) return;
-      if (levelIndex(level) < least) return;
-      const params: JsonObject = { level, data };
-      if (logger !== undefined) params.logger = logger;
-      notify({ jsonrpc: "2.0", method: "notifications/message", params });
-    },
-    elicit: (params, options) =>
-      one({ method: "elicitation/create", params }, options) as Promise<unknown> as Promise<
-        ElicitResult
-      >,
-    sample: (params, options) =>
-      one({ method: "sampling/createMessage", params }, options) as Promise<unknown> as Promise<
-        CreateMessageResult
-      >,
-    listRoots: (options) =>
-      one({ method: "roots/list", params: {} }, options) as Promise<unknown> as Promise<
-        ListRootsResult
-      >,
-    input,
-    closeStream: () => scope.closeStream?.(),
-    completeElicitation(elicitationId) {
-      if (init.era !== "legacy" || !scope.session) return;
-      scope.session.sendStandalone({
-        jsonrpc: "2.0",
-        method: "notifications/elicitation/complete",
-        params: { elicitationId },
-      });
-    },
-    startTask: () => taskStarted ??= init.onStartTask?.() ?? Promise.resolve(),
-    once: (key, fn) => (memos ??= init.memos ?? createMemoStore()).once(key, fn),
-  };
+/**
+ * Builds a handler context. In the modern era, `elicit`/`sample`/`listRoots`
+ * resolve from answers the client sent back; an unanswered one stops the
+ * handler (its promise never settles, its signal aborts) and the request ends
+ * with an `InputRequiredResult` listing every input asked for in that turn.
+ * With `init.input` the run is kept suspended and the retry's answers settle
+ * those requests; without it the handler is replayed from the start on each
+ * round, so it must reach its input requests deterministically.
+ */
+export function createContext(init: ContextInit): RequestContext {
+  return new HandlerContext(init, init.state);
+}
+
+/**
+ * The same context with other lifespan `state` (a mounted server's handlers
+ * see the child's). Its methods act for the same request; a context this
+ * module did not make is copied with the new state.
+ */
+export function contextWithState<State>(
+  context: RequestContext,
+  state: State,
+): RequestContext<State> {
+  if (context instanceof HandlerContext) {
+    return HandlerContext.withState(context, state) as RequestContext<State>;
+  }
+  return { ...context, state };
 }

@@ -25,7 +25,7 @@ import { createContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
 import type { HandOffPlan, InputAnswers, RoundOutcome } from "./extension.ts";
 import { lifespanState } from "./lifespan.ts";
-import { startLiveRun } from "./live_run.ts";
+import { type LiveRun, startLiveRun } from "./live_run.ts";
 import { canonicalJson, digestOfText, type RequestStatePayload } from "./request_state.ts";
 import { newRunId } from "./suspended_runs.ts";
 import { type PreparedRun, prepareRun } from "./targets.ts";
@@ -54,29 +54,96 @@ function invalidParams(message: string): McpError {
   return new McpError(ErrorCode.InvalidParams, message);
 }
 
-/** Serves a handler method in either era; see the module documentation. */
-export async function runHandler(
+/** That no extension was asked yet whether it takes the call over. */
+const UNPLANNED: unique symbol = Symbol("unplanned");
+
+/**
+ * What `requestState` is bound to: the method, the request as it arrived (its canonical JSON,
+ * digested) and the whole principal (subject and client, or the bare token), digested: the
+ * state is readable by its holder and must not carry a token; JSON keeps the method unambiguous.
+ */
+function bindingFor(method: string, arrived: string, scope: RequestScope): Promise<string> {
+  return Promise.all([
+    digestOfText(arrived && canonicalJson(JSON.parse(arrived))),
+    digestOfText(principalOf(scope.auth)),
+  ]).then(([digest, principal]) => JSON.stringify([method, digest, principal]));
+}
+
+/**
+ * Serves a handler method in either era; see the module documentation. The common
+ * 2026-07-28 call (no state, no answers, no hand-off) is a plain chain of promises;
+ * everything else goes through {@link runHandlerFully}.
+ */
+export function runHandler(
   core: ServerCore,
   request: JsonRpcRequest,
   scope: RequestScope,
   era: RequestEra,
 ): Promise<JsonObject> {
-  const params = request.params ?? {};
-  const run = prepareRun(core, request.method, params, era.era === "legacy");
+  try {
+    const params = request.params ?? {};
+    const run = prepareRun(core, request.method, params, era.era === "legacy");
+    if (
+      era.era !== "modern" || !MRTR_METHODS.has(request.method) ||
+      params.requestState !== undefined || params.inputResponses !== undefined
+    ) {
+      return runHandlerFully(core, request, scope, era, params, run, UNPLANNED);
+    }
+    // Taken before the handler runs: it may mutate its arguments.
+    const arrived = JSON.stringify(run.identity) ?? "";
+    const plan = planHandOff(core, request.method, params, run, era, scope);
+    if (plan) return runHandlerFully(core, request, scope, era, params, run, plan);
+    const answers: InputAnswers = {};
+    const turn = { request, meta: era.meta, scope, answers };
+    return startLiveRun({ era, run, memos: {}, state: lifespanState(core) }, turn).then((end) =>
+      "result" in end
+        ? end.result
+        : parkRun(core, end, answers, () => bindingFor(request.method, arrived, scope))
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
+/** Keeps a live run that asked for input and answers the round with sealed state. */
+async function parkRun(
+  core: ServerCore,
+  end: { inputRequests: InputRequests; run: LiveRun },
+  answers: InputAnswers,
+  bindingOf: () => Promise<string>,
+): Promise<JsonObject> {
+  try {
+    const id = newRunId();
+    const binding = await bindingOf();
+    const requestState = await core.codec.seal(
+      { responses: answers, id, memos: end.run.memos() },
+      binding,
+    );
+    core.suspended.park(id, end.run, binding, core.requestStateTtlMs);
+    return { resultType: "input_required", inputRequests: end.inputRequests, requestState };
+  } catch (error) {
+    end.run.abort(error);
+    throw error;
+  }
+}
+
+/** {@link runHandler} in every case; `planned` is the hand-off plan when it was asked already. */
+async function runHandlerFully(
+  core: ServerCore,
+  request: JsonRpcRequest,
+  scope: RequestScope,
+  era: RequestEra,
+  params: JsonObject,
+  run: PreparedRun,
+  planned: HandOffPlan | undefined | typeof UNPLANNED,
+): Promise<JsonObject> {
   let answers: InputAnswers | undefined;
   // State is bound to the request as it arrived (a handler may mutate its arguments): a plain
   // JSON copy is taken before the handler runs, its canonical form and digest only when state
   // is opened or sealed, which a call that neither carries nor asks for input never does.
   let binding: Promise<string> | undefined;
   let arrived = "";
-  const bindingOf = () =>
-    // The whole principal (subject and client, or the bare token), digested: the state is
-    // readable by its holder and must not carry a token; JSON keeps the method unambiguous.
-    binding ??= Promise.all([
-      digestOfText(arrived && canonicalJson(JSON.parse(arrived))),
-      digestOfText(principalOf(scope.auth)),
-    ]).then(([digest, principal]) => JSON.stringify([request.method, digest, principal]));
+  const bindingOf = () => binding ??= bindingFor(request.method, arrived, scope);
   const modernMrtr = era.era === "modern" && MRTR_METHODS.has(request.method);
   let opened: RequestStatePayload | undefined;
   if (modernMrtr) {
@@ -100,7 +167,9 @@ export async function runHandler(
     }
   }
 
-  const plan = era.era === "modern"
+  const plan = planned !== UNPLANNED
+    ? planned
+    : era.era === "modern"
     ? planHandOff(core, request.method, params, run, era, scope)
     : undefined;
   const state = lifespanState(core);
@@ -115,19 +184,7 @@ export async function runHandler(
       ? await kept.resume(turn)
       : await startLiveRun({ era, run, memos: opened?.memos ?? {}, state }, turn);
     if ("result" in end) return end.result;
-    try {
-      const id = newRunId();
-      const binding = await bindingOf();
-      const requestState = await core.codec.seal(
-        { responses: answers!, id, memos: end.run.memos() },
-        binding,
-      );
-      core.suspended.park(id, end.run, binding, core.requestStateTtlMs);
-      return { resultType: "input_required", inputRequests: end.inputRequests, requestState };
-    } catch (error) {
-      end.run.abort(error);
-      throw error;
-    }
+    return await parkRun(core, end, answers!, bindingOf);
   }
   // Runs after a hand-off stream nothing to the client: the request is answered.
   const background: RequestScope = { auth: scope.auth };

@@ -152,6 +152,9 @@ class LiveState implements ContextInit {
   }
 
   follow(): void {
+    // A handler that ran synchronously may have followed the turn's signal already.
+    this.unfollow?.();
+    this.unfollow = undefined;
     const signal = this.controller && this.turnScope?.signal;
     if (!signal) return;
     if (signal.aborted) return this.abort(signal.reason);

@@ -45,7 +45,7 @@ import type {
   ServerCapabilities,
 } from "../protocol/mod.ts";
 import type { StandardSchemaV1 } from "../schema/mod.ts";
-import type { RequestContext } from "./context.ts";
+import { contextWithState, type RequestContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
 import type {
   PromptDefinition,
@@ -152,7 +152,7 @@ export function mountServer(
   const warn = parent.options.onWarning ?? ((message: string) => console.warn(message));
   const contextFor = async (context: RequestContext): Promise<RequestContext> => {
     await ready();
-    return { ...context, state: lifespanState(child) };
+    return contextWithState(context, lifespanState(child));
   };
 
   const tools = new Map<string, Mirror>();

@@ -10,6 +10,7 @@ import { ErrorCode, McpError } from "../protocol/errors.ts";
 import { isObject } from "../protocol/jsonrpc.ts";
 import type { JsonObject } from "../protocol/mod.ts";
 import { formatIssues } from "../schema/issues.ts";
+import type { ToolValidationResult } from "../schema/tool_schema.ts";
 import type { RequestContext } from "./context.ts";
 import type { ServerCore } from "./core.ts";
 import type { PromptGet, ResourceRead } from "./definitions.ts";
@@ -46,19 +47,7 @@ export function prepareRun(
     if (!entry) throw invalidParams(`Unknown tool: ${name}`);
     const args = params.arguments ?? {};
     if (!isObject(args)) throw invalidParams("Tool arguments must be an object");
-    return {
-      identity: [name, args],
-      execution: entry.definition.execution,
-      // Without tool middleware the handler is called directly: no closure per chain link.
-      execute: core.toolMiddleware.length === 0
-        ? (context) => callTool(entry, args, context)
-        : (context) =>
-          runToolMiddleware(
-            core.toolMiddleware,
-            { name, args, context },
-            (call) => callTool(entry, call.args, call.context),
-          ),
-    };
+    return new ToolRun(core, entry, name, args);
   }
   if (method === "prompts/get") {
     const name = params.name;
@@ -112,28 +101,93 @@ export function prepareRun(
   throw new McpError(code, `Resource not found: ${uri}`, { uri });
 }
 
+/** A `tools/call` resolved to its tool: one object, its `execute` on the prototype. */
+class ToolRun implements PreparedRun {
+  identity: unknown;
+  execution: ToolExecution | undefined;
+  #core: ServerCore;
+  #entry: ToolEntry;
+  #name: string;
+  #args: JsonObject;
+
+  constructor(core: ServerCore, entry: ToolEntry, name: string, args: JsonObject) {
+    this.identity = [name, args];
+    this.execution = entry.definition.execution;
+    this.#core = core;
+    this.#entry = entry;
+    this.#name = name;
+    this.#args = args;
+  }
+
+  execute(context: RequestContext): Promise<JsonObject> {
+    const entry = this.#entry;
+    const args = this.#args;
+    const chain = this.#core.toolMiddleware;
+    // Without tool middleware the handler is called directly: no closure per chain link.
+    if (chain.length === 0) return callTool(entry, args, context);
+    return runToolMiddleware(
+      chain,
+      { name: this.#name, args, context },
+      (call) => callTool(entry, call.args, call.context),
+    );
+  }
+}
+
+/** Whether a value is a promise or another thenable (what `await` would wait for). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
 /**
  * Validates the arguments (a failure is a tool error the model can read), runs
  * the handler, and turns what it returned into the result (see tool_result.ts).
+ * Steps that return at once are not awaited: a call whose validation and
+ * handler are synchronous costs one settled promise. Never throws: a failure
+ * is a rejected promise, as from an async function.
  */
-async function callTool(
+function callTool(
   entry: ToolEntry,
   args: JsonObject,
   context: RequestContext,
 ): Promise<JsonObject> {
-  const checked = await entry.input.validate(args);
+  try {
+    const checked = entry.input.validate(args);
+    if (isThenable(checked)) {
+      return Promise.resolve(checked).then((settled) => runTool(entry, settled, context));
+    }
+    return Promise.resolve(runTool(entry, checked, context));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The rest of {@link callTool} once the arguments are checked. */
+function runTool(
+  entry: ToolEntry,
+  checked: ToolValidationResult<unknown>,
+  context: RequestContext,
+): JsonObject | Promise<JsonObject> {
   if (!checked.ok) {
     const reasons = formatIssues(checked.issues);
     return toolError(`Invalid arguments for tool ${entry.tool.name}: ${reasons}`);
   }
   let returned: unknown;
   try {
-    returned = await entry.definition.handler(checked.value as never, context);
+    returned = entry.definition.handler(checked.value as never, context);
   } catch (error) {
-    if (error instanceof McpError) throw error;
-    return toolError(error instanceof Error ? error.message : String(error));
+    return handlerFailure(error);
   }
-  return await toolResult(entry, returned);
+  if (isThenable(returned)) {
+    return Promise.resolve(returned).then((value) => toolResult(entry, value), handlerFailure);
+  }
+  return toolResult(entry, returned);
+}
+
+/** A handler's failure: an `McpError` is the request's error, anything else a tool error. */
+function handlerFailure(error: unknown): JsonObject {
+  if (error instanceof McpError) throw error;
+  return toolError(error instanceof Error ? error.message : String(error));
 }
 
 /** A prompt's result; a string is one user text message. A copy: the routing adds era fields. */
