@@ -17,6 +17,7 @@
  * @module
  */
 import type { RedisClient } from "./redis/client.ts";
+import { defineScript, type RedisScript } from "./redis/script.ts";
 import { guarded } from "./unavailable.ts";
 import type {
   DirectoryRecord,
@@ -57,7 +58,8 @@ end
 `;
 
 // ARGV: prefix, id, ttl, owner, maxSessions, maxPerOwner, field, value, ...
-const CREATE = COMMON + `
+const CREATE = defineScript(
+  COMMON + `
 local owner, max, per = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local mine = ownerKey(owner)
 -- Sessions that expired left their ids in the sets: they take no place.
@@ -81,9 +83,11 @@ redis.call('ZADD', all, now, id)
 redis.call('ZADD', mine, now, id)
 redis.call('PEXPIRE', mine, ttl)
 return evicted
-`;
+`,
+);
 
-const TOUCH = COMMON + `
+const TOUCH = defineScript(
+  COMMON + `
 local hash = p .. 'session:' .. id
 local owner = redis.call('HGET', hash, 'owner')
 if not owner then return {} end
@@ -92,21 +96,26 @@ redis.call('ZADD', all, 'XX', now, id)
 redis.call('ZADD', ownerKey(owner), 'XX', now, id)
 redis.call('PEXPIRE', ownerKey(owner), ttl)
 return redis.call('HGETALL', hash)
-`;
+`,
+);
 
 // ARGV: prefix, id, ttl, field, value, ...: only a live session is written, never recreated.
-const UPDATE = COMMON + `
+const UPDATE = defineScript(
+  COMMON + `
 local hash = p .. 'session:' .. id
 if redis.call('EXISTS', hash) == 0 then return 0 end
 redis.call('HSET', hash, unpack(ARGV, 4))
 return 1
-`;
+`,
+);
 
-const DELETE = COMMON + `
+const DELETE = defineScript(
+  COMMON + `
 if redis.call('EXISTS', p .. 'session:' .. id) == 0 then return 0 end
 finish(id)
 return 1
-`;
+`,
+);
 
 const SNAPSHOT_FIELDS = [
   "protocolVersion",
@@ -181,8 +190,8 @@ export function createRedisSessionDirectory(
     throw new RangeError("maxSessions, maxSessionsPerPrincipal and ttlMs must be at least 1");
   }
   // An unreachable Redis rejects with a StoreUnavailableError: the handler answers 503.
-  const run = (script: string, id: string, ...rest: (string | number)[]) =>
-    guarded(() => redis.send(["EVAL", script, 0, prefix, id, ttl, ...rest]));
+  const run = (script: RedisScript, id: string, ...rest: (string | number)[]) =>
+    guarded(() => script.run(redis, [], [prefix, id, ttl, ...rest]));
   return {
     async create(record) {
       const evicted = await run(

@@ -12,6 +12,7 @@
  */
 import { ErrorCode, McpError } from "../protocol/errors.ts";
 import type { RedisClient } from "./redis/client.ts";
+import { defineScript } from "./redis/script.ts";
 import type { TaskRecord, TaskStore } from "../server/task_store.ts";
 import { guarded } from "./unavailable.ts";
 
@@ -24,11 +25,11 @@ export interface RedisTaskStoreOptions {
 }
 
 // KEYS[1] the task; ARGV[1] the record read, ARGV[2] the new one. Keeps the key's expiry.
-const COMPARE_AND_SET = `
+const COMPARE_AND_SET = defineScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1
-`;
+`);
 
 function parse(text: string | null): TaskRecord | undefined {
   return text === null ? undefined : JSON.parse(text) as TaskRecord;
@@ -76,7 +77,7 @@ export function createRedisTaskStore(
           const next = change(record);
           const after = JSON.stringify(next);
           if (after === before) return next;
-          if (await redis.send(["EVAL", COMPARE_AND_SET, 1, key, before!, after]) === 1) {
+          if (await COMPARE_AND_SET.run(redis, [key], [before!, after]) === 1) {
             return next;
           }
         }
