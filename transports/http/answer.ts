@@ -12,13 +12,14 @@ import { ErrorCode, McpError } from "../../protocol/errors.ts";
 import type { JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from "../../protocol/jsonrpc.ts";
 import type { RequestScope } from "../../protocol/server_endpoint.ts";
 import { encodeSseComment, encodeSseEvent } from "../../protocol/sse.ts";
+import { retryAfterOf } from "../../protocol/store_errors.ts";
 import {
   backgroundInterval,
   backgroundTimeout,
   type BackgroundTimer,
 } from "../../runtime/timers.ts";
 import type { EndpointState, LiveStream, SessionRecord } from "./endpoint_state.ts";
-import { json } from "./responses.ts";
+import { json, storeUnavailable } from "./responses.ts";
 import { type PublishedEvent, streamChannelOf } from "./resume.ts";
 import { randomId } from "./sessions.ts";
 import { createSseWriter, SSE_HEADERS } from "./sse_writer.ts";
@@ -222,7 +223,13 @@ export function answer(
       tracked?.end();
       if (!opened) {
         release();
-        resolve(json(mode.modern ? modernStatus(response) : 200, response, mode.extraHeaders));
+        // An error from a shared store that was unreachable (sessions or tasks on Redis): 503.
+        const retryAfter = "error" in response ? retryAfterOf(response.error) : undefined;
+        resolve(
+          retryAfter === undefined
+            ? json(mode.modern ? modernStatus(response) : 200, response, mode.extraHeaders)
+            : storeUnavailable(retryAfter, response),
+        );
         return;
       }
       if (!(mode.modern && aborted())) write(response);

@@ -20,7 +20,7 @@ import { readBody, type ReceivedMessage } from "./body.ts";
 import type { EndpointState, SessionRecord } from "./endpoint_state.ts";
 import { endSession, findSession, openSession, sessionSynced } from "./legacy_sessions.ts";
 import { isStatelessShaped, modernRequestProblem } from "./request_checks.ts";
-import { json, rpcError } from "./responses.ts";
+import { json, rpcError, storeFailureAnswer } from "./responses.ts";
 
 const ONLY_MODERN = ["2026-07-28"];
 
@@ -42,12 +42,19 @@ export async function post(
   const sessions = state.sessions;
   const sessionId = request.headers.get("mcp-session-id");
   if (sessions && sessionId !== null) {
-    const found = await findSession(sessions, sessionId, auth, state);
-    if (found instanceof Response) return found;
-    const response = await postInSession(state, request, incoming, found, auth, acceptsSse);
-    // What the request changed (a log level, a subscription) reaches the directory first.
-    await sessionSynced(found);
-    return response;
+    try {
+      const found = await findSession(sessions, sessionId, auth, state);
+      if (found instanceof Response) return found;
+      const response = await postInSession(state, request, incoming, found, auth, acceptsSse);
+      // What the request changed (a log level, a subscription) reaches the directory first.
+      await sessionSynced(found);
+      return response;
+    } catch (error) {
+      return storeFailureAnswer(
+        error,
+        incoming.kind === "request" ? incoming.message.id : undefined,
+      );
+    }
   }
   if (incoming.kind === "batch") return refuseBatch(incoming);
   if (
@@ -68,23 +75,11 @@ export async function post(
     }
     const refused = await state.authorize?.(incoming.message, auth, request);
     if (refused) return refused;
-    const record = openSession(state, sessions, auth, request);
-    const response = await answer(state, incoming.message, request, {
-      session: record.session,
-      auth,
-    }, {
-      modern: false,
-      record,
-      acceptsSse,
-      extraHeaders: { "mcp-session-id": record.session.id! },
-    });
-    if (response.headers.get("content-type")?.includes("application/json")) {
-      // A failed initialize leaves no session behind.
-      const body = await response.clone().json();
-      if ("error" in body) await endSession(state, sessions, record.session.id!);
+    try {
+      return await initializeSession(state, sessions, incoming.message, request, auth, acceptsSse);
+    } catch (error) {
+      return storeFailureAnswer(error, incoming.message.id);
     }
-    await sessionSynced(record);
-    return response;
   }
   if (incoming.kind === "response") {
     return rpcError(
@@ -112,6 +107,30 @@ export async function post(
   const refused = await state.authorize?.(message, auth, request);
   if (refused) return refused;
   return answer(state, message, request, { auth }, { modern: true, acceptsSse });
+}
+
+/** Opens a legacy session with `initialize`; a failed one leaves no session behind. */
+async function initializeSession(
+  state: EndpointState,
+  sessions: NonNullable<EndpointState["sessions"]>,
+  message: JsonRpcRequest,
+  request: Request,
+  auth: AuthInfo | undefined,
+  acceptsSse: boolean,
+): Promise<Response> {
+  const record = openSession(state, sessions, auth, request);
+  const response = await answer(state, message, request, { session: record.session, auth }, {
+    modern: false,
+    record,
+    acceptsSse,
+    extraHeaders: { "mcp-session-id": record.session.id! },
+  });
+  if (response.headers.get("content-type")?.includes("application/json")) {
+    const body = await response.clone().json();
+    if ("error" in body) await endSession(state, sessions, record.session.id!);
+  }
+  await sessionSynced(record);
+  return response;
 }
 
 /** Answers a POST within a legacy session. */

@@ -3,7 +3,9 @@
  *
  * @module
  */
+import { McpError } from "../../protocol/errors.ts";
 import { errorResponse, type RequestId } from "../../protocol/jsonrpc.ts";
+import { retryAfterOf } from "../../protocol/store_errors.ts";
 import { wholeResponse } from "../../runtime/whole_response.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -29,4 +31,19 @@ export function rpcError(
     status,
     errorResponse(id, data === undefined ? { code, message } : { code, message, data }),
   );
+}
+
+/** The 503 for a shared store that was unreachable: `Retry-After`, and the JSON-RPC error. */
+export function storeUnavailable(retryAfterSeconds: number, body: unknown): Response {
+  return json(503, body, { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+}
+
+/**
+ * The 503 naming request `id` when `error` is a `StoreUnavailableError` (a shared store such as
+ * sessions on Redis was unreachable); any other error is thrown on.
+ */
+export function storeFailureAnswer(error: unknown, id?: RequestId): Response {
+  const retryAfter = error instanceof McpError ? retryAfterOf(error) : undefined;
+  if (retryAfter === undefined) throw error;
+  return storeUnavailable(retryAfter, errorResponse(id, (error as McpError).toJSON()));
 }

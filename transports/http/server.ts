@@ -7,14 +7,9 @@
  *
  * @module
  */
-import { ErrorCode, McpError } from "../../protocol/errors.ts";
-import {
-  errorResponse,
-  type JsonRpcErrorResponse,
-  type RequestId,
-} from "../../protocol/jsonrpc.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
+import { errorResponse } from "../../protocol/jsonrpc.ts";
 import type { ServerEndpoint } from "../../protocol/server_endpoint.ts";
-import { retryAfterOf } from "../../protocol/store_errors.ts";
 import { type HttpStore, httpStoreOf } from "./store.ts";
 import { clientAddressOf } from "../../runtime/client_address.ts";
 import type { HttpHandler } from "../../runtime/http.ts";
@@ -31,7 +26,7 @@ import { get } from "./get.ts";
 import { endSession, findSession, releaseSession } from "./legacy_sessions.ts";
 import type { OriginPolicy } from "./origin_guard.ts";
 import { post } from "./post.ts";
-import { json, rpcError } from "./responses.ts";
+import { rpcError, storeFailureAnswer } from "./responses.ts";
 import { relayServerEvents } from "./event_relay.ts";
 import type { MessageBus } from "./message_bus.ts";
 import type { SessionDirectory } from "./session_directory.ts";
@@ -146,9 +141,12 @@ function refuseMethod(method: string, legacy: boolean, hasSession: boolean): Res
   return methodNotAllowed("POST", `Method not allowed without a session: ${why}`);
 }
 
-/** The endpoint's state under `options`. */
-function endpointState(server: ServerEndpoint, options: HttpHandlerOptions): EndpointState {
-  const shared = options.store ?? httpStoreOf(server);
+/** The endpoint's state under `options`, with the pieces `shared` brings where none is given. */
+function endpointState(
+  server: ServerEndpoint,
+  options: HttpHandlerOptions,
+  shared: HttpStore | undefined,
+): EndpointState {
   const given = options.legacy === false ? undefined : options.legacy ?? {};
   const legacy = given && {
     ...given,
@@ -176,71 +174,6 @@ function endpointState(server: ServerEndpoint, options: HttpHandlerOptions): End
   };
 }
 
-/** A JSON-RPC error a store could not serve for, noted while one POST is answered. */
-interface StoreFailure {
-  response?: JsonRpcErrorResponse;
-  retryAfterSeconds?: number;
-}
-
-/**
- * `state` for one POST, its server noting in `failure` an error response made of a
- * `StoreUnavailableError` (only with a shared store: the memory stores are always there).
- */
-function watchedState(state: EndpointState, failure: StoreFailure): EndpointState {
-  const server = state.server;
-  const handleRequest: ServerEndpoint["handleRequest"] = async (request, scope) => {
-    const response = await server.handleRequest(request, scope);
-    const retryAfter = "error" in response ? retryAfterOf(response.error) : undefined;
-    if (retryAfter !== undefined) {
-      failure.response = response as JsonRpcErrorResponse;
-      failure.retryAfterSeconds = retryAfter;
-    }
-    return response;
-  };
-  // Everything else (methods, `options` for the compatibility flags) is the server's own.
-  const watched = new Proxy(server, {
-    get(target, key) {
-      if (key === "handleRequest") return handleRequest;
-      const value = Reflect.get(target, key);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { ...state, server: watched };
-}
-
-/** The 503 for a store that was unreachable: `Retry-After`, and the JSON-RPC error. */
-function storeUnavailable(retryAfterSeconds: number, body: unknown): Response {
-  return json(503, body, { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) });
-}
-
-/** The id of the JSON-RPC request in `copy`'s body, if it holds one request. */
-async function requestIdOf(copy: Request): Promise<RequestId | undefined> {
-  try {
-    const id = (JSON.parse(await copy.text()) as { id?: unknown } | null)?.id;
-    return typeof id === "string" || typeof id === "number" ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The 503 for `error` when it is a `StoreUnavailableError`, naming request `id`. */
-function unavailableAnswer(error: unknown, id?: RequestId): Response | undefined {
-  if (!(error instanceof McpError)) return undefined;
-  const retryAfter = retryAfterOf(error);
-  if (retryAfter === undefined) return undefined;
-  return storeUnavailable(retryAfter, errorResponse(id, error.toJSON()));
-}
-
-/**
- * A whole JSON answer to a request that failed for an unreachable store, as a 503; any other
- * response (an SSE stream already under way, a batch) unchanged.
- */
-function withStoreStatus(response: Response, failure: StoreFailure): Response {
-  if (failure.response === undefined || response.status >= 300) return response;
-  if (!response.headers.get("content-type")?.includes("application/json")) return response;
-  return storeUnavailable(failure.retryAfterSeconds!, failure.response);
-}
-
 /**
  * Creates the Streamable HTTP handler for `server`.
  *
@@ -258,8 +191,8 @@ export function createHttpHandler(
   server: ServerEndpoint,
   options: HttpHandlerOptions = {},
 ): HttpHandler {
-  const state = endpointState(server, options);
   const shared = options.store ?? httpStoreOf(server);
+  const state = endpointState(server, options, shared);
   // Before any session is opened: sessions follow relayed events once they are.
   const eventBus = state.bus ?? shared?.messageBus;
   if (eventBus) relayServerEvents(server, eventBus);
@@ -270,17 +203,9 @@ export function createHttpHandler(
     const auth = admitted.auth;
     const method = request.method;
     if (method === "POST") {
-      const failure: StoreFailure = {};
-      // With a store that may be away, a copy of the body names the request in a 503.
-      const copy = shared ? request.clone() : undefined;
       try {
-        if (!shared) return await post(state, request, auth);
-        const response = await post(watchedState(state, failure), request, auth);
-        void copy?.body?.cancel().catch(() => {});
-        return withStoreStatus(response, failure);
+        return await post(state, request, auth);
       } catch (error) {
-        const unavailable = unavailableAnswer(error, copy && await requestIdOf(copy));
-        if (unavailable) return unavailable;
         return rpcError(
           500,
           ErrorCode.InternalError,
@@ -297,9 +222,7 @@ export function createHttpHandler(
         await endSession(state, sessions, sessionId);
         return new Response(null, { status: 200 });
       } catch (error) {
-        const unavailable = unavailableAnswer(error);
-        if (unavailable) return unavailable;
-        throw error;
+        return storeFailureAnswer(error);
       }
     }
     return refuseMethod(method, sessions !== undefined, sessionId !== null);
