@@ -18,19 +18,17 @@
  */
 import { McpServer } from "../server/server.ts";
 import { serveMcpHttp } from "../transports/http/serve.ts";
+import { LEGACY, legacyHeaders, MODERN, modernHeaders } from "./hardening/client.ts";
+import { addProbeTools } from "./hardening/server.ts";
 import {
   args,
-  collectGarbage,
   executablePath,
   exitProcess,
   getEnv,
-  memoryUsage,
   runtimeName,
   spawnProcess,
 } from "../runtime/mod.ts";
 
-const MODERN = "2026-07-28";
-const LEGACY = "2025-11-25";
 const META = {
   "io.modelcontextprotocol/protocolVersion": MODERN,
   "io.modelcontextprotocol/clientCapabilities": {},
@@ -39,12 +37,7 @@ const META = {
 
 async function runServer(): Promise<void> {
   const server = new McpServer({ name: "soak", version: "1" });
-  server.tool({
-    name: "echo",
-    description: "Echoes its text",
-    input: { type: "object", properties: { text: { type: "string" } } },
-    handler: ({ text }: { text?: string }) => text ?? "",
-  });
+  addProbeTools(server);
   server.tool({
     name: "ticks",
     description: "Reports progress n times, a few milliseconds apart",
@@ -56,16 +49,6 @@ async function runServer(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
       return `ticked ${total}`;
-    },
-  });
-  server.tool({
-    name: "memory",
-    description: "Collects garbage and answers the heap and RSS in bytes",
-    input: { type: "object", properties: {} },
-    handler: () => {
-      const collected = collectGarbage();
-      const usage = memoryUsage();
-      return JSON.stringify({ collected, heapUsed: usage.heapUsed, rss: usage.rss });
     },
   });
   const http = await serveMcpHttp(server, { hostname: "127.0.0.1", port: 0 });
@@ -81,17 +64,6 @@ interface Counters {
   lastError?: string;
 }
 
-function modernHeaders(method: string, name?: string): Record<string, string> {
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-    "mcp-protocol-version": MODERN,
-    "mcp-method": method,
-  };
-  if (name !== undefined) headers["mcp-name"] = name;
-  return headers;
-}
-
 function modernCall(name: string, args: Record<string, unknown>, id: number): RequestInit {
   return {
     method: "POST",
@@ -103,16 +75,6 @@ function modernCall(name: string, args: Record<string, unknown>, id: number): Re
       params: { name, arguments: args, _meta: { ...META, progressToken: `p${id}` } },
     }),
   };
-}
-
-function legacyHeaders(session?: string): Record<string, string> {
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-    "mcp-protocol-version": LEGACY,
-  };
-  if (session !== undefined) headers["mcp-session-id"] = session;
-  return headers;
 }
 
 function createLoad(url: string, counters: Counters) {

@@ -7,29 +7,23 @@
  * @module
  */
 import { createDemoServer } from "../../examples/demo/server.ts";
+import type { McpServer } from "../../server/server.ts";
 import { serveMcpHttp } from "../../transports/http/serve.ts";
 import { collectGarbage, memoryUsage } from "../../runtime/mod.ts";
 
 /** The resource the non-reading clients subscribe to; long, so each update weighs ~2 KiB. */
 export const BIG_URI: string = `demo://broadcast/${"x".repeat(2000)}`;
 
-/** Starts the server on 127.0.0.1, port 0, and prints `listening <url>` on stdout. */
-export async function runFiguresServer(): Promise<void> {
-  const server = createDemoServer();
+/**
+ * The tools every measuring script's server has: `echo` (its text back) and `memory` (heap
+ * after a forced GC and RSS, in bytes, as JSON). Shared with scripts/soak.ts.
+ */
+export function addProbeTools(server: McpServer): void {
   server.tool({
     name: "echo",
     description: "Echoes its text",
     input: { type: "object", properties: { text: { type: "string" } } },
     handler: ({ text }: { text?: string }) => text ?? "",
-  });
-  server.tool({
-    name: "sized",
-    description: "Echoes a size mirrored into a header",
-    input: {
-      type: "object",
-      properties: { size: { type: "integer", "x-mcp-header": "Size" } },
-    },
-    handler: ({ size }: { size?: number }) => `size ${size}`,
   });
   server.tool({
     name: "memory",
@@ -40,6 +34,21 @@ export async function runFiguresServer(): Promise<void> {
       const usage = memoryUsage();
       return JSON.stringify({ collected, heapUsed: usage.heapUsed, rss: usage.rss });
     },
+  });
+}
+
+/** Starts the server on 127.0.0.1, port 0, and prints `listening <url>` on stdout. */
+export async function runFiguresServer(): Promise<void> {
+  const server = createDemoServer();
+  addProbeTools(server);
+  server.tool({
+    name: "sized",
+    description: "Echoes a size mirrored into a header",
+    input: {
+      type: "object",
+      properties: { size: { type: "integer", "x-mcp-header": "Size" } },
+    },
+    handler: ({ size }: { size?: number }) => `size ${size}`,
   });
   let timer: ReturnType<typeof setInterval> | undefined;
   let sent = 0;
